@@ -1,0 +1,45 @@
+package dev.livelink.format;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/** Picks the reader by file extension and gives each format's conventional units and up axis. */
+public final class Formats {
+  private Formats() {}
+
+  public static List<Part> read(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new NoSuchFileException(file.toString());
+    }
+    switch (extension(file)) {
+      case "obj": return ObjReader.read(file);
+      case "stl": return StlReader.read(file);
+      case "ply": return PlyReader.read(file);
+      case "gltf": case "glb": return GltfReader.read(file);
+      default: throw new FormatException(file.getFileName() + ": unknown format \"" + extension(file)
+          + "\" (livelink reads .obj, .stl, .ply, .gltf, .glb)");
+    }
+  }
+
+  public static String extension(Path file) {
+    String n = file.getFileName().toString();
+    int dot = n.lastIndexOf('.');
+    return dot < 0 ? "" : n.substring(dot + 1).toLowerCase(Locale.ROOT);
+  }
+
+  /** glTF is metres by its spec; OBJ, STL and PLY carry no unit and are millimetres by CAD and print convention. */
+  public static String defaultUnits(Path file) {
+    String e = extension(file);
+    return e.equals("gltf") || e.equals("glb") ? "m" : "mm";
+  }
+
+  /** glTF is Y-up by its spec, and so are most OBJ exporters; STL and PLY come from Z-up CAD and scanners. */
+  public static String defaultUp(Path file) {
+    String e = extension(file);
+    return e.equals("gltf") || e.equals("glb") || e.equals("obj") ? "Y" : "Z";
+  }
+}

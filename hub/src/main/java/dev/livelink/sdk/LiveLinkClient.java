@@ -1,0 +1,229 @@
+package dev.livelink.sdk;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.livelink.hub.RuntimeFile;
+import dev.livelink.model.MeshBlob;
+import dev.livelink.model.MeshData;
+import dev.livelink.model.ModelException;
+import dev.livelink.model.Scene;
+import dev.livelink.model.Sha256;
+import dev.livelink.wire.Json;
+import dev.livelink.wire.SceneJson;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * The Java SDK: everything a JVM application needs to publish scenes to, and receive them from, a livelink hub.
+ * Find the hub with {@link #connect(Path)}; blobs go up with {@link #upload}, a scene with {@link #publish}.
+ */
+public final class LiveLinkClient {
+  private final HttpClient http;
+  private final URI base;
+  private final String token;
+
+  public LiveLinkClient(int port, String token) {
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(2)).build();
+    this.base = URI.create("http://127.0.0.1:" + port + "/v1/");
+    this.token = token;
+  }
+
+  /** A client for the hub whose runtime file is in {@code home}. */
+  public static LiveLinkClient connect(Path home) {
+    RuntimeFile rf;
+    try {
+      rf = RuntimeFile.read(home);
+    } catch (IOException | ModelException e) {
+      throw new ClientException("cannot read " + home.resolve(RuntimeFile.NAME) + ": " + e.getMessage());
+    }
+    if (rf == null) {
+      throw new ClientException("no hub is running for " + home + " (no " + RuntimeFile.NAME
+          + "); start one with: livelink hub");
+    }
+    return new LiveLinkClient(rf.port(), rf.token());
+  }
+
+  private HttpRequest.Builder req(String path) {
+    return HttpRequest.newBuilder(base.resolve(path)).header("Authorization", "Bearer " + token)
+        .timeout(Duration.ofMinutes(5));
+  }
+
+  private JsonNode send(HttpRequest r) {
+    HttpResponse<byte[]> resp;
+    try {
+      resp = http.send(r, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (ConnectException e) {
+      throw new ClientException("the hub at " + base + " does not answer (connection refused)");
+    } catch (IOException e) {
+      throw new ClientException("the hub at " + base + " does not answer: " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ClientException("interrupted");
+    }
+    byte[] body = resp.body();
+    JsonNode o = body.length == 0 ? Json.object() : Json.parseObject(body);
+    if (resp.statusCode() >= 400) {
+      List<String> missing = new ArrayList<>();
+      o.path("missing").forEach(m -> missing.add(m.asText()));
+      throw new ClientException(resp.statusCode(), o.path("error").asText("HTTP " + resp.statusCode()), missing);
+    }
+    return o;
+  }
+
+  private JsonNode postJson(String path, JsonNode body) {
+    return send(req(path).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body))).build());
+  }
+
+  public JsonNode status() {
+    return send(req("hub").GET().build());
+  }
+
+  public ArrayNode peers() {
+    return (ArrayNode) send(req("peers").GET().build()).path("peers");
+  }
+
+  public String register(String app, String appVersion, String document, String role, List<String> accepts) {
+    ObjectNode o = Json.object();
+    o.put("app", app).put("appVersion", appVersion).put("pid", ProcessHandle.current().pid())
+        .put("document", document).put("role", role);
+    accepts.forEach(o.putArray("accepts")::add);
+    return postJson("peers", o).path("id").asText();
+  }
+
+  /** Encodes meshes into blobs, keyed by their SHA-256 in the order given. */
+  public static Map<String, byte[]> blobs(List<MeshData> meshes) {
+    Map<String, byte[]> out = new LinkedHashMap<>();
+    for (MeshData m : meshes) {
+      byte[] b = MeshBlob.encode(m);
+      out.put(Sha256.hex(b), b);
+    }
+    return out;
+  }
+
+  /** Uploads the blobs the hub lacks, in one batch request. @return how many were uploaded */
+  public int upload(Map<String, byte[]> blobs, BiConsumer<Long, Long> progress) {
+    ObjectNode q = Json.object();
+    blobs.keySet().forEach(q.putArray("hashes")::add);
+    List<String> missing = new ArrayList<>();
+    postJson("blobs/missing", q).path("missing").forEach(m -> missing.add(m.asText()));
+    if (missing.isEmpty()) {
+      return 0;
+    }
+    long total = 0;
+    for (String h : missing) {
+      total += 72 + blobs.get(h).length;
+    }
+    List<ByteBuffer> parts = new ArrayList<>();
+    for (String h : missing) {
+      ByteBuffer head = ByteBuffer.allocate(72).order(ByteOrder.LITTLE_ENDIAN);
+      head.put(h.getBytes(StandardCharsets.US_ASCII)).putLong(blobs.get(h).length).flip();
+      parts.add(head);
+      parts.add(ByteBuffer.wrap(blobs.get(h)));
+    }
+    final long size = total;
+    HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(
+        HttpRequest.BodyPublishers.ofByteArrays(() -> new ProgressIterator(parts, size, progress)), size);
+    send(req("blobs").header("Content-Type", "application/octet-stream").POST(body).build());
+    return missing.size();
+  }
+
+  /** Publishes a scene version. {@code targets} empty = every receiver. */
+  public JsonNode publish(Scene scene, List<String> targets, String sender) {
+    ObjectNode o = Json.object();
+    if (sender != null) {
+      o.put("sender", sender);
+    }
+    if (!targets.isEmpty()) {
+      targets.forEach(o.putArray("targets")::add);
+    }
+    o.set("scene", SceneJson.write(scene));
+    return postJson("scenes", o);
+  }
+
+  /** Waits up to {@code timeoutMillis} for the version's receivers to ack; returns acks and who is pending. */
+  public JsonNode awaitAcks(String scene, int version, long timeoutMillis) {
+    return send(req("scenes/" + scene + "/versions/" + version + "/acks?wait=" + timeoutMillis).GET().build());
+  }
+
+  public JsonNode delta(String scene, int from) {
+    return send(req("scenes/" + scene + "/delta?from=" + from).GET().build());
+  }
+
+  public byte[] blob(String hash) {
+    try {
+      HttpResponse<byte[]> r = http.send(req("blobs/" + hash).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+      if (r.statusCode() != 200) {
+        throw new ClientException(r.statusCode(), "blob " + hash + ": HTTP " + r.statusCode(), List.of());
+      }
+      return r.body();
+    } catch (IOException e) {
+      throw new ClientException("the hub does not answer: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ClientException("interrupted");
+    }
+  }
+
+  public void ack(String scene, int version, String peer, boolean ok, String reason, ObjectNode timings) {
+    ObjectNode o = Json.object();
+    o.put("peer", peer).put("status", ok ? "ok" : "failed").put("reason", reason);
+    o.set("timings", timings == null ? Json.object() : timings);
+    postJson("scenes/" + scene + "/versions/" + version + "/acks", o);
+  }
+
+  /**
+   * Reads the peer's event stream on the calling thread, handing each event (name, data) to {@code listener}, until
+   * the stream ends. Run it on a thread of your own.
+   */
+  public void events(String peer, BiConsumer<String, JsonNode> listener) {
+    HttpResponse<InputStream> r;
+    try {
+      r = http.send(req("peers/" + peer + "/events").timeout(Duration.ofDays(365)).GET().build(),
+          HttpResponse.BodyHandlers.ofInputStream());
+    } catch (IOException e) {
+      throw new ClientException("the hub does not answer: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+      String event = "message";
+      StringBuilder data = new StringBuilder();
+      for (String line; (line = in.readLine()) != null; ) {
+        if (line.isEmpty()) {
+          if (data.length() > 0) {
+            listener.accept(event, Json.parseObject(data.toString().getBytes(StandardCharsets.UTF_8)));
+          }
+          event = "message";
+          data.setLength(0);
+        } else if (line.startsWith("event:")) {
+          event = line.substring(6).trim();
+        } else if (line.startsWith("data:")) {
+          data.append(line.substring(5).trim());
+        }
+      }
+    } catch (IOException e) {
+      throw new ClientException("event stream ended: " + e.getMessage());
+    }
+  }
+}

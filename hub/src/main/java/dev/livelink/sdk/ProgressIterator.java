@@ -1,0 +1,43 @@
+package dev.livelink.sdk;
+
+import java.nio.ByteBuffer;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.BiConsumer;
+
+/** Hands out an upload in 1 MiB slices and reports (sent, total) after each. */
+final class ProgressIterator implements Iterator<byte[]> {
+  private static final int SLICE = 1 << 20;
+  private final List<ByteBuffer> parts;
+  private final long total;
+  private final BiConsumer<Long, Long> progress;
+  private int part;
+  private long sent;
+
+  ProgressIterator(List<ByteBuffer> parts, long total, BiConsumer<Long, Long> progress) {
+    this.parts = parts.stream().map(ByteBuffer::duplicate).toList();
+    this.total = total;
+    this.progress = progress;
+  }
+
+  @Override
+  public boolean hasNext() {
+    while (part < parts.size() && !parts.get(part).hasRemaining()) {
+      part++;
+    }
+    return part < parts.size();
+  }
+
+  @Override
+  public byte[] next() {
+    hasNext();
+    ByteBuffer b = parts.get(part);
+    byte[] out = new byte[Math.min(SLICE, b.remaining())];
+    b.get(out);
+    sent += out.length;
+    if (progress != null) {
+      progress.accept(sent, total);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,286 @@
+package dev.livelink.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.livelink.model.MeshBlob;
+import dev.livelink.model.Sha256;
+import dev.livelink.wire.Json;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HubHttpTest {
+  @TempDir Path home;
+  TestHub t;
+
+  @BeforeEach
+  void start() throws Exception {
+    t = new TestHub(home);
+  }
+
+  @AfterEach
+  void stop() {
+    t.close();
+  }
+
+  static ObjectNode scene(String id, String... nodeAndMesh) {
+    ObjectNode s = Json.object().put("id", id).put("name", id).put("source", "test").put("units", "mm").put("up", "Z");
+    var nodes = s.putArray("nodes");
+    for (int i = 0; i < nodeAndMesh.length; i += 2) {
+      ObjectNode n = nodes.addObject().put("id", nodeAndMesh[i]).put("name", nodeAndMesh[i]);
+      n.put("mesh", nodeAndMesh[i + 1]);
+      n.putArray("materials").addObject().put("name", "red").putArray("color").add(1).add(0).add(0).add(1);
+    }
+    return s;
+  }
+
+  static ObjectNode publish(ObjectNode scene, String... targets) {
+    ObjectNode o = Json.object();
+    o.set("scene", scene);
+    if (targets.length > 0) {
+      var a = o.putArray("targets");
+      for (String x : targets) a.add(x);
+    }
+    return o;
+  }
+
+  /** After each refusal the hub must still answer. */
+  void assertStillServing() throws Exception {
+    assertThat(t.get("/v1/hub").status()).isEqualTo(200);
+  }
+
+  @Test
+  void runtimeFileIsPrivateAndRemovedOnStop() throws Exception {
+    Path rf = home.resolve("hub.json");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(rf))).isEqualTo("rw-------");
+    assertThat(RuntimeFile.read(home).port()).isEqualTo(t.hub.port());
+    t.close();
+    assertThat(rf).doesNotExist();
+  }
+
+  @Test
+  void missingOrWrongTokenIs401() throws Exception {
+    TestHub.Response r = t.call("GET", "/v1/hub", null, null);
+    assertThat(r.status()).isEqualTo(401);
+    assertThat(r.json().get("error").asText()).startsWith("missing Authorization");
+    r = t.call("GET", "/v1/hub", null, "nope");
+    assertThat(r.status()).isEqualTo(401);
+    assertThat(r.json().get("error").asText()).isEqualTo("wrong token in Authorization header");
+    assertStillServing();
+  }
+
+  @Test
+  void foreignHostOrOriginIs403() throws Exception {
+    String auth = "Authorization: Bearer " + t.hub.token();
+    String r = t.raw("GET /v1/hub HTTP/1.1\r\nHost: evil.example:" + t.hub.port() + "\r\n" + auth);
+    assertThat(r).startsWith("HTTP/1.1 403").contains("Host \\\"evil.example:" + t.hub.port() + "\\\" is not");
+    r = t.raw("GET /v1/hub HTTP/1.1\r\nHost: 127.0.0.1:" + t.hub.port() + "\r\nOrigin: http://evil.example\r\n" + auth);
+    assertThat(r).startsWith("HTTP/1.1 403").contains("Origin \\\"http://evil.example\\\" may not call this hub");
+    r = t.raw("GET /v1/hub HTTP/1.1\r\nHost: localhost:" + t.hub.port() + "\r\n" + auth);
+    assertThat(r).startsWith("HTTP/1.1 200");
+  }
+
+  @Test
+  void malformedJsonIs400NamingIt() throws Exception {
+    TestHub.Response r = t.call("POST", "/v1/scenes", "{\"scene\": [".getBytes(), t.hub.token());
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.json().get("error").asText()).startsWith("malformed JSON");
+    r = t.call("POST", "/v1/peers", Json.object().put("role", "receiver"));
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.json().get("error").asText()).isEqualTo("field \"app\" must be a string");
+    assertStillServing();
+  }
+
+  @Test
+  void blobWhoseBytesDoNotMatchItsHashIsRefused() throws Exception {
+    byte[] b = MeshBlob.encode(TestHub.quad(1));
+    String wrong = Sha256.hex("other".getBytes());
+    TestHub.Response r = t.call("PUT", "/v1/blobs/" + wrong, b, t.hub.token());
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.json().get("error").asText()).isEqualTo("blob bytes hash to " + Sha256.hex(b) + ", not to " + wrong);
+    assertThat(t.get("/v1/blobs/" + wrong).status()).isEqualTo(404);
+    assertStillServing();
+  }
+
+  @Test
+  void blobWithIndexOutOfRangeOrHugeHeaderIsRefused() throws Exception {
+    byte[] b = MeshBlob.encode(new dev.livelink.model.MeshData(new float[9], new int[] {0, 1, 5}, null, null));
+    TestHub.Response r = t.call("PUT", "/v1/blobs/" + Sha256.hex(b), b, t.hub.token());
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.json().get("error").asText()).isEqualTo("mesh blob triangle 0 names vertex 5 but there are 3 vertices");
+    byte[] huge = MeshBlob.encode(TestHub.quad(1));
+    ByteBuffer.wrap(huge).order(ByteOrder.LITTLE_ENDIAN).putInt(12, 1 << 31);
+    r = t.call("PUT", "/v1/blobs/" + Sha256.hex(huge), huge, t.hub.token());
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.json().get("error").asText()).contains("declares 4 vertices and 2147483648 triangles");
+    assertStillServing();
+  }
+
+  @Test
+  void manifestNamingMissingBlobsIs409WithTheListAndStoresNothing() throws Exception {
+    String have = t.putBlob(TestHub.quad(1));
+    String lack = "c".repeat(64);
+    TestHub.Response r = t.call("POST", "/v1/scenes", publish(scene("s1", "A", have, "B", lack)));
+    assertThat(r.status()).isEqualTo(409);
+    assertThat(r.json().get("missing")).hasSize(1);
+    assertThat(r.json().get("missing").get(0).asText()).isEqualTo(lack);
+    assertThat(t.get("/v1/scenes").json().get("scenes")).isEmpty();
+    JsonNode m = t.call("POST", "/v1/blobs/missing", Json.object().set("hashes", Json.array().add(have).add(lack)))
+        .json();
+    assertThat(m.get("missing")).hasSize(1);
+    assertStillServing();
+  }
+
+  @Test
+  void deltaHoldsOnlyWhatChanged() throws Exception {
+    String m1 = t.putBlob(TestHub.quad(1));
+    String m2 = t.putBlob(TestHub.quad(2));
+    assertThat(t.call("POST", "/v1/scenes", publish(scene("s", "A", m1, "B", m1))).status()).isEqualTo(201);
+    TestHub.Response r = t.call("POST", "/v1/scenes", publish(scene("s", "A", m1, "B", m2, "C", m1)));
+    assertThat(r.json().get("version").asInt()).isEqualTo(2);
+    JsonNode d = t.get("/v1/scenes/s/delta?from=1").json();
+    assertThat(d.get("full").asBoolean()).isFalse();
+    assertThat(d.get("added")).hasSize(1);
+    assertThat(d.get("added").get(0).get("id").asText()).isEqualTo("C");
+    assertThat(d.get("changed")).hasSize(1);
+    assertThat(d.get("changed").get(0).get("node").get("id").asText()).isEqualTo("B");
+    assertThat(d.get("changed").get(0).get("fields").toString()).isEqualTo("[\"mesh\"]");
+    JsonNode full = t.get("/v1/scenes/s/delta?from=0").json();
+    assertThat(full.get("full").asBoolean()).isTrue();
+    assertThat(full.get("added")).hasSize(3);
+    assertThat(t.get("/v1/scenes/nope/delta?from=0").status()).isEqualTo(404);
+    assertThat(t.get("/v1/scenes/s/delta?from=x").json().get("error").asText())
+        .isEqualTo("from \"x\" is not a non-negative whole number");
+  }
+
+  @Test
+  void targetedPublishReachesOnlyTheTargetAndAcksReachTheSender() throws Exception {
+    String a = t.register("Blender", "a.blend", "receiver");
+    String b = t.register("Blender", "b.blend", "receiver");
+    String sender = t.register("FreeCAD", "doc", "sender");
+    try (TestHub.Events ea = t.events(a); TestHub.Events eb = t.events(b); TestHub.Events es = t.events(sender)) {
+      assertThat(ea.next("hello")).isNotNull();
+      assertThat(eb.next("hello")).isNotNull();
+      assertThat(es.next("hello")).isNotNull();
+      String m = t.putBlob(TestHub.quad(1));
+      ObjectNode p = publish(scene("doc", "Box", m), a);
+      p.put("sender", sender);
+      TestHub.Response r = t.call("POST", "/v1/scenes", p);
+      assertThat(r.status()).isEqualTo(201);
+      assertThat(r.json().get("targets").toString()).isEqualTo("[\"" + a + "\"]");
+      JsonNode ev = ea.next("version");
+      assertThat(ev.get("scene").asText()).isEqualTo("doc");
+      assertThat(ev.get("version").asInt()).isEqualTo(1);
+      ObjectNode ack = Json.object().put("peer", a).put("status", "ok");
+      ack.putObject("timings").put("total_ms", 12.5);
+      assertThat(t.call("POST", "/v1/scenes/doc/versions/1/acks", ack).status()).isEqualTo(204);
+      JsonNode relayed = es.next("ack");
+      assertThat(relayed.get("peer").asText()).isEqualTo(a);
+      assertThat(relayed.get("document").asText()).isEqualTo("a.blend");
+      JsonNode waited = t.get("/v1/scenes/doc/versions/1/acks?wait=2000").json();
+      assertThat(waited.get("complete").asBoolean()).isTrue();
+      assertThat(waited.get("acks").get(0).get("timings").get("total_ms").asDouble()).isEqualTo(12.5);
+      assertThat(eb.next("version")).isNull();
+    }
+  }
+
+  @Test
+  void publishToEveryoneSkipsTheSenderAndRefusesUnknownTargets() throws Exception {
+    String a = t.register("Blender", "a.blend", "receiver");
+    String both = t.register("Other", "x", "both");
+    String m = t.putBlob(TestHub.quad(1));
+    ObjectNode p = publish(scene("doc", "Box", m));
+    p.put("sender", both);
+    assertThat(t.call("POST", "/v1/scenes", p).json().get("targets").toString()).isEqualTo("[\"" + a + "\"]");
+    TestHub.Response r = t.call("POST", "/v1/scenes", publish(scene("doc", "Box", m), "ghost-1"));
+    assertThat(r.status()).isEqualTo(404);
+    assertThat(r.json().get("error").asText()).isEqualTo("target \"ghost-1\" is not a registered peer");
+  }
+
+  @Test
+  void peerLeavesWhenItsStreamCloses() throws Exception {
+    String a = t.register("Blender", "a.blend", "receiver");
+    TestHub.Events e = t.events(a);
+    assertThat(e.next("hello")).isNotNull();
+    assertThat(t.get("/v1/peers").json().get("peers")).hasSize(1);
+    e.close();
+    long deadline = System.currentTimeMillis() + 5000;
+    while (t.get("/v1/peers").json().get("peers").size() > 0 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(50); // waiting on another process's socket state; there is no event to wait on here
+    }
+    assertThat(t.get("/v1/peers").json().get("peers")).isEmpty();
+  }
+
+  @Test
+  void returningReceiverCatchesUpOnConnect() throws Exception {
+    String a = t.register("Blender", "a.blend", "receiver");
+    String m = t.putBlob(TestHub.quad(1));
+    t.call("POST", "/v1/scenes", publish(scene("doc", "Box", m), a));
+    assertThat(t.call("DELETE", "/v1/peers/" + a, (JsonNode) null).status()).isEqualTo(204);
+    t.call("POST", "/v1/scenes", publish(scene("other", "Box", m)));
+    String again = t.register("Blender", "a.blend", "receiver");
+    try (TestHub.Events e = t.events(again)) {
+      JsonNode hello = e.next("hello");
+      assertThat(hello.get("scenes")).hasSize(2);
+      JsonNode v1 = e.next("version");
+      JsonNode v2 = e.next("version");
+      assertThat(java.util.Set.of(v1.get("scene").asText(), v2.get("scene").asText()))
+          .containsExactlyInAnyOrder("doc", "other");
+    }
+  }
+
+  @Test
+  void restartLosesNothingAcknowledged() throws Exception {
+    String m = t.putBlob(TestHub.quad(1));
+    t.call("POST", "/v1/scenes", publish(scene("doc", "Box", m)));
+    t.close();
+    t = new TestHub(home);
+    JsonNode d = t.get("/v1/scenes/doc/delta?from=0").json();
+    assertThat(d.get("to").asInt()).isEqualTo(1);
+    assertThat(t.get("/v1/blobs/" + m).body()).isEqualTo(MeshBlob.encode(TestHub.quad(1)));
+  }
+
+  @Test
+  void keepsTwentyVersionsAndCollectsTheirBlobs() throws Exception {
+    String first = null;
+    for (int i = 1; i <= 23; i++) {
+      String m = t.putBlob(TestHub.quad(i));
+      if (i == 1) first = m;
+      assertThat(t.call("POST", "/v1/scenes", publish(scene("doc", "Box", m))).status()).isEqualTo(201);
+    }
+    assertThat(t.get("/v1/blobs/" + first).status()).isEqualTo(404);
+    try (var files = Files.list(home.resolve("store/scenes/doc"))) {
+      assertThat(files.count()).isEqualTo(20);
+    }
+    assertThat(t.get("/v1/scenes/doc/delta?from=2").json().get("full").asBoolean()).isTrue();
+    assertThat(t.get("/v1/scenes/doc/delta?from=10").json().get("full").asBoolean()).isFalse();
+  }
+
+  @Test
+  void batchUploadStoresManyBlobsAndRefusesATruncatedOne() throws Exception {
+    byte[] b1 = MeshBlob.encode(TestHub.quad(1));
+    byte[] b2 = MeshBlob.encode(TestHub.quad(2));
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (byte[] b : new byte[][] {b1, b2}) {
+      out.write(Sha256.hex(b).getBytes(StandardCharsets.US_ASCII));
+      out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(b.length).array());
+      out.write(b);
+    }
+    TestHub.Response r = t.call("POST", "/v1/blobs", out.toByteArray(), t.hub.token());
+    assertThat(r.json().get("stored")).hasSize(2);
+    byte[] cut = java.util.Arrays.copyOf(out.toByteArray(), out.size() - 5);
+    r = t.call("POST", "/v1/blobs", cut, t.hub.token());
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.json().get("error").asText()).contains("blob batch truncated");
+    assertStillServing();
+  }
+}
