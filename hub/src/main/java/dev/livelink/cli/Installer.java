@@ -82,9 +82,12 @@ final class Installer {
       out.println("blender: add-on installed in " + dir.resolve("livelink_blender"));
     }
     if (onPath("blender")) {
-      int rc = run(List.of("blender", "-b", "--python-expr", "import bpy; bpy.ops.preferences.addon_enable("
-          + "module='livelink_blender'); bpy.context.preferences.use_preferences_save = True; "
-          + "bpy.ops.wm.save_userpref()"));
+      int rc = run(List.of("blender", "-b", "--python-exit-code", "1", "--python-expr", String.join("\n",
+          "import addon_utils, bpy, sys",
+          "addon_utils.enable('livelink_blender', default_set=True, persistent=True)",
+          "ok = 'livelink_blender' in bpy.context.preferences.addons",
+          "bpy.ops.wm.save_userpref()",
+          "sys.exit(0 if ok else 3)")));
       out.println(rc == 0 ? "blender: add-on enabled and preferences saved"
           : "blender: could not enable the add-on (exit " + rc + "); enable \"Live Link\" in Preferences > Add-ons");
     }

@@ -1,0 +1,24 @@
+"""Glue between the link and Blender data: plan a delta against what this .blend holds, then apply it."""
+import bpy
+
+from . import apply, plan
+
+
+def applied_versions():
+    return apply.applied_versions()
+
+
+def known_meshes():
+    return {m[apply.MESH_KEY] for m in bpy.data.meshes if apply.MESH_KEY in m}
+
+
+def apply_delta(delta, blobs):
+    """Returns (objects touched, mesh hashes now in this .blend)."""
+    sid = delta["scene"]["id"]
+    p = plan.make_plan(delta, apply.scene_objects(sid).keys())
+    have = set(apply.scene_meshes(sid).keys())
+    missing = [h for h in p.meshes_needed(have) if h not in blobs]
+    if missing:
+        raise RuntimeError("mesh blob(s) %s were not fetched" % ", ".join(h[:12] for h in missing))
+    touched = apply.apply_plan(p, blobs)
+    return touched, set(apply.scene_meshes(sid).keys())

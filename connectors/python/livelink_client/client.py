@@ -1,0 +1,119 @@
+"""Request/response calls to the hub over one keep-alive HTTP/1.1 connection per client."""
+import http.client
+import json
+import os
+import threading
+
+from .errors import LiveLinkError
+from .hubfile import read_hub
+
+
+class HubClient:
+    """Calls the hub. Thread-safe: calls are serialised on one connection, reopened after a failure."""
+
+    def __init__(self, port, token, timeout=30.0):
+        self.port = port
+        self.token = token
+        self.timeout = timeout
+        self._lock = threading.Lock()
+        self._conn = None
+
+    @classmethod
+    def discover(cls, home=None, timeout=30.0):
+        info = read_hub(home)
+        if info is None:
+            raise LiveLinkError("no hub is running (no hub.json); start one with: livelink hub")
+        return cls(info.port, info.token, timeout)
+
+    def close(self):
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def request(self, method, path, body=None, content_type="application/json", raw=False, timeout=None):
+        headers = {"Authorization": "Bearer " + self.token, "Host": "127.0.0.1:%d" % self.port}
+        if body is not None and not isinstance(body, (bytes, bytearray, memoryview)):
+            body = json.dumps(body).encode("utf-8")
+        if body is not None:
+            headers["Content-Type"] = content_type
+        with self._lock:
+            for attempt in (0, 1):
+                if self._conn is None:
+                    self._conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout or self.timeout)
+                try:
+                    self._conn.request(method, "/v1/" + path, body=body, headers=headers)
+                    resp = self._conn.getresponse()
+                    data = resp.read()
+                    break
+                except (ConnectionError, http.client.HTTPException, OSError) as e:
+                    self._conn.close()
+                    self._conn = None
+                    # A keep-alive connection the hub closed fails once; a second failure is real.
+                    if attempt == 1 or isinstance(e, (ConnectionRefusedError, TimeoutError)):
+                        raise LiveLinkError("the hub on port %d does not answer: %s" % (self.port, e)) from e
+        if resp.status >= 400:
+            try:
+                err = json.loads(data)
+            except ValueError:
+                err = {}
+            raise LiveLinkError(err.get("error", "HTTP %d" % resp.status), resp.status, err.get("missing", ()))
+        if raw:
+            return data
+        return json.loads(data) if data else {}
+
+    def status(self):
+        return self.request("GET", "hub")
+
+    def register(self, app, app_version, document, role="receiver", accepts=("livelink-mesh",)):
+        o = {"app": app, "appVersion": app_version, "pid": os.getpid(), "document": document, "role": role,
+             "accepts": list(accepts)}
+        return self.request("POST", "peers", o)["id"]
+
+    def goodbye(self, peer):
+        try:
+            self.request("DELETE", "peers/" + peer, timeout=2.0)
+        except LiveLinkError:
+            pass  # the hub is gone already, which is what goodbye wanted
+
+    def peers(self):
+        return self.request("GET", "peers")["peers"]
+
+    def missing(self, hashes):
+        return self.request("POST", "blobs/missing", {"hashes": list(hashes)})["missing"]
+
+    def upload(self, blobs):
+        """Uploads those of {hash: bytes} the hub lacks, in one request. Returns how many were sent."""
+        need = self.missing(blobs.keys())
+        if not need:
+            return 0
+        parts = []
+        for h in need:
+            b = blobs[h]
+            parts.append(h.encode("ascii"))
+            parts.append(len(b).to_bytes(8, "little"))
+            parts.append(b)
+        self.request("POST", "blobs", b"".join(parts), content_type="application/octet-stream")
+        return len(need)
+
+    def publish(self, scene, targets=(), sender=None):
+        o = {"scene": scene}
+        if targets:
+            o["targets"] = list(targets)
+        if sender:
+            o["sender"] = sender
+        return self.request("POST", "scenes", o)
+
+    def delta(self, scene, since):
+        return self.request("GET", "scenes/%s/delta?from=%d" % (scene, since))
+
+    def blob(self, hash_):
+        return self.request("GET", "blobs/" + hash_, raw=True)
+
+    def ack(self, scene, version, peer, ok, reason="", timings=None):
+        o = {"peer": peer, "status": "ok" if ok else "failed", "reason": reason, "timings": timings or {}}
+        self.request("POST", "scenes/%s/versions/%d/acks" % (scene, version), o)
+
+    def await_acks(self, scene, version, timeout_s):
+        return self.request("GET", "scenes/%s/versions/%d/acks?wait=%d" % (scene, version, int(timeout_s * 1000)),
+                            timeout=timeout_s + 10)

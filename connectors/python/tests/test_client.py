@@ -1,0 +1,108 @@
+"""The Python client against a real hub process."""
+import os
+import queue
+import sys
+import threading
+import unittest
+from array import array
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(HERE))), "tests", "support"))
+from livelink_client import HubClient, EventStream, LiveLinkError, meshblob, read_hub  # noqa: E402
+from livelink_client.hubfile import default_home  # noqa: E402
+from hubproc import HubProcess  # noqa: E402
+
+import hashlib  # noqa: E402
+
+
+def quad(size):
+    return meshblob.encode(array("f", [0, 0, 0, size, 0, 0, size, size, 0, 0, size, 0]), array("I", [0, 1, 2, 0, 2, 3]))
+
+
+def scene(nodes):
+    return {"id": "doc", "name": "Doc", "source": "test", "units": "mm", "up": "Z",
+            "nodes": [{"id": n, "name": n, "mesh": h, "materials": [{"name": "m", "color": [1, 0, 0, 1]}]}
+                      for n, h in nodes]}
+
+
+class ClientTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.hub = HubProcess()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.hub.stop()
+
+    def setUp(self):
+        self.c = HubClient.discover(self.hub.home)
+
+    def tearDown(self):
+        self.c.close()
+
+    def listen(self, peer):
+        stream = EventStream(self.c.port, self.c.token, peer)
+        q = queue.Queue()
+        t = threading.Thread(target=lambda: [q.put(e) for e in stream], daemon=True)
+        t.start()
+        return stream, q, t
+
+    @staticmethod
+    def next_event(q, name):
+        while True:
+            ev, data = q.get(timeout=5)
+            if ev == name:
+                return data
+
+    def test_default_home_honours_env(self):
+        os.environ["LIVELINK_HOME"] = self.hub.home
+        self.assertEqual(default_home(), self.hub.home)
+        self.assertEqual(read_hub().port, self.c.port)
+
+    def test_publish_receive_ack_round_trip(self):
+        rx = self.c.register("Blender", "3.4.1", "a.blend", role="receiver")
+        tx = self.c.register("FreeCAD", "0.20.2", "Doc", role="sender")
+        rs, rq, rt = self.listen(rx)
+        ts, tq, tt = self.listen(tx)
+        self.assertEqual(self.next_event(rq, "hello")["peer"], rx)
+        b = quad(1)
+        h = hashlib.sha256(b).hexdigest()
+        self.assertEqual(self.c.upload({h: b}), 1)
+        self.assertEqual(self.c.upload({h: b}), 0)
+        r = self.c.publish(scene([("Box", h)]), targets=[rx], sender=tx)
+        ev = self.next_event(rq, "version")
+        self.assertEqual((ev["scene"], ev["version"]), ("doc", r["version"]))
+        d = self.c.delta("doc", 0)
+        self.assertTrue(d["full"])
+        m = meshblob.decode(self.c.blob(d["added"][0]["mesh"]))
+        self.assertEqual(m.triangle_count, 2)
+        self.c.ack("doc", r["version"], rx, True, timings={"total_ms": 3})
+        self.assertEqual(self.next_event(tq, "ack")["status"], "ok")
+        self.assertTrue(self.c.await_acks("doc", r["version"], 2)["complete"])
+        rs.close()
+        ts.close()
+        rt.join(5)
+        tt.join(5)
+        self.assertFalse(rt.is_alive(), "close() must end the reader thread")
+
+    def test_refusals_carry_the_hubs_message(self):
+        with self.assertRaises(LiveLinkError) as e:
+            self.c.publish(scene([("Box", "d" * 64)]))
+        self.assertEqual(e.exception.status, 409)
+        self.assertEqual(e.exception.missing, ["d" * 64])
+        bad = HubClient(self.c.port, "wrong")
+        with self.assertRaisesRegex(LiveLinkError, "wrong token"):
+            bad.status()
+        bad.close()
+        with self.assertRaisesRegex(LiveLinkError, "no peer"):
+            EventStream(self.c.port, self.c.token, "ghost-1")
+        self.assertEqual(self.c.status()["app"], "livelink")
+
+    def test_unreachable_hub_is_named(self):
+        with self.assertRaisesRegex(LiveLinkError, "does not answer"):
+            HubClient(1, "x", timeout=1).status()
+
+
+if __name__ == "__main__":
+    unittest.main()

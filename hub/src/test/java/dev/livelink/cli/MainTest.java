@@ -1,0 +1,82 @@
+package dev.livelink.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.livelink.hub.Hub;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+  @TempDir Path home;
+  final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  int run(String... args) {
+    return Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true,
+        StandardCharsets.UTF_8), args);
+  }
+
+  String err() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  static String fixture(String name) throws URISyntaxException {
+    return Path.of(MainTest.class.getResource("/fixtures/" + name).toURI()).toString();
+  }
+
+  @Test
+  void usageErrorsExitTwoWithOneLine() {
+    assertThat(run("send", "--home", home.toString())).isEqualTo(2);
+    assertThat(err()).isEqualTo("livelink: Missing required parameter: 'FILE' (see livelink --help)\n");
+    assertThat(run("bogus")).isEqualTo(2);
+  }
+
+  @Test
+  void statusWithoutHubExitsOneWithTheReason() {
+    assertThat(run("status", "--home", home.toString())).isEqualTo(1);
+    assertThat(err()).isEqualTo("livelink: no hub is running for " + home + " (no hub.json); start one with: "
+        + "livelink hub\n");
+  }
+
+  @Test
+  void staleRuntimeFileSaysTheHubDoesNotAnswer() throws Exception {
+    Files.writeString(home.resolve("hub.json"), "{\"port\":1,\"token\":\"x\",\"pid\":1,\"version\":\"0\"}");
+    assertThat(run("status", "--home", home.toString())).isEqualTo(1);
+    assertThat(err()).startsWith("livelink: the hub at http://127.0.0.1:1/v1/ does not answer");
+  }
+
+  @Test
+  void sendAndPeersAgainstARealHub() throws Exception {
+    try (Hub hub = Hub.create(home, 0).start()) {
+      assertThat(run("status", "--home", home.toString())).isEqualTo(0);
+      assertThat(run("send", "--home", home.toString(), fixture("box_1x2x3_zup_binary.stl"),
+          fixture("box_1x2x3_yup_two_colours.obj"), "--scene", "two boxes")).isEqualTo(0);
+      assertThat(out.toString(StandardCharsets.UTF_8)).contains("sent two boxes version 1: 2 added, 0 changed, "
+          + "0 removed; 24 triangles, 2 new blob(s), to 0 receiver(s)");
+      assertThat(run("peers", "--home", home.toString())).isEqualTo(0);
+      assertThat(out.toString(StandardCharsets.UTF_8)).contains("no peers connected");
+    }
+  }
+
+  @Test
+  void badFilesExitOneNamingTheProblem() throws Exception {
+    try (Hub hub = Hub.create(home, 0).start()) {
+      assertThat(run("send", "--home", home.toString(), fixture("box_1x2x3_zup_truncated.stl"))).isEqualTo(1);
+      assertThat(err()).contains("truncated binary STL: header declares 12 triangles");
+      assertThat(run("send", "--home", home.toString(), home.resolve("nope.obj").toString())).isEqualTo(1);
+      assertThat(err()).contains("no such file: " + home.resolve("nope.obj"));
+      assertThat(run("send", "--home", home.toString(), "--to", "ghost", fixture("box_1x2x3_zup_binary.stl")))
+          .isEqualTo(1);
+      assertThat(err()).contains("no connected peer \"ghost\" (see livelink peers)");
+      assertThat(run("send", "--home", home.toString(), "--units", "furlong", fixture("box_1x2x3_zup_binary.stl")))
+          .isEqualTo(1);
+      assertThat(err()).contains("unknown units \"furlong\"");
+    }
+  }
+}

@@ -1,0 +1,34 @@
+"""Starts a real hub in a temp LIVELINK_HOME on a free port, for tests of anything that talks to it."""
+import os
+import shutil
+import subprocess
+import tempfile
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+LAUNCHER = os.path.join(REPO, "livelink")
+
+
+class HubProcess:
+    def __init__(self, home=None):
+        self.tmp = None
+        if home is None:
+            self.tmp = tempfile.mkdtemp(prefix="livelink-test-")
+            home = os.path.join(self.tmp, "home")
+        self.home = home
+        env = dict(os.environ, LIVELINK_HOME=home)
+        self.proc = subprocess.Popen([LAUNCHER, "hub", "--port", "0", "--home", home], env=env,
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        # The hub prints its "listening" line after hub.json is written: block on that line, not on a poll.
+        for line in self.proc.stdout:
+            if "listening on" in line:
+                break
+        else:
+            raise RuntimeError("hub did not start (exit %s)" % self.proc.wait())
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+        self.proc.stdout.close()
+        if self.tmp:
+            shutil.rmtree(self.tmp, ignore_errors=True)
