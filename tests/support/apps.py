@@ -93,7 +93,8 @@ class Probe:
     def kill(self):
         if self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=10)
+        self.proc.wait(timeout=10)
+        self.proc.stdout.close()
 
     def log(self):
         return "".join(self.lines[-60:])

@@ -136,7 +136,6 @@ def apply_plan(plan, blobs):
     if coll.name != scene.get("name", coll.name) and scene.get("name"):
         coll.name = scene["name"]
     objects = scene_objects(sid)
-    meshes = scene_meshes(sid)
 
     def mesh_for(node):
         h = node.get("mesh")
@@ -157,6 +156,7 @@ def apply_plan(plan, blobs):
             if me is not None and me.users == 0:
                 bpy.data.meshes.remove(me)
 
+    meshes = scene_meshes(sid)  # after removals, which may have freed meshes
     staged = []
     for op in plan.creates:
         node = op.node

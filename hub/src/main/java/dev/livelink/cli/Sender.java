@@ -38,14 +38,16 @@ final class Sender {
     UpAxis up = UpAxis.parse(o.up != null ? o.up : Formats.defaultUp(first));
     List<String> targets = resolveTargets();
     List<List<Part>> parts = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
     long bytes = 0;
     for (Path f : o.files) {
       bytes += Files.size(f);
       parts.add(Formats.read(f));
+      keys.add(f.getFileName().toString());
     }
     String name = o.scene != null ? o.scene : stem(first);
     String id = name.replaceAll("[^A-Za-z0-9_.:\\-]", "_");
-    SceneBuilder.Built built = SceneBuilder.build(id, name, "livelink-cli", units, up, parts);
+    SceneBuilder.Built built = SceneBuilder.build(id, name, "livelink-cli", units, up, parts, keys);
     Progress bar = bytes > PROGRESS_OVER ? new Progress(err, "uploading") : null;
     int uploaded = client.upload(built.blobs(), bar == null ? null : bar::update);
     if (bar != null) {

@@ -25,15 +25,19 @@ public final class SceneBuilder {
 
   private SceneBuilder() {}
 
-  /** @param files parts per source file; with more than one file, node ids are prefixed by the file's index */
+  /**
+   * @param files parts per source file
+   * @param fileKeys one id-safe key per file (its name): node ids are "key:part", so they stay the same when the
+   *     same file is sent again alone or with others
+   */
   public static Built build(String sceneId, String name, String source, Units units, UpAxis up,
-      List<List<Part>> files) {
+      List<List<Part>> files, List<String> fileKeys) {
     List<Node> nodes = new ArrayList<>();
     Map<String, byte[]> blobs = new LinkedHashMap<>();
     Map<MeshData, String> hashes = new IdentityHashMap<>();
     int triangles = 0;
     for (int f = 0; f < files.size(); f++) {
-      String prefix = files.size() > 1 ? "f" + f + "." : "";
+      String prefix = fileKeys.get(f).replaceAll("[^A-Za-z0-9_.\\-]", "_") + ":";
       for (Part p : files.get(f)) {
         String hash = null;
         if (p.mesh() != null) {

@@ -27,7 +27,7 @@ class FormatsTest {
   /** Reads a file in its own up axis and returns the world bounds of its one mesh in the canonical Z-up frame. */
   static float[] canonicalBounds(String file, UpAxis up) throws Exception {
     List<Part> parts = Formats.read(fixture(file));
-    SceneBuilder.Built b = SceneBuilder.build("s", "s", "test", Units.MM, up, List.of(parts));
+    SceneBuilder.Built b = SceneBuilder.build("s", "s", "test", Units.MM, up, List.of(parts), List.of("f"));
     Node n = b.scene().nodes().get(0);
     return MeshBlob.decode(b.blobs().get(n.mesh())).bounds();
   }
@@ -94,7 +94,7 @@ class FormatsTest {
     assertThat(parts.get(0).mesh()).isSameAs(parts.get(1).mesh());
     assertThat(parts.get(0).materials().get(0).color().g()).isEqualTo(1.0);
     assertThat(parts.get(0).materials().get(0).roughness()).isEqualTo(0.7, org.assertj.core.data.Offset.offset(1e-6));
-    SceneBuilder.Built b = SceneBuilder.build("s", "s", "t", Units.M, UpAxis.Y, List.of(parts));
+    SceneBuilder.Built b = SceneBuilder.build("s", "s", "t", Units.M, UpAxis.Y, List.of(parts), List.of("f"));
     assertThat(b.blobs()).hasSize(1);
     assertThat(b.scene().nodes().get(0).mesh()).isEqualTo(b.scene().nodes().get(1).mesh());
     assertThat(MeshBlob.decode(b.blobs().values().iterator().next()).bounds()).containsExactly(0, 0, 0, 1, 2, 3);

@@ -1,0 +1,166 @@
+"""End to end: the hub, real Blender windows under Xvfb with the installed add-on, and `livelink send`."""
+import os
+import time
+import unittest
+
+from common import BLENDER_STATE, FIXTURES, apps, peers, write_box
+
+
+class BlenderLinkTest(unittest.TestCase):
+    def setUp(self):
+        self.sb = apps.Sandbox()
+        self.sb.run("install", "blender")
+        self.blenders = []
+
+    def tearDown(self):
+        for b in self.blenders:
+            b.kill()
+        self.sb.cleanup()
+
+    def blender(self):
+        b = apps.start_blender(self.sb)
+        self.blenders.append(b)
+        apps.wait_until(lambda: b.eval("from livelink_blender import current_link as c\n"
+                                       "result = c() is not None and c().status.hub == 'connected'"),
+                        timeout=60, what="Blender to connect")
+        return b
+
+    def send(self, *args):
+        p = self.sb.run("send", "--wait", "--timeout", "20", *args, check=False)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        return p.stdout
+
+    def state(self, b):
+        return b.eval(BLENDER_STATE)
+
+    def test_scene_arrives_in_metres_with_colours_hierarchy_and_instances(self):
+        b = self.blender()  # no hub yet: the add-on starts it with the launcher the installer recorded
+        out = self.send(os.path.join(FIXTURES, "box_1x2x3_yup_two_colours.obj"), "--units", "mm",
+                        "--scene", "Boxes")
+        self.assertIn("blender-", out)
+        s = self.state(b)
+        box = s["Box"]
+        # 1 x 2 x 3 mm, Y-up in the file -> 0.001 x 0.002 x 0.003 m, Z up in Blender.
+        self.assertEqual([round(a - c, 6) for a, c in zip(box["max"], box["min"])], [0.001, 0.002, 0.003])
+        self.assertEqual(box["colors"], [[1.0, 0.0, 0.0, 1.0], [0.0, 0.0, 1.0, 0.5]])
+        self.assertEqual(box["collections"], ["Boxes"])
+        self.assertTrue(box["smooth"])
+        self.send(os.path.join(FIXTURES, "box_instanced_twice_yup.gltf"))
+        s = self.state(b)
+        self.assertEqual(s["Child"]["parent"], "Parent")
+        self.assertEqual(s["Child"]["mesh_ptr"], s["Parent"]["mesh_ptr"], "instances share one mesh")
+        self.assertEqual(s["Child"]["min"], [10.0, 0.0, 0.0])
+        self.assertEqual(s["Child"]["max"], [11.0, 2.0, 3.0])
+        self.assertEqual(s["Parent"]["colors"], [[0.0, 1.0, 0.0, 1.0]])
+        principled = b.eval("m = bpy.data.objects['Parent'].data.materials[0]\n"
+                            "n = next(n for n in m.node_tree.nodes if n.type == 'BSDF_PRINCIPLED')\n"
+                            "result = [round(x, 3) for x in n.inputs['Base Color'].default_value] + "
+                            "[round(n.inputs['Roughness'].default_value, 3)]")
+        self.assertEqual(principled, [0.0, 1.0, 0.0, 1.0, 0.7])
+
+    def test_update_changes_only_the_edited_part_and_keeps_artist_edits(self):
+        self.hub = self.sb.hub()
+        try:
+            b = self.blender()
+            d = self.sb.dir
+            a_path, b_path = os.path.join(d, "a.obj"), os.path.join(d, "b.obj")
+            write_box(a_path, 1000, 500, 250, "A")
+            write_box(b_path, 100, 100, 100, "B")
+            self.send(a_path, b_path, "--up", "Z", "--scene", "Parts")
+            before = self.state(b)
+            self.assertEqual(before["A"]["max"], [1.0, 0.5, 0.25])
+            # The artist: a modifier on B, their own material on B, A moved to a collection of their own.
+            b.eval("import bpy\n"
+                   "ob = bpy.data.objects['B']; ob.modifiers.new('Bevel', 'BEVEL')\n"
+                   "mine = bpy.data.materials.new('ArtistGold'); ob.data.materials[0] = mine\n"
+                   "c = bpy.data.collections.new('Artist'); bpy.context.scene.collection.children.link(c)\n"
+                   "a = bpy.data.objects['A']; c.objects.link(a); bpy.data.collections['Parts'].objects.unlink(a)\n"
+                   "a.modifiers.new('Sub', 'SUBSURF')\n"
+                   "result = True")
+            write_box(a_path, 2000, 500, 250, "A")
+            out = self.send(a_path, b_path, "--up", "Z", "--scene", "Parts")
+            self.assertIn("0 added, 1 changed, 0 removed", out)
+            after = self.state(b)
+            self.assertEqual(sorted(after), ["A", "B"], "no duplicates")
+            self.assertEqual(after["A"]["max"], [2.0, 0.5, 0.25])
+            self.assertEqual(after["A"]["collections"], ["Artist"])
+            self.assertEqual(after["A"]["modifiers"], ["SUBSURF"])
+            self.assertEqual(after["B"]["mesh_ptr"], before["B"]["mesh_ptr"], "B's mesh was not rebuilt")
+            self.assertEqual(after["B"]["modifiers"], ["BEVEL"])
+            self.assertEqual(after["B"]["material_names"], ["ArtistGold"])
+            # Same version again (a re-send of unchanged files) creates nothing.
+            out = self.send(a_path, b_path, "--up", "Z", "--scene", "Parts")
+            self.assertIn("0 added, 0 changed, 0 removed", out)
+            self.assertEqual(sorted(self.state(b)), ["A", "B"])
+            # Removed upstream -> removed in Blender.
+            self.send(a_path, "--up", "Z", "--scene", "Parts")
+            self.assertEqual(sorted(self.state(b)), ["A"])
+        finally:
+            self.hub.stop()
+
+    def test_restarted_blender_catches_up(self):
+        self.hub = self.sb.hub()
+        try:
+            b = self.blender()
+            box = os.path.join(self.sb.dir, "box.obj")
+            write_box(box, 1000, 1000, 1000, "Cube1m")
+            self.send(box, "--up", "Z", "--scene", "Catch")
+            b.kill()
+            write_box(box, 3000, 1000, 1000, "Cube1m")
+            p = self.sb.run("send", box, "--up", "Z", "--scene", "Catch")
+            self.assertIn("version 2", p.stdout)
+            b2 = self.blender()
+            s = apps.wait_until(lambda: self.state(b2).get("Cube1m"), what="catch-up in the new Blender")
+            self.assertEqual(s["max"], [3.0, 1.0, 1.0])
+        finally:
+            self.hub.stop()
+
+    def test_two_blenders_each_get_only_what_targets_them(self):
+        self.hub = self.sb.hub()
+        try:
+            b1, b2 = self.blender(), self.blender()
+            ids = [p["id"] for p in peers(self.sb) if p["app"] == "Blender"]
+            self.assertEqual(len(ids), 2)
+            first = b1.eval("from livelink_blender import current_link as c\nresult = c().status.peer")
+            second = [i for i in ids if i != first][0]
+            box = os.path.join(self.sb.dir, "box.obj")
+            write_box(box, 10, 10, 10, "OnlyFirst")
+            out = self.send(box, "--to", first, "--scene", "ToFirst")
+            self.assertIn("to 1 receiver(s)", out)
+            write_box(box, 10, 10, 10, "OnlySecond")
+            self.send(box, "--to", second, "--scene", "ToSecond")
+            self.assertEqual(list(self.state(b1)), ["OnlyFirst"])
+            self.assertEqual(list(self.state(b2)), ["OnlySecond"])
+        finally:
+            self.hub.stop()
+
+    def test_hub_going_away_is_shown_and_the_link_comes_back(self):
+        self.hub = self.sb.hub()
+        b = self.blender()
+        self.hub.stop()
+        apps.wait_until(lambda: b.eval("from livelink_blender import current_link as c\n"
+                                       "result = c().status.hub != 'connected'"), what="Blender to notice")
+        # Auto-start brings a hub back (the recorded launcher) and the link reconnects on its own.
+        apps.wait_until(lambda: b.eval("from livelink_blender import current_link as c\n"
+                                       "result = c().status.hub == 'connected'"), timeout=60, what="reconnect")
+        box = os.path.join(self.sb.dir, "box.obj")
+        write_box(box, 10, 10, 10, "Back")
+        self.send(box)
+        self.assertIn("Back", self.state(b))
+
+    def test_quit_with_link_active_exits_within_two_seconds(self):
+        b = self.blender()
+        box = os.path.join(self.sb.dir, "box.obj")
+        write_box(box, 10, 10, 10, "Q")
+        self.send(box)
+        t0 = time.monotonic()
+        try:
+            b.eval("bpy.app.timers.register(lambda: bpy.ops.wm.quit_blender(), first_interval=0.1)\nresult = 1")
+        except OSError:
+            pass  # Blender may close the probe's socket as it goes
+        b.proc.wait(timeout=10)
+        self.assertLess(time.monotonic() - t0, 2.0 + 0.1)
+
+
+if __name__ == "__main__":
+    unittest.main()
