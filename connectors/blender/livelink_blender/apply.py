@@ -4,6 +4,7 @@ What the source owns is rewritten: geometry, transform, name (when the source re
 the materials it made (tagged livelink_material). Everything else is the artist's and stays: modifiers, a material
 the artist put in a slot, the collections the object was moved to, custom properties.
 """
+import math
 from array import array
 
 import bpy
@@ -18,6 +19,7 @@ NODE_KEY = "livelink_node"
 VERSION_KEY = "livelink_version"
 MESH_KEY = "livelink_mesh"
 MATERIAL_KEY = "livelink_material"
+SHARP_ANGLE = math.radians(30.0)
 
 
 def scene_objects(scene_id):
@@ -60,12 +62,17 @@ def build_mesh(name, blob, scene):
     if m.material_index is not None:
         me.polygons.foreach_set("material_index", m.material_index)
     me.update(calc_edges=True)
-    # CAD meshes split vertices at face boundaries: smooth shading is then smooth within a curved face and crisp
-    # at edges, with no normals to send.
+    # Smooth shading split at sharp edges: a cylinder looks round and a box's edges stay crisp, whether or not the
+    # sender split vertices at CAD face boundaries.
     if hasattr(me, "shade_smooth"):
         me.shade_smooth()
     else:
         me.polygons.foreach_set("use_smooth", [True] * t)
+    if hasattr(me, "set_sharp_from_angle"):  # Blender 4.1+
+        me.set_sharp_from_angle(angle=SHARP_ANGLE)
+    else:
+        me.use_auto_smooth = True
+        me.auto_smooth_angle = SHARP_ANGLE
     me.transform(Matrix(frames.mesh_matrix(scene)))
     me[SCENE_KEY] = scene["id"]
     return me

@@ -5,13 +5,11 @@ reader:  event stream -> "version" jobs for the fetcher (reconnects with backoff
 fetcher: fetches delta + blobs, puts ("apply", ...) on the main queue; sends acks the main thread queues
 main:    tick() drains the main queue, applies, records versions, queues the ack
 """
-import os
 import queue
-import subprocess
 import threading
 import time
 
-from .livelink_client import EventStream, HubClient, LiveLinkError, read_hub, read_install
+from .livelink_client import EventStream, HubClient, LiveLinkError, ensure_hub
 
 STOP = object()
 
@@ -59,35 +57,11 @@ class Link:
     def _post(self, *item):
         self._main.put((time.perf_counter(),) + item)
 
-    def _ensure_hub(self):
-        info = read_hub(self.home)
-        if info is not None:
-            return info
-        launcher = self.launcher or read_install(self.home).get("launcher", "")
-        if not (self.auto_start and launcher and os.path.exists(launcher)):
-            raise LiveLinkError("no hub is running; start one with: livelink hub" if not launcher else
-                                "no hub is running and auto-start is off; start one with: %s hub" % launcher)
-        self._post("status", "starting hub", "")
-        env = dict(os.environ)
-        if self.home:
-            env["LIVELINK_HOME"] = self.home
-        # Its own session, so the hub outlives this Blender; its "listening" line means hub.json is written.
-        p = subprocess.Popen([launcher, "hub"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                             stdin=subprocess.DEVNULL, start_new_session=True, text=True)
-        for line in p.stdout:
-            if "listening on" in line or "already running" in line:
-                break
-        p.stdout.close()
-        info = read_hub(self.home)
-        if info is None:
-            raise LiveLinkError("the hub did not start (%s hub)" % launcher)
-        return info
-
     def _read_loop(self):
         backoff = 0.5
         while not self._stop.is_set():
             try:
-                info = self._ensure_hub()
+                info = ensure_hub(self.home, self.launcher, self.auto_start)
                 client = HubClient(info.port, info.token)
                 with self._lock:
                     document = self._document

@@ -7,7 +7,8 @@ from .errors import LiveLinkError
 from .hubfile import HubInfo, default_home, read_hub, read_install
 from .client import HubClient
 from .events import EventStream
+from .launch import ensure_hub
 from . import meshblob
 
-__all__ = ["LiveLinkError", "HubInfo", "default_home", "read_hub", "read_install", "HubClient", "EventStream",
+__all__ = ["LiveLinkError", "HubInfo", "default_home", "read_hub", "read_install", "HubClient", "EventStream", "ensure_hub",
            "meshblob"]

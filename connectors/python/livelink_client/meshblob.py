@@ -67,6 +67,8 @@ def decode(data):
 
 
 def _le_bytes(values, fmt):
+    if hasattr(values, "dtype") and hasattr(values, "astype"):  # a numpy array, where the host has numpy
+        return values.astype("<" + {"f": "f4", "I": "u4", "i": "i4"}[fmt], copy=False).tobytes()
     if isinstance(values, memoryview) and values.format == fmt and sys.byteorder == "little":
         return values.tobytes()
     a = values if isinstance(values, array) and values.typecode == fmt else array(fmt, values)
@@ -77,7 +79,7 @@ def _le_bytes(values, fmt):
 
 
 def encode(positions, indices, normals=None, material_index=None):
-    """Builds a blob from flat sequences (array('f'), array('I'/'i'), memoryviews, or lists)."""
+    """Builds a blob from flat sequences: array('f'), array('I'/'i'), numpy arrays, memoryviews or lists."""
     pos = _le_bytes(positions, "f")
     idx = _le_bytes(indices, "I" if not (isinstance(indices, array) and indices.typecode == "i") else "i")
     v, t = len(pos) // 12, len(idx) // 12

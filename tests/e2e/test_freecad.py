@@ -1,0 +1,148 @@
+"""End to end: real FreeCAD (GUI under Xvfb) with the installed Mod, the hub, and real Blender windows."""
+import time
+import unittest
+
+from common import BLENDER_STATE, apps
+
+# Runs inside FreeCAD: the document the issue describes.
+MAKE_DOC = r'''
+doc = App.newDocument("Demo")
+box = doc.addObject("Part::Box", "Box"); box.Length, box.Width, box.Height = 1000, 500, 250
+cyl = doc.addObject("Part::Cylinder", "Cylinder"); cyl.Radius, cyl.Height = 200, 600
+cyl.Placement.Base = App.Vector(1500, 0, 0)
+part = doc.addObject("App::Part", "Part"); part.Placement.Base = App.Vector(0, 1000, 0)
+body = doc.addObject("PartDesign::Body", "Body"); part.addObject(body)
+pad = body.newObject("PartDesign::AdditiveBox", "Pad"); pad.Length, pad.Width, pad.Height = 100, 100, 100
+link = doc.addObject("App::Link", "Link"); link.LinkedObject = part; link.Placement.Base = App.Vector(0, 2000, 0)
+doc.recompute()
+Gui.updateGui()
+box.ViewObject.ShapeColor = (1.0, 0.0, 0.0)
+cyl.ViewObject.ShapeColor = (0.0, 0.0, 1.0)
+cols = [(1.0, 0.0, 0.0, 0.0)] * 6
+cols[5] = (0.0, 1.0, 0.0, 0.0)  # the top face green
+box.ViewObject.DiffuseColor = cols
+result = True
+'''
+
+
+def menu_action(name):
+    """Probe code that finds an action of the Blender menu (or its Export to submenu) and triggers it."""
+    return r'''
+from PySide import QtGui
+bar = Gui.getMainWindow().menuBar()
+menu = [a for a in bar.actions() if a.objectName() == "LiveLinkBlenderMenu"][0].menu()
+def find(m, name):
+    for a in m.actions():
+        if a.objectName() == name:
+            return a
+        if a.menu() is not None:
+            a.menu().aboutToShow.emit()
+            hit = find(a.menu(), name)
+            if hit is not None:
+                return hit
+act = find(menu, %r)
+act.trigger()
+result = act.text()
+''' % name
+
+REPORT = ("from PySide import QtGui\n"
+          "result = Gui.getMainWindow().findChild(QtGui.QTextEdit, 'Report view').toPlainText()")
+
+
+class FreeCADToBlenderTest(unittest.TestCase):
+    def setUp(self):
+        self.sb = apps.Sandbox()
+        self.sb.run("install")
+        self.procs = []
+        self.hub = self.sb.hub()
+
+    def tearDown(self):
+        for p in self.procs:
+            p.kill()
+        self.hub.stop()
+        self.sb.cleanup()
+
+    def start(self, which):
+        p = apps.start_blender(self.sb) if which == "blender" else apps.start_freecad(self.sb)
+        self.procs.append(p)
+        if which == "blender":
+            apps.wait_until(lambda: p.eval("from livelink_blender import current_link as c\n"
+                                           "result = c() is not None and c().status.hub == 'connected'"),
+                            timeout=60, what="Blender to connect")
+        return p
+
+    def report_has(self, fc, text, timeout=20):
+        return apps.wait_until(lambda: text in fc.eval(REPORT), timeout=timeout, what="%r in the Report view" % text)
+
+    def test_export_auto_sync_and_artist_edits(self):
+        b = self.start("blender")
+        fc = self.start("freecad")
+        fc.eval(MAKE_DOC)
+        self.assertEqual(fc.eval(menu_action("LiveLink_ExportToBlender")), "Export to Blender")
+        self.report_has(fc, "Sent 4 objects to Blender 3.4 (untitled): applied in")
+        s = b.eval(BLENDER_STATE)
+        self.assertEqual(sorted(s), ["Body", "Body (Link)", "Box", "Cylinder", "Link", "Part"])
+        self.assertEqual(s["Box"]["min"], [0.0, 0.0, 0.0])
+        self.assertEqual(s["Box"]["max"], [1.0, 0.5, 0.25], "a 1000 mm box is 1 m in Blender")
+        self.assertEqual(s["Box"]["colors"], [[1.0, 0.0, 0.0, 1.0], [0.0, 1.0, 0.0, 1.0]], "red, top face green")
+        self.assertEqual(s["Cylinder"]["colors"], [[0.0, 0.0, 1.0, 1.0]])
+        self.assertEqual([s["Cylinder"]["min"][2], s["Cylinder"]["max"][2]], [0.0, 0.6])
+        self.assertEqual(s["Body"]["parent"], "Part")
+        self.assertEqual(s["Body"]["min"], [0.0, 1.0, 0.0])
+        self.assertEqual(s["Body (Link)"]["parent"], "Link")
+        self.assertEqual(s["Body (Link)"]["min"], [0.0, 2.0, 0.0])
+        self.assertEqual(s["Body (Link)"]["mesh_ptr"], s["Body"]["mesh_ptr"], "the link shares the body's mesh")
+        # The artist adds a modifier to the cylinder; then the box gets longer with Auto-sync on.
+        b.eval("bpy.data.objects['Cylinder'].modifiers.new('Bevel', 'BEVEL')\nresult = True")
+        fc.eval(menu_action("LiveLink_AutoSync"))
+        self.report_has(fc, "Auto-sync on")
+        t0 = time.monotonic()
+        fc.eval("doc = App.getDocument('Demo')\ndoc.getObject('Box').Length = 2000\ndoc.recompute()\nresult = 1")
+        after = apps.wait_until(lambda: (lambda st: st if st["Box"]["max"][0] == 2.0 else None)(b.eval(BLENDER_STATE)),
+                                timeout=10, what="the longer box in Blender")
+        elapsed = time.monotonic() - t0
+        self.assertLess(elapsed, 1.0 + 0.5, "auto-sync reached Blender in %.2f s" % elapsed)
+        self.assertEqual(sorted(after), sorted(s), "nothing duplicated")
+        self.assertEqual(after["Cylinder"]["modifiers"], ["BEVEL"])
+        self.assertEqual(after["Cylinder"]["mesh_ptr"], s["Cylinder"]["mesh_ptr"], "only the box changed")
+        self.assertEqual(after["Body"]["mesh_ptr"], s["Body"]["mesh_ptr"])
+        self.assertNotEqual(after["Box"]["mesh_ptr"], s["Box"]["mesh_ptr"])
+
+    def test_export_to_reaches_only_the_chosen_blender(self):
+        b1 = self.start("blender")
+        b2 = self.start("blender")
+        fc = self.start("freecad")
+        fc.eval(MAKE_DOC)
+        second = b2.eval("from livelink_blender import current_link as c\nresult = c().status.peer")
+        apps.wait_until(lambda: fc.eval(
+            "from PySide import QtGui\nbar = Gui.getMainWindow().menuBar()\n"
+            "m = [a for a in bar.actions() if a.objectName() == 'LiveLinkBlenderMenu'][0].menu()\n"
+            "sub = [a for a in m.actions() if a.objectName() == 'LiveLink_ExportTo'][0].menu()\n"
+            "sub.aboutToShow.emit()\nresult = len([a for a in sub.actions() if a.isEnabled()]) == 2"),
+            what="both Blenders in Export to")
+        fc.eval(menu_action("LiveLink_ExportTo_" + second))
+        self.report_has(fc, "Sent 4 objects to Blender 3.4")
+        self.assertIn("Box", b2.eval(BLENDER_STATE))
+        self.assertEqual(b1.eval(BLENDER_STATE), {})
+        # Export to Blender now goes to the last one chosen.
+        fc.eval("App.getDocument('Demo').getObject('Box').Length = 1500\nApp.getDocument('Demo').recompute()\n"
+                "result = 1")
+        fc.eval(menu_action("LiveLink_ExportToBlender"))
+        apps.wait_until(lambda: b2.eval(BLENDER_STATE)["Box"]["max"][0] == 1.5, what="second Blender updated")
+        self.assertEqual(b1.eval(BLENDER_STATE), {})
+
+    def test_clear_messages_without_document_or_blender(self):
+        fc = self.start("freecad")
+        t0 = time.monotonic()
+        fc.eval(menu_action("LiveLink_ExportToBlender"))
+        self.assertLess(time.monotonic() - t0, 2.0, "the GUI did not block")
+        self.report_has(fc, "No active document to export. Open or create a document first.")
+        fc.eval(MAKE_DOC)
+        fc.eval(menu_action("LiveLink_ExportToBlender"))
+        self.report_has(fc, "No Blender is connected to livelink")
+        # FreeCAD keeps running and answering.
+        self.assertEqual(fc.eval("result = App.ActiveDocument.Name"), "Demo")
+
+
+if __name__ == "__main__":
+    unittest.main()
