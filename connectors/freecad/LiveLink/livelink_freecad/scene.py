@@ -48,7 +48,7 @@ def build_scene(doc_id, doc_label, source, items, mesh_hashes):
 
 def safe_id(name):
     """FreeCAD names are already [A-Za-z0-9_]; this guards the protocol's id rule for anything else."""
-    out = "".join(c if c.isalnum() or c in "_.:-" else "_" for c in name)
+    out = "".join(c if (c.isascii() and c.isalnum()) or c in "_.:-" else "_" for c in name)
     return out[:200] or "_"
 
 

@@ -21,16 +21,24 @@ import java.util.Map;
 public final class ObjReader {
   private ObjReader() {}
 
-  /** Faces of one part, as global vertex indices, with per-triangle material slot. */
+  /**
+   * Faces of one part, as global vertex indices. Materials are kept as runs (first triangle, slot), since most
+   * parts have one material and a per-triangle list would cost a write per triangle.
+   */
   private static final class Group {
     final String name;
-    final IntList tris = new IntList(1024);
-    final IntList mats = new IntList(256);
+    final int start; // first index of this group's triangles in the shared corner list
+    int end;
+    final IntList runs = new IntList(16);
     final Map<String, Integer> slots = new LinkedHashMap<>();
     int slot;
+    int min = Integer.MAX_VALUE;
+    int max = -1;
 
-    Group(String name) {
+    Group(String name, int start) {
       this.name = name;
+      this.start = start;
+      this.end = start;
     }
   }
 
@@ -47,7 +55,8 @@ public final class ObjReader {
     return toParts(parsed, mtl, stem(file));
   }
 
-  private record Parsed(List<Group> groups, float[] positions) {}
+  /** The parse result; positions and corners are over-allocated buffers with their used lengths. */
+  private record Parsed(List<Group> groups, float[] positions, int positionCount, int[] corners) {}
 
   static String stem(Path file) {
     String n = file.getFileName().toString();
@@ -62,9 +71,11 @@ public final class ObjReader {
 
   private static Parsed parse(byte[] bytes, String name, Path dir, List<Path> mtllibs) {
     AsciiScanner s = new AsciiScanner(bytes, 0, bytes.length, name);
-    FloatList pos = new FloatList(bytes.length / 40);
+    FloatList pos = new FloatList(bytes.length / 16);
+    // One corner list for all groups, sized for a typical file so it rarely grows: each group is a range of it.
+    IntList tris = new IntList(bytes.length / 10);
     List<Group> groups = new ArrayList<>();
-    Group g = new Group(null);
+    Group g = new Group(null, 0);
     groups.add(g);
     int[] poly = new int[64];
     while (!s.atEnd()) {
@@ -78,39 +89,36 @@ public final class ObjReader {
         pos.add3(s.parseFloat(), s.parseFloat(), s.parseFloat());
       } else if (c == 'f' && s.pos + 1 < s.end && (bytes[s.pos + 1] == ' ' || bytes[s.pos + 1] == '\t')) {
         s.pos += 2;
-        int n = 0;
         int vcount = pos.n / 3;
-        while (!s.atLineEnd()) {
-          int k = s.parseInt();
-          int idx = k > 0 ? k - 1 : vcount + k;
-          if (k == 0 || idx < 0 || idx >= vcount) {
-            throw s.error("face names vertex " + k + " but " + vcount + " vertices are defined so far");
-          }
-          // Skip "/vt/vn" after the position index.
-          while (s.pos < s.end && bytes[s.pos] > ' ') {
-            s.pos++;
-          }
-          if (n == poly.length) {
-            poly = Arrays.copyOf(poly, n * 2);
-          }
-          poly[n++] = idx;
+        int n;
+        while ((n = faceIndices(s, vcount, poly)) < 0) {
+          poly = Arrays.copyOf(poly, poly.length * 4); // a face with more corners than poly holds: again, with room
         }
         if (n < 3) {
           throw s.error("face has " + n + " vertices, needs at least 3");
         }
-        for (int i = 1; i + 1 < n; i++) {
-          g.tris.add(poly[0]);
-          g.tris.add(poly[i]);
-          g.tris.add(poly[i + 1]);
-          g.mats.add(g.slot);
+        int tri = (tris.n - g.start) / 3;
+        if (g.runs.n == 0 || g.runs.a[g.runs.n - 1] != g.slot) {
+          g.runs.add(tri);
+          g.runs.add(g.slot);
         }
+        for (int i = 0; i < n; i++) {
+          if (poly[i] < g.min) g.min = poly[i];
+          if (poly[i] > g.max) g.max = poly[i];
+        }
+        for (int i = 1; i + 1 < n; i++) {
+          tris.add(poly[0]);
+          tris.add(poly[i]);
+          tris.add(poly[i + 1]);
+        }
+        g.end = tris.n;
       } else if (c == 'o' || c == 'g') {
         s.pos++;
         String gname = s.restOfLine();
-        if (g.tris.n == 0 && g.slots.isEmpty()) {
+        if (g.end == g.start && g.slots.isEmpty()) {
           groups.remove(groups.size() - 1);
         }
-        Group next = new Group(gname.isEmpty() ? null : gname);
+        Group next = new Group(gname.isEmpty() ? null : gname, tris.n);
         if (g.slot >= 0 && !g.slots.isEmpty()) {
           // A usemtl before "o" carries over, as Blender and most readers do.
           String current = g.slots.keySet().stream().skip(g.slot).findFirst().orElse(null);
@@ -132,51 +140,133 @@ public final class ObjReader {
       }
       s.nextLine();
     }
-    return new Parsed(groups, pos.toArray());
+    return new Parsed(groups, pos.a, pos.n, tris.a);
   }
 
   /** Splits the global vertex array into one compact vertex array per part. */
   private static List<Part> toParts(Parsed parsed, Map<String, Material> mtl, String stem) {
     List<Group> groups = parsed.groups();
     float[] pos = parsed.positions();
+    int posCount = parsed.positionCount();
     List<Part> parts = new ArrayList<>();
-    int[] remap = new int[pos.length / 3];
-    Arrays.fill(remap, -1);
+    int[] remap = null;
     int k = 0;
     for (Group g : groups) {
-      if (g.tris.n == 0) {
+      if (g.end == g.start) {
         continue;
       }
-      int[] tris = g.tris.toArray();
-      FloatList local = new FloatList(Math.min(pos.length, tris.length * 3));
-      IntList touched = new IntList(tris.length);
-      for (int i = 0; i < tris.length; i++) {
-        int v = tris[i];
-        int l = remap[v];
-        if (l < 0) {
-          l = local.n / 3;
-          remap[v] = l;
-          touched.add(v);
-          local.add3(pos[3 * v], pos[3 * v + 1], pos[3 * v + 2]);
+      int[] tris = Arrays.copyOfRange(parsed.corners(), g.start, g.end);
+      float[] local;
+      int span = g.max - g.min + 1;
+      if (span <= tris.length) {
+        // The usual layout: a part's vertices are one block of the file. Copy the block, shift the indices.
+        local = Arrays.copyOfRange(pos, 3 * g.min, 3 * (g.max + 1));
+        int lo = g.min;
+        if (lo != 0) {
+          for (int i = 0; i < tris.length; i++) {
+            tris[i] -= lo;
+          }
         }
-        tris[i] = l;
-      }
-      for (int i = 0; i < touched.n; i++) {
-        remap[touched.a[i]] = -1;
+      } else {
+        if (remap == null) {
+          remap = new int[posCount / 3];
+          Arrays.fill(remap, -1);
+        }
+        local = remap(tris, pos, remap);
       }
       List<Material> mats = new ArrayList<>();
       for (String m : g.slots.keySet()) {
         mats.add(mtl.getOrDefault(m, Material.of(m, 0.8, 0.8, 0.8, 1)));
       }
-      int[] mi = mats.size() > 1 ? g.mats.toArray() : null;
+      int[] mi = mats.size() > 1 ? expand(g.runs, tris.length / 3) : null;
       if (mats.isEmpty()) {
         mats.add(Material.of("default", 0.8, 0.8, 0.8, 1));
       }
       String name = g.name != null ? g.name : (groups.size() == 1 ? stem : stem + "." + k);
       parts.add(new Part("part" + k, name, null, Transform.IDENTITY,
-          new MeshData(local.toArray(), tris, null, mi), mats));
+          new MeshData(local, tris, null, mi), mats));
       k++;
     }
     return parts;
+  }
+
+  /**
+   * Reads the position indices of one "f" line into {@code poly} (0-based, negatives resolved), skipping
+   * "/vt/vn". Returns how many, or -1 when poly is too small (the cursor is then left where it was). A tight loop
+   * over local variables: faces are half of a typical file.
+   */
+  private static int faceIndices(AsciiScanner s, int vcount, int[] poly) {
+    final byte[] b = s.b;
+    final int end = s.end;
+    int p = s.pos;
+    int n = 0;
+    while (true) {
+      while (p < end && (b[p] == ' ' || b[p] == '\t')) {
+        p++;
+      }
+      if (p >= end || b[p] == '\n' || b[p] == '\r') {
+        break;
+      }
+      boolean neg = b[p] == '-';
+      if (neg || b[p] == '+') {
+        p++;
+      }
+      int start = p;
+      long v = 0;
+      int d;
+      while (p < end && (d = b[p] - '0') >= 0 && d <= 9) {
+        v = v * 10 + d;
+        p++;
+      }
+      if (p == start || p - start > 10) {
+        s.pos = p;
+        throw s.error(p == start ? "expected a vertex index" : "vertex index too large");
+      }
+      long k = neg ? -v : v;
+      long idx = k > 0 ? k - 1 : vcount + k;
+      if (k == 0 || idx < 0 || idx >= vcount) {
+        s.pos = p;
+        throw s.error("face names vertex " + k + " but " + vcount + " vertices are defined so far");
+      }
+      if (n == poly.length) {
+        return -1;
+      }
+      poly[n++] = (int) idx;
+      while (p < end && b[p] > ' ') {
+        p++; // "/vt/vn"
+      }
+    }
+    s.pos = p;
+    return n;
+  }
+
+  /** Gathers the vertices a part uses, in first-use order; {@code remap} is all -1 before and after. */
+  private static float[] remap(int[] tris, float[] pos, int[] remap) {
+    FloatList local = new FloatList(tris.length * 3);
+    IntList touched = new IntList(tris.length);
+    for (int i = 0; i < tris.length; i++) {
+      int v = tris[i];
+      int l = remap[v];
+      if (l < 0) {
+        l = local.n / 3;
+        remap[v] = l;
+        touched.add(v);
+        local.add3(pos[3 * v], pos[3 * v + 1], pos[3 * v + 2]);
+      }
+      tris[i] = l;
+    }
+    for (int i = 0; i < touched.n; i++) {
+      remap[touched.a[i]] = -1;
+    }
+    return local.toArray();
+  }
+
+  private static int[] expand(IntList runs, int triangles) {
+    int[] mi = new int[triangles];
+    for (int r = 0; r < runs.n; r += 2) {
+      int end = r + 2 < runs.n ? runs.a[r + 2] : triangles;
+      Arrays.fill(mi, runs.a[r], end, runs.a[r + 1]);
+    }
+    return mi;
   }
 }

@@ -152,11 +152,112 @@ public final class PlyReader {
     }
   }
 
+  /** Bytes per item of a fixed-size element, or -1 when it holds a list. */
+  private static int stride(Element e) {
+    int s = 0;
+    for (Prop p : e.props()) {
+      if (p.isList()) {
+        return -1;
+      }
+      s += typeSize(p.type());
+    }
+    return s;
+  }
+
+  private static int typeSize(String t) {
+    switch (t) {
+      case "char": case "uchar": case "int8": case "uint8": return 1;
+      case "short": case "ushort": case "int16": case "uint16": return 2;
+      case "double": case "float64": return 8;
+      default: return 4;
+    }
+  }
+
+  private static int offsetOf(Element e, String name, String type) {
+    int off = 0;
+    for (Prop p : e.props()) {
+      if (p.name().equals(name)) {
+        return p.type().equals(type) || p.type().equals(type + "32") ? off : -1;
+      }
+      off += typeSize(p.type());
+    }
+    return -1;
+  }
+
+  /** The usual layout, read with absolute gets and no per-property dispatch: float x y z at fixed offsets. */
+  private static boolean fastVertices(ByteBuffer b, String name, Element e, FloatList pos) {
+    int stride = stride(e);
+    int ox = offsetOf(e, "x", "float");
+    int oy = offsetOf(e, "y", "float");
+    int oz = offsetOf(e, "z", "float");
+    if (stride < 0 || ox < 0 || oy < 0 || oz < 0) {
+      return false;
+    }
+    long need = (long) stride * e.count();
+    if (b.position() + need > b.limit()) {
+      throw new FormatException(name + ": binary PLY is truncated: " + e.count() + " vertices need " + need
+          + " bytes, " + (b.limit() - b.position()) + " remain");
+    }
+    int base = b.position();
+    for (int i = 0; i < e.count(); i++) {
+      int at = base + i * stride;
+      float x = b.getFloat(at + ox);
+      float y = b.getFloat(at + oy);
+      float z = b.getFloat(at + oz);
+      if (!Float.isFinite(x) || !Float.isFinite(y) || !Float.isFinite(z)) {
+        throw new FormatException(name + ": vertex " + i + " has a non-finite coordinate");
+      }
+      pos.add3(x, y, z);
+    }
+    b.position((int) (base + need));
+    return true;
+  }
+
+  /** Faces with one uchar-counted list of 32-bit indices and nothing else: the layout nearly every writer uses. */
+  private static boolean fastFaces(ByteBuffer b, String name, Element e, IntList idx) {
+    if (e.props().size() != 1 || !isFace(e, e.props().get(0))) {
+      return false;
+    }
+    Prop p = e.props().get(0);
+    if (typeSize(p.countType()) != 1 || typeSize(p.type()) != 4 || p.type().startsWith("float")) {
+      return false;
+    }
+    int at = b.position();
+    int limit = b.limit();
+    for (long i = 0; i < e.count(); i++) {
+      if (at >= limit) {
+        throw new FormatException(name + ": binary PLY is truncated at face " + i + " of " + e.count());
+      }
+      int n = b.get(at) & 0xff;
+      if (at + 1 + 4L * n > limit) {
+        throw new FormatException(name + ": binary PLY is truncated at face " + i + " of " + e.count());
+      }
+      if (n < 3) {
+        throw new FormatException(name + ": face " + i + " has " + n + " vertices");
+      }
+      int first = b.getInt(at + 1);
+      int prev = b.getInt(at + 5);
+      for (int k = 2; k < n; k++) {
+        int cur = b.getInt(at + 1 + 4 * k);
+        idx.add(first);
+        idx.add(prev);
+        idx.add(cur);
+        prev = cur;
+      }
+      at += 1 + 4 * n;
+    }
+    b.position(at);
+    return true;
+  }
+
   private static void readBinary(ByteBuffer b, String name, List<Element> elements, FloatList pos, IntList idx) {
     int[] poly = new int[64];
     try {
       for (Element e : elements) {
         boolean vertex = e.name().equals("vertex");
+        if (vertex ? fastVertices(b, name, e, pos) : e.name().equals("face") && fastFaces(b, name, e, idx)) {
+          continue;
+        }
         for (long i = 0; i < e.count(); i++) {
           float x = 0, y = 0, z = 0;
           for (Prop p : e.props()) {
