@@ -31,6 +31,7 @@ public final class Hub implements AutoCloseable {
   private ExecutorService executor;
   private HttpApi api;
   private RuntimeFile runtime;
+  private SceneStore store;
   private boolean portWasTaken;
 
   private Hub(Path home, int port, boolean fallbackToFreePort) {
@@ -49,7 +50,9 @@ public final class Hub implements AutoCloseable {
       return this;
     }
     Files.createDirectories(home);
-    SceneStore store = new SceneStore(home);
+    // Small request/response exchanges on loopback: without TCP_NODELAY, Nagle and delayed ACKs add ~40 ms.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+    store = new SceneStore(home);
     InetAddress loopback = InetAddress.getLoopbackAddress();
     try {
       server = HttpServer.create(new InetSocketAddress(loopback, requestedPort), 64);
@@ -102,6 +105,7 @@ public final class Hub implements AutoCloseable {
     api.shutdown();
     server.stop(0);
     executor.shutdownNow();
+    store.close();
     try {
       RuntimeFile current = RuntimeFile.read(home);
       if (current != null && current.token().equals(runtime.token())) {

@@ -39,6 +39,7 @@ public final class LiveLinkClient {
   private final HttpClient http;
   private final URI base;
   private final String token;
+  private volatile double lastServerMillis = -1;
 
   public LiveLinkClient(int port, String token) {
     this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -80,6 +81,7 @@ public final class LiveLinkClient {
       throw new ClientException("interrupted");
     }
     byte[] body = resp.body();
+    lastServerMillis = resp.headers().firstValue("Server-Timing").map(LiveLinkClient::duration).orElse(-1.0);
     JsonNode o = body.length == 0 ? Json.object() : Json.parseObject(body);
     if (resp.statusCode() >= 400) {
       List<String> missing = new ArrayList<>();
@@ -92,6 +94,20 @@ public final class LiveLinkClient {
   private JsonNode postJson(String path, JsonNode body) {
     return send(req(path).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(body))).build());
+  }
+
+  /** The hub's own time for the last request (its Server-Timing header), or -1. */
+  public double lastServerMillis() {
+    return lastServerMillis;
+  }
+
+  private static double duration(String serverTiming) {
+    int i = serverTiming.indexOf("dur=");
+    try {
+      return i < 0 ? -1 : Double.parseDouble(serverTiming.substring(i + 4).split("[;,]")[0]);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   public JsonNode status() {

@@ -24,7 +24,7 @@ import java.util.TreeMap;
  * Scene versions on disk ({@code scenes/<id>/v<N>.json}) and in memory; the last {@link #KEEP} versions of each scene
  * are kept and blobs no kept version references are deleted. A version is on disk (fsync'd) before publish returns.
  */
-public final class SceneStore {
+public final class SceneStore implements AutoCloseable {
   public static final int KEEP = 20;
 
   /** A stored version: who sent it and to whom (targets null = every receiver). */
@@ -45,6 +45,11 @@ public final class SceneStore {
 
   public BlobStore blobs() {
     return blobs;
+  }
+
+  @Override
+  public void close() {
+    blobs.close();
   }
 
   private void load() {

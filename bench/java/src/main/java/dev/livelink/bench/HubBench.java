@@ -1,0 +1,190 @@
+package dev.livelink.bench;
+
+import dev.livelink.hub.Hub;
+import dev.livelink.model.Material;
+import dev.livelink.model.MeshData;
+import dev.livelink.model.Node;
+import dev.livelink.model.Scene;
+import dev.livelink.model.Transform;
+import dev.livelink.model.UpAxis;
+import dev.livelink.model.Units;
+import dev.livelink.sdk.LiveLinkClient;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Hub overhead, over real HTTP on loopback: publishing a 410-node scene (~180k triangles) whose blobs are on the
+ * hub, serving its delta, uploading blobs (ms per MB), and the hub's cold start to ready as a separate process.
+ */
+public final class HubBench {
+  static final int NODES = 410;
+  static final int GRID = 15; // 2 * 15 * 15 = 450 triangles per node, 184,500 in all
+
+  public static void main(String[] args) throws Exception {
+    int runs = args.length > 0 ? Integer.parseInt(args[0]) : 15;
+    Path home = Files.createTempDirectory("livelink-bench-");
+    try (Hub hub = Hub.create(home, 0).start()) {
+      LiveLinkClient c = new LiveLinkClient(hub.port(), hub.token());
+      List<MeshData> meshes = new ArrayList<>();
+      for (int i = 0; i < NODES; i++) {
+        meshes.add(grid(i));
+      }
+      Map<String, byte[]> blobs = LiveLinkClient.blobs(meshes);
+      long bytes = blobs.values().stream().mapToLong(b -> b.length).sum();
+      List<String> hashes = new ArrayList<>(blobs.keySet());
+      // Warm the JIT with other blobs, then time fresh batches of 410 new blobs (3.5 MB).
+      for (int w = 0; w < 10; w++) {
+        List<MeshData> warm = new ArrayList<>();
+        for (int i = 0; i < NODES; i++) warm.add(grid(100_000 * (w + 1) + i));
+        c.upload(LiveLinkClient.blobs(warm), null);
+      }
+      double[] uploadHub = new double[5];
+      double[] upload = new double[5];
+      int[] u = {0};
+      Stats.time(0, 5, () -> {
+        // Let the previous batch's background split (one fsync per blob file) finish, as between user sends.
+        Thread.sleep(1500);
+        List<MeshData> fresh = new ArrayList<>();
+        for (int i = 0; i < NODES; i++) fresh.add(grid(1_000_000 * (u[0] + 1) + i));
+        Map<String, byte[]> b = LiveLinkClient.blobs(fresh);
+        long t = System.nanoTime();
+        c.upload(b, null);
+        upload[u[0]] = (System.nanoTime() - t) / 1e6;
+        uploadHub[u[0]++] = c.lastServerMillis();
+      });
+      c.upload(blobs, null);
+      // Warm the JIT on both sides before timing.
+      for (int i = 0; i < 300; i++) {
+        c.publish(scene("warm", hashes, i), List.of(), null);
+        c.delta("warm", 0);
+      }
+      int[] v = {0};
+      double[] fullHub = new double[runs];
+      double[] full = Stats.time(0, runs, () -> {
+        c.publish(scene("full" + v[0], hashes, -1), List.of(), null);
+        fullHub[v[0]++] = c.lastServerMillis();
+      });
+      double[] fullDeltaHub = new double[runs];
+      int[] d = {0};
+      double[] fullDelta = Stats.time(0, runs, () -> {
+        c.delta("full0", 0);
+        fullDeltaHub[d[0]++] = c.lastServerMillis();
+      });
+      // One node changes per version: its new blob is uploaded first, then the version is published.
+      c.publish(scene("edit", hashes, -1), List.of(), null);
+      int[] k = {0};
+      double[] editUpload = new double[runs];
+      double[] edit = Stats.time(0, runs, () -> {
+        List<String> h = new ArrayList<>(hashes);
+        MeshData m = grid(10_000 + k[0]);
+        Map<String, byte[]> one = LiveLinkClient.blobs(List.of(m));
+        long t = System.nanoTime();
+        c.upload(one, null);
+        editUpload[k[0]] = (System.nanoTime() - t) / 1e6;
+        h.set(7, one.keySet().iterator().next());
+        c.publish(scene("edit", h, k[0]++), List.of(), null);
+      });
+      int last = c.delta("edit", 0).path("to").asInt();
+      double[] editDeltaHub = new double[runs];
+      int[] e = {0};
+      double[] editDelta = Stats.time(0, runs, () -> {
+        c.delta("edit", last - 1);
+        editDeltaHub[e[0]++] = c.lastServerMillis();
+      });
+      double mb = bytes / 1e6;
+      System.out.printf("scene: %d nodes, %d triangles, %d blobs, %.1f MB of blobs; %d timed runs, median%n",
+          NODES, NODES * 2 * GRID * GRID, blobs.size(), mb, runs);
+      System.out.println("                                   client-observed   hub's own (Server-Timing)");
+      System.out.printf("upload 410 new blobs, one batch   %7.1f ms         %7.1f ms  = %.2f ms per MB (hub)%n",
+          Stats.median(upload), Stats.median(uploadHub), Stats.median(uploadHub) / mb);
+      System.out.printf("publish 410 nodes, blobs present  %7.2f ms         %7.2f ms%n", Stats.median(full),
+          Stats.median(fullHub));
+      System.out.printf("serve full delta (410 nodes)      %7.2f ms         %7.2f ms%n", Stats.median(fullDelta),
+          Stats.median(fullDeltaHub));
+      System.out.printf("one-node edit: upload 1 blob      %7.2f ms%n", Stats.median(editUpload));
+      System.out.printf("one-node edit: upload + publish   %7.2f ms%n", Stats.median(edit));
+      System.out.printf("one-node edit: serve delta        %7.2f ms         %7.2f ms%n", Stats.median(editDelta),
+          Stats.median(editDeltaHub));
+      System.out.printf("hub overhead, publish + serve delta of 410 nodes (goal < 5 ms + 1 ms/MB new): %.2f ms%n",
+          Stats.median(fullHub) + Stats.median(fullDeltaHub));
+    } finally {
+      try (var s = Files.walk(home)) {
+        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+    coldStart(args.length > 1 ? Integer.parseInt(args[1]) : 7);
+  }
+
+  static Scene scene(String id, List<String> hashes, int salt) {
+    List<Node> nodes = new ArrayList<>();
+    Material red = Material.of("red", 1, 0, 0, 1);
+    for (int i = 0; i < hashes.size(); i++) {
+      nodes.add(new Node("Gear" + i, "Gear " + i, null, Transform.translation(i * 150.0, salt, 0),
+          hashes.get(i), List.of(red), true));
+    }
+    return new Scene(id, id, "bench", Units.MM, UpAxis.Z, nodes);
+  }
+
+  static MeshData grid(int seed) {
+    int n = GRID + 1;
+    float[] p = new float[3 * n * n];
+    for (int i = 0; i < n; i++) {
+      for (int k = 0; k < n; k++) {
+        int o = 3 * (i * n + k);
+        p[o] = i;
+        p[o + 1] = k;
+        p[o + 2] = (float) Math.sin(seed + i * 0.3 + k * 0.7);
+      }
+    }
+    int[] t = new int[6 * GRID * GRID];
+    int j = 0;
+    for (int i = 0; i < GRID; i++) {
+      for (int k = 0; k < GRID; k++) {
+        int a = i * n + k;
+        t[j++] = a;
+        t[j++] = a + 1;
+        t[j++] = a + n + 1;
+        t[j++] = a;
+        t[j++] = a + n + 1;
+        t[j++] = a + n;
+      }
+    }
+    return new MeshData(p, t, null, null);
+  }
+
+  /** Process start to the "listening" line (hub.json written), with the launcher's JVM flags. */
+  static void coldStart(int runs) throws Exception {
+    String jar = Path.of(System.getProperty("livelink.jar", "hub/target/livelink.jar")).toAbsolutePath().toString();
+    double[] t = new double[runs];
+    for (int i = 0; i < runs; i++) {
+      Path home = Files.createTempDirectory("livelink-cold-");
+      long t0 = System.nanoTime();
+      Process p = new ProcessBuilder("java", "-XX:+UseSerialGC", "-Xshare:auto",
+          "-jar", jar, "hub", "--port", "0", "--home", home.toString()).redirectErrorStream(true).start();
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = r.readLine()) != null; ) {
+          if (line.contains("listening on")) {
+            t[i] = (System.nanoTime() - t0) / 1e6;
+            break;
+          }
+        }
+        p.destroy();
+        p.waitFor();
+      }
+      try (var s = Files.walk(home)) {
+        s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+    System.out.printf("hub cold start to ready (process start to hub.json written)  %7.1f ms  (runs: %s)%n",
+        Stats.median(t), java.util.Arrays.toString(java.util.Arrays.stream(t).map(Math::round).toArray()));
+  }
+
+}
