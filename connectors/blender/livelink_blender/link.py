@@ -36,7 +36,7 @@ class Link:
         self._on_status = on_status
         self._document = document
         self._applied = dict(applied)  # scene id -> version, guarded by _lock
-        self._known_meshes = set(known_meshes)
+        self._known_meshes = {k: set(v) for k, v in known_meshes.items()}  # scene id -> hashes built there
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._main = queue.Queue()
@@ -121,7 +121,7 @@ class Link:
     def _fetch(self, scene, version):
         with self._lock:
             client, since = self._client, self._applied.get(scene, 0)
-            known = set(self._known_meshes)
+            known = set(self._known_meshes.get(scene, ()))
         if client is None:
             return
         if since >= version:
@@ -184,7 +184,7 @@ class Link:
         build_ms = (time.perf_counter() - t0) * 1000.0
         with self._lock:
             self._applied[scene] = version
-            self._known_meshes.update(new_meshes)
+            self._known_meshes[scene] = set(new_meshes)
         timings = {"fetch_ms": round(fetch_ms, 2), "pickup_ms": round(pickup_ms, 2), "build_ms": round(build_ms, 2),
                    "total_ms": round(fetch_ms + pickup_ms + build_ms, 2), "objects": touched}
         self.status.last = "%s v%d: %d object(s) in %.0f ms" % (delta["scene"].get("name"), version, touched,
@@ -204,7 +204,7 @@ class Link:
         with self._lock:
             self._document = document
             self._applied = dict(applied)
-            self._known_meshes = set(known_meshes)
+            self._known_meshes = {k: set(v) for k, v in known_meshes.items()}
             stream, client, peer = self._stream, self._client, self._peer
         if stream is not None:
             stream.close()

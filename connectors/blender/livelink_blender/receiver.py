@@ -9,7 +9,12 @@ def applied_versions():
 
 
 def known_meshes():
-    return {m[apply.MESH_KEY] for m in bpy.data.meshes if apply.MESH_KEY in m}
+    """{scene id: mesh hashes built for it}: meshes are per scene, since units and up axis are."""
+    out = {}
+    for m in bpy.data.meshes:
+        if apply.MESH_KEY in m and apply.SCENE_KEY in m:
+            out.setdefault(m[apply.SCENE_KEY], set()).add(m[apply.MESH_KEY])
+    return out
 
 
 def apply_delta(delta, blobs):

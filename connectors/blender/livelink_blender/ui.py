@@ -8,13 +8,16 @@ def _link():
 
 
 def redraw():
+    """Redraws only the sidebars that show the panel: a whole viewport redraw can take far longer than the news."""
     wm = bpy.context.window_manager
     if wm is None:
         return
     for window in wm.windows:
         for area in window.screen.areas:
             if area.type == "VIEW_3D":
-                area.tag_redraw()
+                for region in area.regions:
+                    if region.type == "UI":
+                        region.tag_redraw()
 
 
 def report(message):
