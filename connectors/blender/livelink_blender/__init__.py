@@ -46,7 +46,7 @@ class _Runtime:
         if link is None:
             return None
         from . import receiver
-        link.tick(receiver.apply_delta, ui.report)
+        link.tick(receiver)
         return TICK_SECONDS
 
 

@@ -128,18 +128,20 @@ class Link:
             return  # already applied (a duplicate event or a catch-up that raced a live one)
         t0 = time.perf_counter()
         delta = client.delta(scene, since)
-        blobs = {}
+        need = []
         for group in (delta.get("added", ()), [c["node"] for c in delta.get("changed", ())]):
             for node in group:
                 h = node.get("mesh")
-                if h and h not in known and h not in blobs:
-                    blobs[h] = client.blob(h)
+                if h and h not in known and h not in need:
+                    need.append(h)
+        blobs = client.blobs(need)
         self._post("apply", delta, blobs, (time.perf_counter() - t0) * 1000.0, client, self._peer)
 
     # ---- main thread side --------------------------------------------------------------------------------------
 
-    def tick(self, apply_fn, report_fn):
-        """Drains the queue on the main thread. Returns True when work was done."""
+    def tick(self, host):
+        """Drains the queue on the main thread. host offers apply_delta(delta, blobs) -> (touched, meshes),
+        applied_versions(), known_meshes() and report(message). Returns True when work was done."""
         did = False
         while True:
             try:
@@ -158,27 +160,36 @@ class Link:
                     self.status.error = item[3]
             elif kind == "failed":
                 self.status.error = item[4]
-                report_fn(item[4])
+                host.report(item[4])
             elif kind == "apply":
                 if self.paused:
                     self._held.append(item)
                     continue
-                self._apply(item, queued_at, apply_fn, report_fn)
+                self._apply(item, queued_at, host)
         if did and self._on_status:
             self._on_status()
         return did
 
-    def _apply(self, item, queued_at, apply_fn, report_fn):
+    def _apply(self, item, queued_at, host):
         _, _, delta, blobs, fetch_ms, client, peer = item
         pickup_ms = (time.perf_counter() - queued_at) * 1000.0
         scene, version = delta["scene"]["id"], int(delta["to"])
+        holds = host.applied_versions().get(scene, 0)
+        if not delta.get("full") and int(delta["from"]) != holds:
+            # The .blend does not hold the version this delta starts from (the collection was deleted, another
+            # file was loaded): fetch again from what it does hold.
+            with self._lock:
+                self._applied[scene] = holds
+                self._known_meshes[scene] = set(host.known_meshes().get(scene, ()))
+            self._jobs.put(("fetch", scene, version))
+            return
         t0 = time.perf_counter()
         try:
-            touched, new_meshes = apply_fn(delta, blobs)
+            touched, new_meshes = host.apply_delta(delta, blobs)
         except Exception as e:  # noqa: BLE001 - any failure of a build must reach the sender and the user
             reason = "%s: %s" % (type(e).__name__, e)
             self.status.error = "scene %s v%d failed: %s" % (delta["scene"].get("name"), version, reason)
-            report_fn(self.status.error)
+            host.report(self.status.error)
             self._jobs.put(("ack", client, scene, version, peer, False, reason, {"fetch_ms": fetch_ms}))
             return
         build_ms = (time.perf_counter() - t0) * 1000.0
@@ -192,12 +203,12 @@ class Link:
         self.status.error = ""
         self._jobs.put(("ack", client, scene, version, peer, True, "", timings))
 
-    def set_paused(self, paused, apply_fn, report_fn):
+    def set_paused(self, paused, host):
         self.paused = paused
         if not paused:
             held, self._held = self._held, []
             for item in held:
-                self._apply(item, item[0], apply_fn, report_fn)
+                self._apply(item, item[0], host)
 
     def restart(self, document, applied, known_meshes):
         """A different .blend was loaded: register again under its name and with what it holds."""

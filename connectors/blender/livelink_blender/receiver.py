@@ -1,7 +1,9 @@
-"""Glue between the link and Blender data: plan a delta against what this .blend holds, then apply it."""
+"""Glue between the link and Blender data: plan a delta against what this .blend holds, then apply it. The module
+is the `host` that Link.tick() is given."""
 import bpy
 
 from . import apply, plan
+from .ui import report  # noqa: F401 - part of the host interface
 
 
 def applied_versions():

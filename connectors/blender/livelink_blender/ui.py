@@ -51,7 +51,7 @@ class LIVELINK_OT_pause(bpy.types.Operator):
         if link is None:
             self.report({"ERROR"}, "Live Link is not running")
             return {"CANCELLED"}
-        link.set_paused(not link.paused, receiver.apply_delta, report)
+        link.set_paused(not link.paused, receiver)
         redraw()
         return {"FINISHED"}
 

@@ -48,14 +48,19 @@ class SceneTest(unittest.TestCase):
         self.assertIsNone(nodes["Orphan"]["parent"], "a parent that is not sent is dropped, not dangling")
         self.assertIsNone(nodes["Part"]["mesh"])
 
-    def test_cache_hits_only_for_the_same_shape_key(self):
+    def test_cache_holds_until_invalidated_per_object_or_document(self):
         c = MeshCache()
-        c.put("Box", ("shape", 1, 0.5), "h1", b"blob")
-        self.assertEqual(c.get("Box", ("shape", 1, 0.5)), ("h1", b"blob"))
-        self.assertIsNone(c.get("Box", ("shape", 2, 0.5)))
-        self.assertIsNone(c.get("Box", ("shape", 1, 0.2)), "another tolerance is another mesh")
-        c.forget_except({"Other"})
-        self.assertIsNone(c.get("Box", ("shape", 1, 0.5)))
+        c.put("Doc", "Box", 0.5, "h1", b"blob")
+        c.put("Doc", "Cyl", 0.5, "h2", b"blob2")
+        c.put("Other", "Box", 0.5, "h3", b"blob3")
+        self.assertEqual(c.get("Doc", "Box", 0.5), ("h1", b"blob"))
+        self.assertIsNone(c.get("Doc", "Box", 0.2), "another tolerance is another mesh")
+        c.invalidate("Doc", "Box")
+        self.assertIsNone(c.get("Doc", "Box", 0.5))
+        self.assertEqual(c.get("Doc", "Cyl", 0.5), ("h2", b"blob2"))
+        c.invalidate("Doc")
+        self.assertIsNone(c.get("Doc", "Cyl", 0.5))
+        self.assertEqual(c.get("Other", "Box", 0.5), ("h3", b"blob3"), "other documents keep theirs")
 
     def test_ids_and_ack_lines(self):
         self.assertEqual(safe_id("Box 1/ä"), "Box_1__")

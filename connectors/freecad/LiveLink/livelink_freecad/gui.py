@@ -36,7 +36,8 @@ class Controller:
         self.bridge = Bridge()
         self.bridge.result.connect(self._on_result)
         self.autosync = False
-        self._observer = None
+        self._observer = _DocumentObserver(self)
+        App.addDocumentObserver(self._observer)
         self._timer = QtCore.QTimer()
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
@@ -63,15 +64,14 @@ class Controller:
         try:
             items, sources = freecad_doc.collect(doc)
             hashes, blobs = {}, {}
+            tolerance = freecad_doc.deviation_percent()
             for name, (obj, slots) in sources.items():
-                key = freecad_doc.shape_key(obj)
-                hit = self.cache.get(name, key)
+                hit = self.cache.get(doc.Name, name, tolerance)
                 if hit is None:
                     hit = freecad_doc.mesh_blob(obj, slots)
-                    self.cache.put(name, key, *hit)
+                    self.cache.put(doc.Name, name, tolerance, *hit)
                 hashes[name] = hit[0]
                 blobs[hit[0]] = hit[1]
-            self.cache.forget_except(set(sources))
         except freecad_doc.ExportError as e:
             _say(str(e), error=True)
             return None
@@ -83,8 +83,9 @@ class Controller:
                             hashes)
         if targets is None:
             targets = self._default_targets(sender)
-        sender.submit(scene, blobs, targets, started)
-        return {"nodes": len(items), "blobs": len(blobs), "prepare_ms": (time.perf_counter() - started) * 1000}
+        prepare_ms = (time.perf_counter() - started) * 1000
+        sender.submit(scene, blobs, targets, started, prepare_ms)
+        return {"nodes": len(items), "blobs": len(blobs), "prepare_ms": prepare_ms}
 
     def _default_targets(self, sender):
         ids = [b["id"] for b in sender.blenders()]
@@ -111,8 +112,12 @@ class Controller:
         for a in r["acks"]:
             app = "%s %s" % (a.get("app", "Blender"), ".".join(a.get("appVersion", "").split(".")[:2]))
             if a["status"] == "ok":
-                msg = "Sent %d objects to %s (%s): applied in %.0f ms" % (
-                    r["objects"], app, a.get("document", "?"), r["elapsed_ms"])
+                t = a.get("timings", {})
+                msg = ("Sent %d objects to %s (%s): applied in %.0f ms; %d new mesh(es), %.0f KB "
+                       "(FreeCAD %.0f ms, hub %.0f ms, Blender fetch %.0f + wait %.0f + build %.0f ms)") % (
+                    r["objects"], app, a.get("document", "?"), r["elapsed_ms"], r["uploaded"],
+                    r["uploaded_bytes"] / 1024.0, r["prepare_ms"], r["network_ms"], t.get("fetch_ms", 0),
+                    t.get("pickup_ms", 0), t.get("build_ms", 0))
                 _say(msg)
             else:
                 msg = "%s (%s) could not apply %s: %s" % (app, a.get("document", "?"), name, a.get("reason"))
@@ -126,20 +131,19 @@ class Controller:
     # ---- auto-sync -------------------------------------------------------------------------------------------
 
     def set_autosync(self, on):
+        if on == self.autosync:
+            return
         self.autosync = on
-        if on and self._observer is None:
-            self._observer = _RecomputeObserver(self)
-            App.addDocumentObserver(self._observer)
+        if on:
             _say("Auto-sync on: every recompute is sent to Blender.")
-        elif not on and self._observer is not None:
-            App.removeDocumentObserver(self._observer)
-            self._observer = None
+        else:
             self._timer.stop()
             _say("Auto-sync off.")
 
     def recomputed(self, doc):
-        self._pending_doc = doc
-        self._timer.start()  # restarting the single-shot timer is the debounce
+        if self.autosync:
+            self._pending_doc = doc
+            self._timer.start()  # restarting the single-shot timer is the debounce
 
     def _autosync_now(self):
         doc = self._pending_doc
@@ -160,9 +164,25 @@ class Controller:
         return "\n".join(lines)
 
 
-class _RecomputeObserver:
+class _DocumentObserver:
+    """FreeCAD's document events: a changed shape drops its cached mesh; a recompute feeds auto-sync."""
+
     def __init__(self, controller):
         self.controller = controller
+
+    def slotChangedObject(self, obj, prop):
+        if prop in ("Shape", "Mesh") and obj.Document is not None:
+            self.controller.cache.invalidate(obj.Document.Name, obj.Name)
+
+    def slotDeletedObject(self, obj):
+        if obj.Document is not None:
+            self.controller.cache.invalidate(obj.Document.Name, obj.Name)
+
+    def slotCreatedDocument(self, doc):
+        self.controller.cache.invalidate(doc.Name)
+
+    def slotDeletedDocument(self, doc):
+        self.controller.cache.invalidate(doc.Name)
 
     def slotRecomputedDocument(self, doc):
         self.controller.recomputed(doc)

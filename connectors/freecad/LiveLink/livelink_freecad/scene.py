@@ -16,21 +16,22 @@ class Item:
 
 @dataclass
 class MeshCache:
-    """Blobs per object, kept while the object's shape (and tolerance) is the same, so an unchanged object is
-    neither re-meshed nor re-uploaded."""
-    entries: dict = field(default_factory=dict)  # object name -> (key, hash, blob)
+    """Blobs per (document, object), kept until FreeCAD says the object's shape changed (the document observer
+    calls invalidate), so an unchanged object is neither re-meshed nor re-uploaded. Shape hash codes cannot serve
+    as the key: FreeCAD 0.20 gives every shape a new one on each recompute."""
+    entries: dict = field(default_factory=dict)  # (doc, object) -> (tolerance, hash, blob)
 
-    def get(self, name, key):
-        e = self.entries.get(name)
-        return (e[1], e[2]) if e is not None and e[0] == key else None
+    def get(self, doc, name, tolerance):
+        e = self.entries.get((doc, name))
+        return (e[1], e[2]) if e is not None and e[0] == tolerance else None
 
-    def put(self, name, key, hash_, blob):
-        self.entries[name] = (key, hash_, blob)
+    def put(self, doc, name, tolerance, hash_, blob):
+        self.entries[(doc, name)] = (tolerance, hash_, blob)
 
-    def forget_except(self, names):
-        for n in list(self.entries):
-            if n not in names:
-                del self.entries[n]
+    def invalidate(self, doc, name=None):
+        """One object's entry, or with name None every entry of the document."""
+        for key in [k for k in self.entries if k[0] == doc and (name is None or k[1] == name)]:
+            del self.entries[key]
 
 
 def build_scene(doc_id, doc_label, source, items, mesh_hashes):

@@ -50,11 +50,12 @@ class Sender:
         with self._lock:
             return self._client is not None
 
-    def submit(self, scene, blobs, targets, started):
-        """Queues a send; returns at once. `started` is the perf_counter() of the user's click."""
+    def submit(self, scene, blobs, targets, started, prepare_ms=0.0):
+        """Queues a send; returns at once. `started` is the perf_counter() of the user's click; prepare_ms is
+        what the GUI thread spent collecting and meshing, reported with the result."""
         self._may_start_hub.set()
         self._wake.set()
-        self._jobs.put((scene, blobs, list(targets), started))
+        self._jobs.put((scene, blobs, list(targets), started, prepare_ms))
 
     # ---- worker threads ----------------------------------------------------------------------------------------
 
@@ -108,14 +109,16 @@ class Sender:
             job = self._jobs.get()
             if job is STOP:
                 return
-            scene, blobs, targets, started = job
-            result = {"scene": scene, "objects": sum(1 for n in scene["nodes"] if n.get("mesh")), "ok": False}
+            scene, blobs, targets, started, prepare_ms = job
+            result = {"scene": scene, "prepare_ms": prepare_ms, "objects": sum(1 for n in scene["nodes"] if n.get("mesh")), "ok": False}
             try:
                 client, peer, err = self._wait_connected(10.0)
                 if client is None:
                     raise LiveLinkError(err)
                 t0 = time.perf_counter()
-                result["uploaded"] = client.upload(blobs)
+                sent = client.upload(blobs)
+                result["uploaded"] = len(sent)
+                result["uploaded_bytes"] = sum(len(blobs[h]) for h in sent)
                 r = client.publish(scene, targets=targets, sender=peer)
                 result["version"] = r["version"]
                 result["targets"] = r["targets"]
