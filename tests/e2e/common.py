@@ -18,8 +18,10 @@ def _state():
     for o in bpy.data.objects:
         if "livelink_node" not in o:
             continue
-        bb = [o.matrix_world @ mathutils.Vector(c) for c in o.bound_box]
         mesh = o.data if o.type == "MESH" else None
+        # Bounds of the mesh data livelink wrote, not of the evaluated result (an artist's modifier changes that).
+        pts = [o.matrix_world @ v.co for v in mesh.vertices] if mesh else [o.matrix_world.translation]
+        bb = pts or [o.matrix_world.translation]
         out[o.name] = {
             "node": o["livelink_node"], "type": o.type,
             "mesh": mesh.name if mesh else None,

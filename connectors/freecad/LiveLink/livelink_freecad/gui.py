@@ -134,6 +134,7 @@ class Controller:
         if on == self.autosync:
             return
         self.autosync = on
+        _check_menu_action("LiveLink_AutoSync", on)  # the menu shows it when toggled from a macro
         if on:
             _say("Auto-sync on: every recompute is sent to Blender.")
         else:
@@ -268,6 +269,15 @@ def _insert_before_help(bar, menu):
         bar.insertMenu(help_action, menu)
     else:
         bar.addMenu(menu)
+
+
+def _check_menu_action(name, checked):
+    mw = Gui.getMainWindow()
+    action = mw.findChild(QtGui.QAction, name) if mw is not None else None
+    if action is not None and action.isChecked() != checked:
+        action.blockSignals(True)
+        action.setChecked(checked)
+        action.blockSignals(False)
 
 
 def _fill_targets(sub, controller):

@@ -65,6 +65,50 @@ class MainTest {
   }
 
   @Test
+  void watchResendsWhenTheFileChanges() throws Exception {
+    Path obj = home.resolve("part.obj");
+    Files.writeString(obj, "v 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n");
+    try (Hub hub = Hub.create(home, 0).start()) {
+      // A receiver of our own hears each version the watcher publishes.
+      dev.livelink.sdk.LiveLinkClient c = dev.livelink.sdk.LiveLinkClient.connect(home);
+      String peer = c.register("Test", "1", "watch", "receiver", java.util.List.of());
+      java.util.concurrent.BlockingQueue<Integer> versions = new java.util.concurrent.LinkedBlockingQueue<>();
+      Thread listener = new Thread(() -> c.events(peer, (name, data) -> {
+        if (name.equals("version")) {
+          versions.add(data.path("version").asInt());
+        }
+      }));
+      listener.setDaemon(true);
+      listener.start();
+      Thread t = new Thread(() -> run("watch", "--home", home.toString(), "--debounce", "100", obj.toString()));
+      t.setDaemon(true);
+      t.start();
+      assertThat(versions.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1);
+      Files.writeString(obj, "v 0 0 0\nv 2 0 0\nv 0 2 0\nf 1 2 3\n");
+      assertThat(versions.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(2);
+      // A half-written file is reported and the watch goes on.
+      Files.writeString(obj, "v 0 0 0\nf 1 2 9\n");
+      long deadline = System.currentTimeMillis() + 10_000;
+      while (!err().contains("face names vertex 2") && System.currentTimeMillis() < deadline) {
+        Thread.sleep(50); // the watcher runs in its own thread and prints when it gets there
+      }
+      assertThat(err()).contains("part.obj:2: face names vertex 2 but 1 vertices are defined so far");
+      assertThat(t.isAlive()).isTrue();
+      t.interrupt();
+    }
+  }
+
+  @Test
+  void takenPortIsReportedAndAFreeOneTaken() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+         Hub hub = Hub.create(home, taken.getLocalPort()).start()) {
+      assertThat(hub.portWasTaken()).isTrue();
+      assertThat(hub.port()).isNotEqualTo(taken.getLocalPort());
+      assertThat(dev.livelink.hub.RuntimeFile.read(home).port()).isEqualTo(hub.port());
+    }
+  }
+
+  @Test
   void badFilesExitOneNamingTheProblem() throws Exception {
     try (Hub hub = Hub.create(home, 0).start()) {
       assertThat(run("send", "--home", home.toString(), fixture("box_1x2x3_zup_truncated.stl"))).isEqualTo(1);
