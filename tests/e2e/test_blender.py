@@ -17,8 +17,8 @@ class BlenderLinkTest(unittest.TestCase):
             b.kill()
         self.sb.cleanup()
 
-    def blender(self):
-        b = apps.start_blender(self.sb)
+    def blender(self, blend=None):
+        b = apps.start_blender(self.sb, blend=blend)
         self.blenders.append(b)
         apps.wait_until(lambda: b.eval("from livelink_blender import current_link as c\n"
                                        "result = c() is not None and c().status.hub == 'connected'"),
@@ -112,6 +112,31 @@ class BlenderLinkTest(unittest.TestCase):
             b2 = self.blender()
             s = apps.wait_until(lambda: self.state(b2).get("Cube1m"), what="catch-up in the new Blender")
             self.assertEqual(s["max"], [3.0, 1.0, 1.0])
+        finally:
+            self.hub.stop()
+
+    def test_saved_blend_keeps_identity_and_catches_up_when_reopened(self):
+        self.hub = self.sb.hub()
+        try:
+            b = self.blender()
+            box = os.path.join(self.sb.dir, "box.obj")
+            write_box(box, 1000, 1000, 1000, "Kept")
+            self.send(box, "--up", "Z", "--scene", "Saved")
+            path = os.path.join(self.sb.dir, "artist.blend")
+            # The artist renames the object and saves; then Blender goes away.
+            b.eval("bpy.data.objects['Kept'].name = 'ArtistName'\n"
+                   "bpy.ops.wm.save_as_mainfile(filepath=%r)\nresult = True" % path)
+            b.kill()
+            write_box(box, 2000, 1000, 1000, "Kept")
+            self.sb.run("send", box, "--up", "Z", "--scene", "Saved")
+            b2 = self.blender(blend=path)
+            s = apps.wait_until(lambda: (lambda st: st if st.get("ArtistName", {}).get("max") == [2.0, 1.0, 1.0]
+                                         else None)(self.state(b2)), what="the reopened .blend to catch up")
+            self.assertEqual(list(s), ["ArtistName"], "updated in place under the artist's name, no duplicate")
+            self.assertEqual(b2.eval("from livelink_blender import current_link as c\n"
+                                     "import time\nresult = c().status.peer != ''"), True)
+            doc = [p["document"] for p in peers(self.sb) if p["app"] == "Blender"]
+            self.assertEqual(doc, ["artist.blend"])
         finally:
             self.hub.stop()
 

@@ -133,6 +133,11 @@ class FreeCADToBlenderTest(unittest.TestCase):
 
     def test_clear_messages_without_document_or_blender(self):
         fc = self.start("freecad")
+        # The menu is there in every workbench: FreeCAD rebuilds the menu bar on each switch.
+        for wb in ("PartWorkbench", "PartDesignWorkbench"):
+            fc.eval("Gui.activateWorkbench(%r)\nresult = 1" % wb)
+            self.assertTrue(fc.eval("bar = Gui.getMainWindow().menuBar()\n"
+                                    "result = [a.text() for a in bar.actions()].index('&Blender') >= 0"))
         t0 = time.monotonic()
         fc.eval(menu_action("LiveLink_ExportToBlender"))
         self.assertLess(time.monotonic() - t0, 2.0, "the GUI did not block")

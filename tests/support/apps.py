@@ -112,10 +112,10 @@ def wait_until(fn, timeout=20.0, what="condition"):
         time.sleep(0.05)
 
 
-def start_blender(sandbox, extra_env=None):
+def start_blender(sandbox, extra_env=None, blend=None):
     env = dict(sandbox.env, **(extra_env or {}))
-    argv = ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", "blender", "--python",
-            os.path.join(SUPPORT, "blender_probe.py")]
+    argv = ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", "blender"] + ([blend] if blend else []) + [
+        "--python", os.path.join(SUPPORT, "blender_probe.py")]
     return Probe(argv, env)
 
 

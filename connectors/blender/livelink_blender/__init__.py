@@ -82,7 +82,9 @@ def current_link():
 def _on_load_post(_dummy):
     from . import receiver
     link = _Runtime.link
-    if link is not None:
+    if link is None:
+        start_link()  # Blender opened with a .blend: the file loads before the first timer runs
+    else:
         link.restart(_document(), receiver.applied_versions(), receiver.known_meshes())
 
 
@@ -96,8 +98,9 @@ def register():
         return  # `blender -b` (install, scripts) runs no timers: no link there
     bpy.app.handlers.load_post.append(_on_load_post)
     atexit.register(stop_link)
-    # Preferences are readable only once registration has finished.
-    bpy.app.timers.register(_start_soon, first_interval=0.0)
+    # Preferences are readable only once registration has finished. Persistent, so loading a file first does not
+    # drop it.
+    bpy.app.timers.register(_start_soon, first_interval=0.0, persistent=True)
 
 
 def _start_soon():

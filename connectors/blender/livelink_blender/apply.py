@@ -19,6 +19,7 @@ NODE_KEY = "livelink_node"
 VERSION_KEY = "livelink_version"
 MESH_KEY = "livelink_mesh"
 MATERIAL_KEY = "livelink_material"
+NAME_KEY = "livelink_name"  # the name livelink last gave the object: if it differs now, the artist renamed it
 SHARP_ANGLE = math.radians(30.0)
 CREATED = ALL_FIELDS | {"created"}  # the fields of a node created in this apply (compared by identity)
 
@@ -220,8 +221,11 @@ def apply_plan(plan, blobs):
     # only when it differs: on a 400-object scene the skipped writes are most of the time saved.
     for obj, node, fields in staged:
         new = fields is CREATED
-        if "name" in fields and not new and node.get("name") and obj.name != node["name"]:
-            obj.name = node["name"]
+        if "name" in fields and node.get("name"):
+            # The source's name wins unless the artist renamed the object since livelink last named it.
+            if not new and obj.name != node["name"] and obj.get(NAME_KEY, obj.name) == obj.name:
+                obj.name = node["name"]
+            obj[NAME_KEY] = obj.name
         if "parent" in fields:
             parent = objects.get(node.get("parent")) if node.get("parent") else None
             if obj.parent is not parent:
