@@ -25,7 +25,7 @@ class Sandbox:
         os.makedirs(self.home)
         self.env = dict(os.environ, HOME=self.home, LIVELINK_HOME=self.livelink_home,
                         QTWEBENGINE_DISABLE_SANDBOX="1", XDG_CONFIG_HOME=os.path.join(self.home, ".config"),
-                        XDG_DATA_HOME=os.path.join(self.home, ".local", "share"))
+                        XDG_DATA_HOME=os.path.join(self.home, ".local", "share"), LIVELINK_SUPPORT=SUPPORT)
         self.env.pop("BLENDER_USER_SCRIPTS", None)
 
     def run(self, *args, check=True):

@@ -9,7 +9,7 @@ import queue
 import threading
 import time
 
-from .livelink_client import EventStream, HubClient, LiveLinkError, ensure_hub
+from .livelink_client import EventStream, HubClient, LiveLinkError, end_session, ensure_hub
 
 STOP = object()
 
@@ -227,12 +227,8 @@ class Link:
         self._stop.set()
         with self._lock:
             stream, client, peer = self._stream, self._client, self._peer
-        if stream is not None:
-            stream.close()
         self._jobs.put(STOP)
-        if client is not None and peer:
-            client.goodbye(peer)
-            client.close()
+        end_session(stream, client, peer)
         for t in (self._reader, self._fetcher):
             if t.is_alive():
                 t.join(timeout)

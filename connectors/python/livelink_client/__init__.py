@@ -5,10 +5,10 @@ FreeCAD Mod, which link to it. See docs/protocol.md for the protocol it speaks.
 """
 from .errors import LiveLinkError
 from .hubfile import HubInfo, default_home, read_hub, read_install
-from .client import HubClient
+from .client import HubClient, end_session
 from .events import EventStream
 from .launch import ensure_hub
 from . import meshblob
 
-__all__ = ["LiveLinkError", "HubInfo", "default_home", "read_hub", "read_install", "HubClient", "EventStream", "ensure_hub",
-           "meshblob"]
+__all__ = ["LiveLinkError", "HubInfo", "default_home", "read_hub", "read_install", "HubClient", "end_session",
+           "EventStream", "ensure_hub", "meshblob"]

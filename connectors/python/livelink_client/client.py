@@ -145,3 +145,13 @@ class HubClient:
     def await_acks(self, scene, version, timeout_s):
         return self.request("GET", "scenes/%s/versions/%d/acks?wait=%d" % (scene, version, int(timeout_s * 1000)),
                             timeout=timeout_s + 10)
+
+
+def end_session(stream, client, peer):
+    """Closes a peer's event stream, says goodbye and closes its connection; quick even when the hub is gone."""
+    if stream is not None:
+        stream.close()
+    if client is not None:
+        if peer:
+            client.goodbye(peer)
+        client.close()

@@ -8,7 +8,7 @@ import queue
 import threading
 import time
 
-from .livelink_client import EventStream, HubClient, LiveLinkError, ensure_hub
+from .livelink_client import EventStream, HubClient, LiveLinkError, end_session, ensure_hub
 from .scene import describe_targets
 
 STOP = object()
@@ -142,12 +142,8 @@ class Sender:
         with self._lock:
             stream, client, peer = self._stream, self._client, self._peer
             self._connected.notify_all()
-        if stream is not None:
-            stream.close()
         self._jobs.put(STOP)
-        if client is not None and peer:
-            client.goodbye(peer)
-            client.close()
+        end_session(stream, client, peer)
         for t in (self._events, self._sender):
             if t.is_alive():
                 t.join(timeout)
