@@ -39,13 +39,14 @@ def applied_versions():
 
 
 def _collection(scene):
+    """The scene's collection, and whether it is new. A new one is linked into the Blender scene only after its
+    objects are in it: Blender re-syncs the view layer on every object linked into a visible collection."""
     for c in bpy.data.collections:
         if c.get(SCENE_KEY) == scene["id"]:
-            return c
+            return c, False
     c = bpy.data.collections.new(scene.get("name") or scene["id"])
     c[SCENE_KEY] = scene["id"]
-    bpy.context.scene.collection.children.link(c)
-    return c
+    return c, True
 
 
 class MeshBuilder:
@@ -173,7 +174,7 @@ def apply_plan(plan, blobs):
     """Applies the plan; blobs maps mesh hash to bytes for every mesh the plan needs. Returns objects touched."""
     scene = plan.scene
     sid = scene["id"]
-    coll = _collection(scene)
+    coll, new_collection = _collection(scene)
     if coll.name != scene.get("name", coll.name) and scene.get("name"):
         coll.name = scene["name"]
     objects = scene_objects(sid)
@@ -243,4 +244,6 @@ def apply_plan(plan, blobs):
         if "materials" in fields or "mesh" in fields:
             _assign_materials(obj, node.get("materials") or (), materials)
     coll[VERSION_KEY] = plan.version
+    if new_collection:
+        bpy.context.scene.collection.children.link(coll)
     return plan.touched
