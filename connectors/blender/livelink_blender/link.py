@@ -9,6 +9,7 @@ import queue
 import threading
 import time
 
+from . import plan
 from .livelink_client import EventStream, HubClient, LiveLinkError, end_session, ensure_hub
 
 STOP = object()
@@ -128,13 +129,8 @@ class Link:
             return  # already applied (a duplicate event or a catch-up that raced a live one)
         t0 = time.perf_counter()
         delta = client.delta(scene, since)
-        need = []
-        for group in (delta.get("added", ()), [c["node"] for c in delta.get("changed", ())]):
-            for node in group:
-                h = node.get("mesh")
-                if h and h not in known and h not in need:
-                    need.append(h)
-        blobs = client.blobs(need)
+        # Planned against no objects, every added or changed node counts: the meshes any of them may need.
+        blobs = client.blobs(plan.make_plan(delta, ()).meshes_needed(known))
         self._post("apply", delta, blobs, (time.perf_counter() - t0) * 1000.0, client, self._peer)
 
     # ---- main thread side --------------------------------------------------------------------------------------

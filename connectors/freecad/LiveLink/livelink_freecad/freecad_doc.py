@@ -94,11 +94,16 @@ def collect(doc):
         elif _is_link(o):
             items.extend(_link_items(o, pid, sources))
         elif _has_faces(o):
-            faces = 0 if o.isDerivedFrom("Mesh::Feature") else len(o.Shape.Faces)
-            mats, slots = _materials(o, faces)
-            sources[o.Name] = (o, slots)
-            items.append(Item(safe_id(o.Name), o.Label, pid, _matrix(_local(o)), o.Name, tuple(mats)))
+            items.append(_shape_item(o, safe_id(o.Name), o.Label, pid, _local(o), sources))
     return items, sources
+
+
+def _shape_item(o, node_id, label, parent_id, placement, sources):
+    """The node of an object with faces (or of a link to one), its materials, and o queued for meshing."""
+    faces = 0 if o.isDerivedFrom("Mesh::Feature") else len(o.Shape.Faces)
+    mats, slots = _materials(o, faces)
+    sources.setdefault(o.Name, (o, slots))
+    return Item(node_id, label, parent_id, _matrix(placement), o.Name, tuple(mats))
 
 
 def _link_items(link, pid, sources):
@@ -108,26 +113,20 @@ def _link_items(link, pid, sources):
     if target is None:
         return []
     lid = safe_id(link.Name)
-    local = _matrix(_local(link))
     if _has_faces(target) and not _is_container(target):
-        faces = 0 if target.isDerivedFrom("Mesh::Feature") else len(target.Shape.Faces)
-        mats, slots = _materials(target, faces)
-        sources.setdefault(target.Name, (target, slots))
-        return [Item(lid, link.Label, pid, local, target.Name, tuple(mats))]
-    out = [Item(lid, link.Label, pid, local)]
+        return [_shape_item(target, lid, link.Label, pid, _local(link), sources)]
+    out = [Item(lid, link.Label, pid, _matrix(_local(link)))]
     for o in _descendants(target):
         if _inside_body(o) or not o.Visibility:
             continue
         p = _parent(o)
         cid = lid + ":" + safe_id(o.Name)
         ppid = lid if p is target else lid + ":" + safe_id(p.Name)
+        label = "%s (%s)" % (o.Label, link.Label)
         if _is_container(o):
-            out.append(Item(cid, "%s (%s)" % (o.Label, link.Label), ppid, _matrix(_local(o))))
+            out.append(Item(cid, label, ppid, _matrix(_local(o))))
         elif _has_faces(o):
-            faces = 0 if o.isDerivedFrom("Mesh::Feature") else len(o.Shape.Faces)
-            mats, slots = _materials(o, faces)
-            sources.setdefault(o.Name, (o, slots))
-            out.append(Item(cid, "%s (%s)" % (o.Label, link.Label), ppid, _matrix(_local(o)), o.Name, tuple(mats)))
+            out.append(_shape_item(o, cid, label, ppid, _local(o), sources))
     return out
 
 

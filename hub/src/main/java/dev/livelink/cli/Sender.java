@@ -45,7 +45,7 @@ final class Sender {
       parts.add(Formats.read(f));
       keys.add(f.getFileName().toString());
     }
-    String name = o.scene != null ? o.scene : stem(first);
+    String name = o.scene != null ? o.scene : Formats.stem(first);
     String id = name.replaceAll("[^A-Za-z0-9_.:\\-]", "_");
     SceneBuilder.Built built = SceneBuilder.build(id, name, "livelink-cli", units, up, parts, keys);
     Progress bar = bytes > PROGRESS_OVER ? new Progress(err, "uploading") : null;
@@ -108,11 +108,5 @@ final class Sender {
       ids.add(match.get(0));
     }
     return ids;
-  }
-
-  static String stem(Path p) {
-    String n = p.getFileName().toString();
-    int dot = n.lastIndexOf('.');
-    return dot > 0 ? n.substring(0, dot) : n;
   }
 }

@@ -45,11 +45,6 @@ final class AsciiScanner {
     }
   }
 
-  boolean atLineEnd() {
-    skipBlanks();
-    return pos >= end || b[pos] == '\n';
-  }
-
   /** Moves past the next newline. */
   void nextLine() {
     while (pos < end && b[pos] != '\n') {

@@ -31,6 +31,13 @@ public final class Formats {
     return dot < 0 ? "" : n.substring(dot + 1).toLowerCase(Locale.ROOT);
   }
 
+  /** The file name without its extension: the default name of a part and of a sent scene. */
+  public static String stem(Path file) {
+    String n = file.getFileName().toString();
+    int dot = n.lastIndexOf('.');
+    return dot > 0 ? n.substring(0, dot) : n;
+  }
+
   /** glTF is metres by its spec; OBJ, STL and PLY carry no unit and are millimetres by CAD and print convention. */
   public static String defaultUnits(Path file) {
     String e = extension(file);

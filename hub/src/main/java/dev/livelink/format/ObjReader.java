@@ -52,22 +52,11 @@ public final class ObjReader {
         mtl.putAll(MtlReader.read(lib));
       }
     }
-    return toParts(parsed, mtl, stem(file));
+    return toParts(parsed, mtl, Formats.stem(file));
   }
 
   /** The parse result; positions and corners are over-allocated buffers with their used lengths. */
   private record Parsed(List<Group> groups, float[] positions, int positionCount, int[] corners) {}
-
-  static String stem(Path file) {
-    String n = file.getFileName().toString();
-    int dot = n.lastIndexOf('.');
-    return dot > 0 ? n.substring(0, dot) : n;
-  }
-
-  /** Parses the bytes; public for the benchmark. Returns the parts with their triangle counts. */
-  public static List<Part> parse(byte[] bytes, String name) {
-    return toParts(parse(bytes, name, null, new ArrayList<>()), Map.of(), name);
-  }
 
   private static Parsed parse(byte[] bytes, String name, Path dir, List<Path> mtllibs) {
     AsciiScanner s = new AsciiScanner(bytes, 0, bytes.length, name);

@@ -30,7 +30,7 @@ public final class PlyReader {
   public static List<Part> read(Path file) throws IOException {
     byte[] b = Files.readAllBytes(file);
     String name = file.getFileName().toString();
-    return List.of(new Part("part0", ObjReader.stem(file), null, Transform.IDENTITY, parse(b, name),
+    return List.of(new Part("part0", Formats.stem(file), null, Transform.IDENTITY, parse(b, name),
         List.of(Material.of("default", 0.8, 0.8, 0.8, 1))));
   }
 

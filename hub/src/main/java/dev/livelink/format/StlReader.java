@@ -23,7 +23,7 @@ public final class StlReader {
     byte[] b = Files.readAllBytes(file);
     String name = file.getFileName().toString();
     MeshData mesh = isBinary(b) ? binary(b, name) : ascii(b, name);
-    return List.of(new Part("part0", ObjReader.stem(file), null, Transform.IDENTITY, mesh,
+    return List.of(new Part("part0", Formats.stem(file), null, Transform.IDENTITY, mesh,
         List.of(Material.of("default", 0.8, 0.8, 0.8, 1))));
   }
 

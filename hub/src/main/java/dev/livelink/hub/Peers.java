@@ -37,10 +37,6 @@ final class Peers {
     return new ArrayList<>(peers.values());
   }
 
-  synchronized boolean connected(String id) {
-    return channels.containsKey(id);
-  }
-
   /** Opens the peer's channel, ending any earlier stream of the same peer. */
   synchronized EventChannel open(String id, Consumer<EventChannel> onOpen) {
     if (!peers.containsKey(id)) {

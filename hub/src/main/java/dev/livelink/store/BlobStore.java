@@ -219,8 +219,7 @@ public final class BlobStore implements AutoCloseable {
     try {
       return Files.readAllBytes(path(hash));
     } catch (NoSuchFileException e) {
-      byte[] late = pending.get(hash);
-      return late;
+      return pending.get(hash); // split and collected meanwhile, or still pending after all
     } catch (IOException e) {
       throw new StoreException("could not read blob " + hash + ": " + e.getMessage(), e);
     }
