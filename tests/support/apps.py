@@ -9,10 +9,19 @@ import subprocess
 import tempfile
 import threading
 import time
+import unittest
 
 from hubproc import HubProcess, LAUNCHER, REPO
 
 SUPPORT = os.path.dirname(os.path.abspath(__file__))
+
+
+def require(*programs):
+    """Skips the calling test, naming what is missing, when an application is not installed here (CI installs
+    them all and counts no skips)."""
+    missing = [p for p in programs if shutil.which(p) is None]
+    if missing:
+        raise unittest.SkipTest("not installed: %s (run-tests installs them as root)" % ", ".join(missing))
 
 
 class Sandbox:

@@ -1,21 +1,8 @@
 """Host-free logic of the Blender add-on: delta -> plan, units and axes, material keys. No Blender needed."""
-import importlib.util
-import os
 import unittest
 
-PKG = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "livelink_blender")
-
-
-def load(name):
-    # Loaded by path: the package's __init__ needs bpy, these modules do not.
-    spec = importlib.util.spec_from_file_location(name, os.path.join(PKG, name + ".py"))
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-plan = load("plan")
-frames = load("frames")
+import hostfree  # noqa: F401 - makes livelink_blender importable without bpy
+from livelink_blender.logic import frames, plan
 
 SCENE = {"id": "doc", "name": "Doc", "units": "mm", "up": "Z"}
 
@@ -47,6 +34,12 @@ class PlanTest(unittest.TestCase):
         self.assertEqual([r.node_id for r in p.removes], ["B"])
         self.assertEqual(p.meshes_needed(set()), ["b" * 64])
         self.assertEqual(p.meshes_needed({"b" * 64}), [])
+
+    def test_the_fetcher_gets_every_mesh_the_delta_names_that_the_blend_lacks(self):
+        d = {"scene": SCENE, "from": 1, "to": 2, "full": False, "added": [node("N", "c" * 64)],
+             "changed": [{"node": node("A", "b" * 64), "fields": ["transform"]}], "removed": []}
+        self.assertEqual(plan.delta_meshes(d, {"b" * 64}), ["c" * 64])
+        self.assertEqual(plan.delta_meshes(d, set()), ["c" * 64, "b" * 64], "a lost node is created: its mesh")
 
     def test_instances_need_their_mesh_once(self):
         d = {"scene": SCENE, "from": 0, "to": 1, "full": True, "added": [node("A"), node("B"), node("E", None)],

@@ -1,14 +1,17 @@
-"""The livelink protocol client for Python connectors (standard library only).
+"""The livelink protocol client for Python connectors (standard library only); docs/protocol.md is what it speaks.
 
-One copy lives in the repository (connectors/python/livelink_client) and ships inside the Blender add-on and the
-FreeCAD Mod, which link to it. See docs/protocol.md for the protocol it speaks.
+This folder is the one source. The Blender add-on and the FreeCAD Mod each ship a generated, byte-identical copy
+(each connector folder must install on its own), made by `python3 connectors/python/sync_copies.py`; a test fails
+when a copy differs. Edit here, then run that script.
 """
+from . import batch, meshblob
+from .client import HubClient
 from .errors import LiveLinkError
+from .events import Ack, EventStream, Hello, PeersChanged, VersionReady
 from .hubfile import HubInfo, default_home, read_hub, read_install
-from .client import HubClient, end_session
-from .events import EventStream
 from .launch import ensure_hub
-from . import meshblob
+from .session import Connected, Disconnected, PeerSession, Registration, end_session
 
-__all__ = ["LiveLinkError", "HubInfo", "default_home", "read_hub", "read_install", "HubClient", "end_session",
-           "EventStream", "ensure_hub", "meshblob"]
+__all__ = ["LiveLinkError", "HubInfo", "default_home", "read_hub", "read_install", "HubClient", "EventStream",
+           "Hello", "VersionReady", "Ack", "PeersChanged", "Connected", "Disconnected", "PeerSession",
+           "Registration", "end_session", "ensure_hub", "batch", "meshblob"]

@@ -5,6 +5,7 @@ import os
 import socket
 import threading
 
+from . import batch
 from .errors import LiveLinkError
 from .hubfile import read_hub
 
@@ -98,13 +99,7 @@ class HubClient:
         need = self.missing(blobs.keys())
         if not need:
             return []
-        parts = []
-        for h in need:
-            b = blobs[h]
-            parts.append(h.encode("ascii"))
-            parts.append(len(b).to_bytes(8, "little"))
-            parts.append(b)
-        self.request("POST", "blobs", b"".join(parts), content_type="application/octet-stream")
+        self.request("POST", "blobs", batch.encode(blobs, need), content_type="application/octet-stream")
         return need
 
     def publish(self, scene, targets=(), sender=None):
@@ -118,21 +113,12 @@ class HubClient:
     def delta(self, scene, since):
         return self.request("GET", "scenes/%s/delta?from=%d" % (scene, since))
 
-    def blob(self, hash_):
-        return self.request("GET", "blobs/" + hash_, raw=True)
-
     def blobs(self, hashes):
-        """{hash: bytes} for many blobs in one request (the upload framing: 64 hex digits, u64 LE length, bytes)."""
+        """{hash: bytes} for many blobs in one request, in the batch framing."""
         hashes = list(hashes)
         if not hashes:
             return {}
-        data = memoryview(self.request("POST", "blobs/fetch", {"hashes": hashes}, raw=True))
-        out, p = {}, 0
-        while p + 72 <= len(data):
-            h = bytes(data[p:p + 64]).decode("ascii")
-            n = int.from_bytes(data[p + 64:p + 72], "little")
-            out[h] = bytes(data[p + 72:p + 72 + n])
-            p += 72 + n
+        out = batch.decode(self.request("POST", "blobs/fetch", {"hashes": hashes}, raw=True))
         missing = [h for h in hashes if h not in out]
         if missing:
             raise LiveLinkError("the hub did not return blob(s) %s" % ", ".join(h[:12] for h in missing))
@@ -146,12 +132,3 @@ class HubClient:
         return self.request("GET", "scenes/%s/versions/%d/acks?wait=%d" % (scene, version, int(timeout_s * 1000)),
                             timeout=timeout_s + 10)
 
-
-def end_session(stream, client, peer):
-    """Closes a peer's event stream, says goodbye and closes its connection; quick even when the hub is gone."""
-    if stream is not None:
-        stream.close()
-    if client is not None:
-        if peer:
-            client.goodbye(peer)
-        client.close()

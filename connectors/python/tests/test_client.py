@@ -9,7 +9,9 @@ from array import array
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(HERE))), "tests", "support"))
-from livelink_client import HubClient, EventStream, LiveLinkError, meshblob, read_hub  # noqa: E402
+from unittest import mock  # noqa: E402
+
+from livelink_client import Ack, EventStream, Hello, HubClient, LiveLinkError, VersionReady, meshblob, read_hub  # noqa: E402,E501
 from livelink_client.hubfile import default_home  # noqa: E402
 from hubproc import HubProcess  # noqa: E402
 
@@ -49,44 +51,45 @@ class ClientTest(unittest.TestCase):
         return stream, q, t
 
     @staticmethod
-    def next_event(q, name):
+    def next_event(q, kind):
         while True:
-            ev, data = q.get(timeout=5)
-            if ev == name:
-                return data
+            ev = q.get(timeout=30)  # a watchdog: the event is normally there in milliseconds
+            if isinstance(ev, kind):
+                return ev
 
     def test_default_home_honours_env(self):
-        os.environ["LIVELINK_HOME"] = self.hub.home
-        self.assertEqual(default_home(), self.hub.home)
-        self.assertEqual(read_hub().port, self.c.port)
+        with mock.patch.dict(os.environ, {"LIVELINK_HOME": self.hub.home}):
+            self.assertEqual(default_home(), self.hub.home)
+            self.assertEqual(read_hub().port, self.c.port)
 
     def test_publish_receive_ack_round_trip(self):
         rx = self.c.register("Blender", "3.4.1", "a.blend", role="receiver")
         tx = self.c.register("FreeCAD", "0.20.2", "Doc", role="sender")
         rs, rq, rt = self.listen(rx)
         ts, tq, tt = self.listen(tx)
-        self.assertEqual(self.next_event(rq, "hello")["peer"], rx)
+        self.assertEqual(self.next_event(rq, Hello).peer, rx)
         b = quad(1)
         h = hashlib.sha256(b).hexdigest()
         self.assertEqual(self.c.upload({h: b}), [h])
         self.assertEqual(self.c.upload({h: b}), [])
         r = self.c.publish(scene([("Box", h)]), targets=[rx], sender=tx)
-        ev = self.next_event(rq, "version")
-        self.assertEqual((ev["scene"], ev["version"]), ("doc", r["version"]))
+        ev = self.next_event(rq, VersionReady)
+        self.assertEqual((ev.scene, ev.version, ev.sender), ("doc", r["version"], tx))
         d = self.c.delta("doc", 0)
         self.assertTrue(d["full"])
-        m = meshblob.decode(self.c.blob(d["added"][0]["mesh"]))
+        m = meshblob.decode(self.c.blobs([d["added"][0]["mesh"]])[h])
         self.assertEqual(m.triangle_count, 2)
         self.assertEqual(self.c.blobs([h]), {h: b})
         with self.assertRaisesRegex(LiveLinkError, "no blob " + "e" * 64):
             self.c.blobs(["e" * 64])
         self.c.ack("doc", r["version"], rx, True, timings={"total_ms": 3})
-        self.assertEqual(self.next_event(tq, "ack")["status"], "ok")
+        ack = self.next_event(tq, Ack)
+        self.assertEqual((ack.ok, ack.peer, ack.app, ack.timings["total_ms"]), (True, rx, "Blender", 3))
         self.assertTrue(self.c.await_acks("doc", r["version"], 2)["complete"])
         rs.close()
         ts.close()
-        rt.join(5)
-        tt.join(5)
+        rt.join(30)
+        tt.join(30)
         self.assertFalse(rt.is_alive(), "close() must end the reader thread")
 
     def test_refusals_carry_the_hubs_message(self):

@@ -1,6 +1,6 @@
 package dev.livelink.cli;
 
-import dev.livelink.hub.RuntimeFile;
+import dev.livelink.runtime.Home;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -11,6 +11,6 @@ final class HomeOption {
   Path home;
 
   Path resolve() {
-    return home != null ? home : RuntimeFile.defaultHome();
+    return home != null ? home : Home.defaultHome();
   }
 }

@@ -1,7 +1,7 @@
 package dev.livelink.cli;
 
 import dev.livelink.hub.Hub;
-import dev.livelink.hub.RuntimeFile;
+import dev.livelink.runtime.RuntimeFile;
 import dev.livelink.sdk.ClientException;
 import dev.livelink.sdk.LiveLinkClient;
 import java.nio.file.Path;

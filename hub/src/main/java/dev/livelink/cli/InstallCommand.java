@@ -20,7 +20,7 @@ final class InstallCommand implements Callable<Integer> {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(),
           "unknown application \"" + app + "\" (expected blender or freecad)");
     }
-    Installer installer = Installer.fromEnvironment(spec.commandLine().getOut());
+    Installer installer = Installer.fromSystem(spec.commandLine().getOut());
     boolean any = false;
     if (app == null || app.equals("blender")) {
       any |= installer.blender();

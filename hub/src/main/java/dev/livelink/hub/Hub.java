@@ -1,6 +1,7 @@
 package dev.livelink.hub;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.livelink.runtime.RuntimeFile;
 import dev.livelink.store.SceneStore;
 import java.io.IOException;
 import java.net.BindException;
@@ -26,7 +27,6 @@ public final class Hub implements AutoCloseable {
 
   private final Path home;
   private final int requestedPort;
-  private final boolean fallbackToFreePort;
   private HttpServer server;
   private ExecutorService executor;
   private HttpApi api;
@@ -34,15 +34,17 @@ public final class Hub implements AutoCloseable {
   private SceneStore store;
   private boolean portWasTaken;
 
-  private Hub(Path home, int port, boolean fallbackToFreePort) {
+  private Hub(Path home, int port) {
     this.home = home;
     this.requestedPort = port;
-    this.fallbackToFreePort = fallbackToFreePort;
   }
 
-  /** A hub for {@code home} on {@code port} (0 = any free port); when the port is taken it takes a free one. */
+  /**
+   * A hub for {@code home} on {@code port} (0 = any free port); when the port is taken it takes a free one and says
+   * so in {@link #portWasTaken()}, because clients find the port in hub.json, not by convention.
+   */
   public static Hub create(Path home, int port) {
-    return new Hub(home, port, true);
+    return new Hub(home, port);
   }
 
   public synchronized Hub start() throws IOException {
@@ -57,7 +59,7 @@ public final class Hub implements AutoCloseable {
     try {
       server = HttpServer.create(new InetSocketAddress(loopback, requestedPort), 64);
     } catch (BindException e) {
-      if (!fallbackToFreePort || requestedPort == 0) {
+      if (requestedPort == 0) {
         throw e;
       }
       portWasTaken = true;
@@ -96,6 +98,17 @@ public final class Hub implements AutoCloseable {
   /** True when the requested port was in use and a free one was taken instead. */
   public boolean portWasTaken() {
     return portWasTaken;
+  }
+
+  /** Waits until every batch upload answered so far is split into blob files (see BlobStore#awaitSplit). */
+  public void awaitSplit() throws InterruptedException {
+    SceneStore s;
+    synchronized (this) {
+      s = store;
+    }
+    if (s != null) {
+      s.blobs().awaitSplit();
+    }
   }
 
   public synchronized void stop() {

@@ -3,12 +3,13 @@ package dev.livelink.sdk;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.livelink.hub.RuntimeFile;
 import dev.livelink.model.MeshBlob;
 import dev.livelink.model.MeshData;
 import dev.livelink.model.ModelException;
 import dev.livelink.model.Scene;
 import dev.livelink.model.Sha256;
+import dev.livelink.runtime.RuntimeFile;
+import dev.livelink.wire.BlobBatch;
 import dev.livelink.wire.Json;
 import dev.livelink.wire.SceneJson;
 import java.io.BufferedReader;
@@ -21,7 +22,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -136,7 +136,7 @@ public final class LiveLinkClient {
     return out;
   }
 
-  /** Uploads the blobs the hub lacks, in one batch request. @return how many were uploaded */
+  /** Uploads the blobs the hub lacks, in one {@link BlobBatch} request. @return how many were uploaded */
   public int upload(Map<String, byte[]> blobs, BiConsumer<Long, Long> progress) {
     ObjectNode q = Json.object();
     blobs.keySet().forEach(q.putArray("hashes")::add);
@@ -145,16 +145,14 @@ public final class LiveLinkClient {
     if (missing.isEmpty()) {
       return 0;
     }
+    // Headers and blobs as separate slices: the blobs go out without being copied into one body.
     long total = 0;
-    for (String h : missing) {
-      total += 72 + blobs.get(h).length;
-    }
     List<ByteBuffer> parts = new ArrayList<>();
     for (String h : missing) {
-      ByteBuffer head = ByteBuffer.allocate(72).order(ByteOrder.LITTLE_ENDIAN);
-      head.put(h.getBytes(StandardCharsets.US_ASCII)).putLong(blobs.get(h).length).flip();
-      parts.add(head);
-      parts.add(ByteBuffer.wrap(blobs.get(h)));
+      byte[] b = blobs.get(h);
+      total += BlobBatch.frameSize(b.length);
+      parts.add(ByteBuffer.wrap(BlobBatch.header(h, b.length)));
+      parts.add(ByteBuffer.wrap(b));
     }
     final long size = total;
     HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(
@@ -183,28 +181,6 @@ public final class LiveLinkClient {
 
   public JsonNode delta(String scene, int from) {
     return send(req("scenes/" + scene + "/delta?from=" + from).GET().build());
-  }
-
-  public byte[] blob(String hash) {
-    try {
-      HttpResponse<byte[]> r = http.send(req("blobs/" + hash).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-      if (r.statusCode() != 200) {
-        throw new ClientException(r.statusCode(), "blob " + hash + ": HTTP " + r.statusCode(), List.of());
-      }
-      return r.body();
-    } catch (IOException e) {
-      throw new ClientException("the hub does not answer: " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ClientException("interrupted");
-    }
-  }
-
-  public void ack(String scene, int version, String peer, boolean ok, String reason, ObjectNode timings) {
-    ObjectNode o = Json.object();
-    o.put("peer", peer).put("status", ok ? "ok" : "failed").put("reason", reason);
-    o.set("timings", timings == null ? Json.object() : timings);
-    postJson("scenes/" + scene + "/versions/" + version + "/acks", o);
   }
 
   /**

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.livelink.model.Delta;
 import dev.livelink.model.Scene;
+import dev.livelink.runtime.AtomicFiles;
 import dev.livelink.wire.Json;
 import dev.livelink.wire.SceneJson;
 import java.io.IOException;

@@ -3,19 +3,57 @@ package dev.livelink.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.livelink.hub.Hub;
+import dev.livelink.runtime.RuntimeFile;
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
+  /** Output a test can wait on: every write wakes the waiters. */
+  static final class Captured extends OutputStream {
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+    @Override
+    public synchronized void write(int b) {
+      bytes.write(b);
+      notifyAll();
+    }
+
+    @Override
+    public synchronized void write(byte[] b, int off, int len) {
+      bytes.write(b, off, len);
+      notifyAll();
+    }
+
+    synchronized String text() {
+      return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Waits until the text holds {@code part}; the deadline is a watchdog against a hang, not a timing. */
+    synchronized boolean await(String part, Duration watchdog) throws InterruptedException {
+      long deadline = System.nanoTime() + watchdog.toNanos();
+      while (!text().contains(part)) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
+      return true;
+    }
+  }
+
   @TempDir Path home;
   final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  final Captured err = new Captured();
 
   int run(String... args) {
     return Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true,
@@ -23,7 +61,7 @@ class MainTest {
   }
 
   String err() {
-    return err.toString(StandardCharsets.UTF_8);
+    return err.text();
   }
 
   static String fixture(String name) throws URISyntaxException {
@@ -73,11 +111,17 @@ class MainTest {
       dev.livelink.sdk.LiveLinkClient c = dev.livelink.sdk.LiveLinkClient.connect(home);
       String peer = c.register("Test", "1", "watch", "receiver", java.util.List.of());
       java.util.concurrent.BlockingQueue<Integer> versions = new java.util.concurrent.LinkedBlockingQueue<>();
-      Thread listener = new Thread(() -> c.events(peer, (name, data) -> {
-        if (name.equals("version")) {
-          versions.add(data.path("version").asInt());
+      Thread listener = new Thread(() -> {
+        try {
+          c.events(peer, (name, data) -> {
+            if (name.equals("version")) {
+              versions.add(data.path("version").asInt());
+            }
+          });
+        } catch (dev.livelink.sdk.ClientException e) {
+          // The hub stops at the end of the test and ends the stream.
         }
-      }));
+      });
       listener.setDaemon(true);
       listener.start();
       Thread t = new Thread(() -> run("watch", "--home", home.toString(), "--debounce", "100", obj.toString()));
@@ -88,10 +132,7 @@ class MainTest {
       assertThat(versions.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(2);
       // A half-written file is reported and the watch goes on.
       Files.writeString(obj, "v 0 0 0\nf 1 2 9\n");
-      long deadline = System.currentTimeMillis() + 10_000;
-      while (!err().contains("face names vertex 2") && System.currentTimeMillis() < deadline) {
-        Thread.sleep(50); // the watcher runs in its own thread and prints when it gets there
-      }
+      assertThat(err.await("face names vertex 2", Duration.ofSeconds(30))).isTrue();
       assertThat(err()).contains("part.obj:2: face names vertex 2 but 1 vertices are defined so far");
       assertThat(t.isAlive()).isTrue();
       t.interrupt();
@@ -104,7 +145,7 @@ class MainTest {
          Hub hub = Hub.create(home, taken.getLocalPort()).start()) {
       assertThat(hub.portWasTaken()).isTrue();
       assertThat(hub.port()).isNotEqualTo(taken.getLocalPort());
-      assertThat(dev.livelink.hub.RuntimeFile.read(home).port()).isEqualTo(hub.port());
+      assertThat(RuntimeFile.read(home).port()).isEqualTo(hub.port());
     }
   }
 

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.livelink.model.MeshBlob;
 import dev.livelink.model.Sha256;
+import dev.livelink.runtime.RuntimeFile;
+import dev.livelink.wire.BlobBatch;
 import dev.livelink.wire.Json;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -13,6 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,6 +56,12 @@ class HubHttpTest {
       for (String x : targets) a.add(x);
     }
     return o;
+  }
+
+  static List<String> ids(JsonNode peersAnswer) {
+    List<String> ids = new ArrayList<>();
+    peersAnswer.get("peers").forEach(p -> ids.add(p.get("id").asText()));
+    return ids;
   }
 
   /** After each refusal the hub must still answer. */
@@ -160,6 +171,7 @@ class HubHttpTest {
     assertThat(t.get("/v1/scenes/nope/delta?from=0").status()).isEqualTo(404);
     assertThat(t.get("/v1/scenes/s/delta?from=x").json().get("error").asText())
         .isEqualTo("from \"x\" is not a non-negative whole number");
+    assertThat(t.get("/v1/scenes/s/delta?from=%31").json().get("from").asInt()).isEqualTo(1);
   }
 
   @Test
@@ -189,7 +201,9 @@ class HubHttpTest {
       JsonNode waited = t.get("/v1/scenes/doc/versions/1/acks?wait=2000").json();
       assertThat(waited.get("complete").asBoolean()).isTrue();
       assertThat(waited.get("acks").get(0).get("timings").get("total_ms").asDouble()).isEqualTo(12.5);
-      assertThat(eb.next("version")).isNull();
+      // Each stream is ordered: when b's first version is a later one sent to b, the one for a never reached it.
+      assertThat(t.call("POST", "/v1/scenes", publish(scene("other", "Box", m), b)).status()).isEqualTo(201);
+      assertThat(eb.next("version").get("scene").asText()).isEqualTo("other");
     }
   }
 
@@ -209,15 +223,19 @@ class HubHttpTest {
   @Test
   void peerLeavesWhenItsStreamCloses() throws Exception {
     String a = t.register("Blender", "a.blend", "receiver");
-    TestHub.Events e = t.events(a);
-    assertThat(e.next("hello")).isNotNull();
-    assertThat(t.get("/v1/peers").json().get("peers")).hasSize(1);
-    e.close();
-    long deadline = System.currentTimeMillis() + 5000;
-    while (t.get("/v1/peers").json().get("peers").size() > 0 && System.currentTimeMillis() < deadline) {
-      Thread.sleep(50); // waiting on another process's socket state; there is no event to wait on here
+    String watcher = t.register("Watcher", "w", "sender");
+    try (TestHub.Events w = t.events(watcher)) {
+      assertThat(w.next("hello")).isNotNull();
+      TestHub.Events e = t.events(a);
+      assertThat(e.next("hello")).isNotNull();
+      assertThat(ids(t.get("/v1/peers").json())).containsExactly(a, watcher);
+      e.close();
+      // The hub notices the closed socket at a heartbeat write and tells the other peers; the deadline is a watchdog.
+      JsonNode departed = w.next("peers", p -> !ids(p).contains(a), Duration.ofSeconds(30));
+      assertThat(departed).isNotNull();
+      assertThat(ids(departed)).containsExactly(watcher);
+      assertThat(ids(t.get("/v1/peers").json())).containsExactly(watcher);
     }
-    assertThat(t.get("/v1/peers").json().get("peers")).isEmpty();
   }
 
   @Test
@@ -281,6 +299,43 @@ class HubHttpTest {
     r = t.call("POST", "/v1/blobs", cut, t.hub.token());
     assertThat(r.status()).isEqualTo(400);
     assertThat(r.json().get("error").asText()).contains("blob batch truncated");
+    String h = Sha256.hex(b1);
+    r = t.call("POST", "/v1/blobs", BlobBatch.header(h, 1L << 40), t.hub.token());
+    assertThat(r.status()).isEqualTo(413);
+    assertThat(r.json().get("error").asText()).isEqualTo("blob batch record 1: " + h + " declares 1099511627776 "
+        + "bytes, which takes the batch over its limit of 1073741824 bytes");
+    byte[] upper = out.toByteArray();
+    upper[0] = 'A';
+    r = t.call("POST", "/v1/blobs", upper, t.hub.token());
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.json().get("error").asText()).isEqualTo("blob batch record 1: \"A" + h.substring(1)
+        + "\" is not a lowercase hex SHA-256");
     assertStillServing();
+  }
+
+  @Test
+  void batchFetchAnswersInTheUploadFraming() throws Exception {
+    String m1 = t.putBlob(TestHub.quad(1));
+    String m2 = t.putBlob(TestHub.quad(2));
+    TestHub.Response r = t.call("POST", "/v1/blobs/fetch", Json.object().set("hashes", Json.array().add(m2).add(m1)));
+    assertThat(r.status()).isEqualTo(200);
+    List<BlobBatch.Frame> frames = BlobBatch.reader(new java.io.ByteArrayInputStream(r.body()), 1 << 20).readAll();
+    assertThat(frames).extracting(BlobBatch.Frame::hash).containsExactly(m2, m1);
+    assertThat(frames.get(1).data()).isEqualTo(MeshBlob.encode(TestHub.quad(1)));
+    String lack = "d".repeat(64);
+    r = t.call("POST", "/v1/blobs/fetch", Json.object().set("hashes", Json.array().add(m1).add(lack)));
+    assertThat(r.status()).isEqualTo(404);
+    assertThat(r.json().get("error").asText()).isEqualTo("no blob " + lack);
+  }
+
+  @Test
+  void unknownRoutesAre404AndAcksRefuseOtherMethods() throws Exception {
+    TestHub.Response r = t.call("PATCH", "/v1/hub", null, t.hub.token());
+    assertThat(r.status()).isEqualTo(404);
+    assertThat(r.json().get("error").asText()).isEqualTo("no route PATCH /v1/hub");
+    r = t.call("PUT", "/v1/scenes/doc/versions/1/acks", null, t.hub.token());
+    assertThat(r.status()).isEqualTo(405);
+    assertThat(r.json().get("error").asText()).isEqualTo("method PUT not allowed on acks");
+    assertThat(t.get("/v1/hub/").status()).isEqualTo(200);
   }
 }

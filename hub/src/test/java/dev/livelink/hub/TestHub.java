@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /** A hub on port 0 in a temp home, and raw HTTP helpers that show status codes and bodies as they are. */
 final class TestHub implements AutoCloseable {
@@ -118,14 +119,25 @@ final class TestHub implements AutoCloseable {
 
     /** The next event with this name within 5 s, or null. */
     JsonNode next(String name) throws InterruptedException {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      return next(name, data -> true, Duration.ofSeconds(5));
+    }
+
+    /**
+     * The next event with this name whose data passes {@code test}, or null when none came before the watchdog
+     * ran out. Other events are skipped.
+     */
+    JsonNode next(String name, Predicate<JsonNode> test, Duration watchdog) throws InterruptedException {
+      long deadline = System.nanoTime() + watchdog.toNanos();
       while (true) {
         String e = queue.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         if (e == null) {
           return null;
         }
         if (e.startsWith(name + " ")) {
-          return Json.parseObject(e.substring(name.length() + 1).getBytes(StandardCharsets.UTF_8));
+          JsonNode data = Json.parseObject(e.substring(name.length() + 1).getBytes(StandardCharsets.UTF_8));
+          if (test.test(data)) {
+            return data;
+          }
         }
       }
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.livelink.model.MeshBlob;
 import dev.livelink.model.MeshData;
 import dev.livelink.model.Sha256;
+import dev.livelink.wire.BlobBatch;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -28,8 +29,8 @@ class BlobStoreTest {
     byte[] a = blob(1);
     byte[] b = blob(2);
     try (BlobStore s = new BlobStore(dir.resolve("blobs"))) {
-      List<String> fresh = s.putAll(List.of(new BlobStore.Entry(Sha256.hex(a), a),
-          new BlobStore.Entry(Sha256.hex(b), b), new BlobStore.Entry(Sha256.hex(a), a)));
+      List<String> fresh = s.putAll(List.of(new BlobBatch.Frame(Sha256.hex(a), a),
+          new BlobBatch.Frame(Sha256.hex(b), b), new BlobBatch.Frame(Sha256.hex(a), a)));
       assertThat(fresh).containsExactly(Sha256.hex(a), Sha256.hex(b));
       assertThat(s.get(Sha256.hex(b))).isEqualTo(b);
     }
@@ -39,11 +40,36 @@ class BlobStoreTest {
   }
 
   @Test
+  void awaitSplitReturnsOnceTheBatchIsInBlobFiles() throws Exception {
+    byte[] a = blob(4);
+    byte[] b = blob(5);
+    try (BlobStore s = new BlobStore(dir.resolve("blobs"))) {
+      s.putAll(List.of(new BlobBatch.Frame(Sha256.hex(a), a), new BlobBatch.Frame(Sha256.hex(b), b)));
+      s.awaitSplit();
+      assertThat(dir.resolve("blobs").resolve(Sha256.hex(b).substring(0, 2)).resolve(Sha256.hex(b))).exists();
+      assertThat(dir.resolve("packs")).isEmptyDirectory();
+    }
+  }
+
+  @Test
+  void aTornPackKeepsItsCompleteRecords() throws Exception {
+    byte[] a = blob(6);
+    byte[] b = blob(7);
+    byte[] pack = BlobBatch.encode(List.of(new BlobBatch.Frame(Sha256.hex(a), a), new BlobBatch.Frame(Sha256.hex(b), b)));
+    Files.createDirectories(dir.resolve("packs"));
+    Files.write(dir.resolve("packs").resolve("2-torn.pack"), java.util.Arrays.copyOf(pack, pack.length - 3));
+    try (BlobStore s = new BlobStore(dir.resolve("blobs"))) {
+      assertThat(s.get(Sha256.hex(a))).isEqualTo(a);
+      assertThat(s.has(Sha256.hex(b))).isFalse();
+    }
+  }
+
+  @Test
   void aBadBlobRefusesTheWholeBatch() {
     byte[] a = blob(1);
     try (BlobStore s = new BlobStore(dir.resolve("blobs"))) {
-      assertThatThrownBy(() -> s.putAll(List.of(new BlobStore.Entry(Sha256.hex(a), a),
-          new BlobStore.Entry("0".repeat(64), a))))
+      assertThatThrownBy(() -> s.putAll(List.of(new BlobBatch.Frame(Sha256.hex(a), a),
+          new BlobBatch.Frame("0".repeat(64), a))))
           .hasMessage("blob 1 of the batch: blob bytes hash to " + Sha256.hex(a) + ", not to " + "0".repeat(64));
       assertThat(s.has(Sha256.hex(a))).isFalse();
     }

@@ -51,7 +51,7 @@ public final class HubBench {
       int[] u = {0};
       Stats.time(0, 5, () -> {
         // Let the previous batch's background split (one fsync per blob file) finish, as between user sends.
-        Thread.sleep(1500);
+        hub.awaitSplit();
         List<MeshData> fresh = new ArrayList<>();
         for (int i = 0; i < NODES; i++) fresh.add(grid(1_000_000 * (u[0] + 1) + i));
         Map<String, byte[]> b = LiveLinkClient.blobs(fresh);

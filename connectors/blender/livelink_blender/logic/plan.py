@@ -46,6 +46,19 @@ class Plan:
         return need
 
 
+def delta_meshes(delta, have):
+    """Mesh hashes the delta's nodes use that are not in `have`: what the fetcher gets before the main thread
+    plans. A superset of Plan.meshes_needed: a changed node the .blend lost is created, and needs its mesh; an
+    unchanged mesh of a node the .blend holds is in `have`."""
+    need = []
+    nodes = list(delta.get("added", ())) + [c["node"] for c in delta.get("changed", ())]
+    for node in nodes:
+        h = node.get("mesh")
+        if h and h not in have and h not in need:
+            need.append(h)
+    return need
+
+
 def make_plan(delta, existing_ids):
     """delta: the hub's delta JSON; existing_ids: node ids of this scene already in Blender."""
     existing = set(existing_ids)

@@ -1,4 +1,4 @@
-package dev.livelink.store;
+package dev.livelink.runtime;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

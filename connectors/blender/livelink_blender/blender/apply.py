@@ -10,9 +10,9 @@ from array import array
 import bpy
 from mathutils import Matrix
 
-from . import frames
-from .livelink_client import meshblob
-from .plan import ALL_FIELDS
+from ..livelink_client import meshblob
+from ..logic import frames
+from ..logic.plan import ALL_FIELDS
 
 SCENE_KEY = "livelink_scene"
 NODE_KEY = "livelink_node"
@@ -33,17 +33,17 @@ def scene_meshes(scene_id):
     return {m[MESH_KEY]: m for m in bpy.data.meshes if m.get(SCENE_KEY) == scene_id and MESH_KEY in m}
 
 
-def applied_versions():
-    """{scene id: version} recorded on the collections of this .blend."""
-    return {c[SCENE_KEY]: int(c.get(VERSION_KEY, 0)) for c in bpy.data.collections if SCENE_KEY in c}
+def scene_collection(scene_id):
+    """The collection that holds a source scene (and records the version applied), or None."""
+    return next((c for c in bpy.data.collections if c.get(SCENE_KEY) == scene_id), None)
 
 
 def _collection(scene):
     """The scene's collection, and whether it is new. A new one is linked into the Blender scene only after its
     objects are in it: Blender re-syncs the view layer on every object linked into a visible collection."""
-    for c in bpy.data.collections:
-        if c.get(SCENE_KEY) == scene["id"]:
-            return c, False
+    c = scene_collection(scene["id"])
+    if c is not None:
+        return c, False
     c = bpy.data.collections.new(scene.get("name") or scene["id"])
     c[SCENE_KEY] = scene["id"]
     return c, True

@@ -1,0 +1,32 @@
+"""The Host the receiver applies through (logic.host): answers every question from bpy.data. Main thread only."""
+import bpy
+
+from ..logic.host import Host
+from . import apply, feedback
+
+
+class BlenderHost(Host):
+    def applied_version(self, scene_id):
+        c = apply.scene_collection(scene_id)
+        return int(c.get(apply.VERSION_KEY, 0)) if c is not None else 0
+
+    def node_ids(self, scene_id):
+        return apply.scene_objects(scene_id).keys()
+
+    def mesh_hashes(self, scene_id):
+        return set(apply.scene_meshes(scene_id).keys())
+
+    def apply(self, plan, blobs):
+        return apply.apply_plan(plan, blobs)
+
+    def report(self, message):
+        feedback.report(message)
+
+    def redraw(self):
+        feedback.redraw()
+
+
+def document():
+    """The name the add-on registers under: the .blend's file name."""
+    import os
+    return os.path.basename(bpy.data.filepath) or "untitled"

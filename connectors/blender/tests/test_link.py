@@ -1,0 +1,71 @@
+"""The add-on's network side against a real hub process, without Blender: announcements, fetches, acks."""
+import hashlib
+import os
+import shutil
+import sys
+import tempfile
+import unittest
+from array import array
+
+import hostfree  # noqa: F401 - makes livelink_blender importable without bpy
+from livelink_blender.livelink_client import HubClient, meshblob
+from livelink_blender.logic.messages import (AckRequest, DeltaFetched, FetchRequest, StatusChanged,
+                                             VersionAnnounced)
+from livelink_blender.net.link import Link
+
+sys.path.insert(0, os.path.join(os.path.dirname(hostfree.ADDON), "..", "..", "tests", "support"))
+from hubproc import HubProcess  # noqa: E402
+
+WATCHDOG_S = 30
+
+
+class LinkTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="livelink-link-")
+        self.home = os.path.join(self.tmp, "home")
+        self.hub = HubProcess(self.home)
+        self.link = Link("9.9.9", "shop.blend", home=self.home, auto_start=False).start()
+
+    def tearDown(self):
+        self.link.close()
+        self.hub.stop()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def next_of(self, kind):
+        while True:
+            m = self.link._inbox.get(timeout=WATCHDOG_S)  # the main thread drains; a test may block
+            if isinstance(m, kind):
+                return m
+
+    def test_announce_fetch_and_ack_through_the_hub(self):
+        peer = self.next_of(StatusChanged).peer
+        c = HubClient.discover(self.home)
+        self.addCleanup(c.close)
+        blob = meshblob.encode(array("f", [0, 0, 0, 1, 0, 0, 0, 1, 0]), array("I", [0, 1, 2]))
+        h = hashlib.sha256(blob).hexdigest()
+        c.upload({h: blob})
+        scene = {"id": "doc", "name": "Doc", "units": "mm", "up": "Z",
+                 "nodes": [{"id": "Tri", "name": "Tri", "mesh": h}]}
+        version = c.publish(scene)["version"]
+        self.assertEqual(self.next_of(VersionAnnounced), VersionAnnounced("doc", version))
+        self.link.fetch(FetchRequest("doc", 0, version, frozenset()))
+        got = self.next_of(DeltaFetched)
+        self.assertEqual((got.delta["to"], got.peer, list(got.blobs)), (version, peer, [h]))
+        self.link.fetch(FetchRequest("doc", 0, version, frozenset({h})))
+        self.assertEqual(self.next_of(DeltaFetched).blobs, {}, "blobs the .blend has are not fetched")
+        self.link.ack(AckRequest("doc", version, peer, True, "", {"total_ms": 1.0}))
+        acks = c.await_acks("doc", version, WATCHDOG_S)
+        self.assertEqual([(a["peer"], a["status"]) for a in acks["acks"]], [(peer, "ok")])
+
+    def test_reregister_changes_the_document_the_hub_lists(self):
+        self.next_of(StatusChanged)
+        self.link.reregister("other.blend")
+        while self.next_of(StatusChanged).hub != "connected":
+            pass
+        c = HubClient.discover(self.home)
+        self.addCleanup(c.close)
+        self.assertEqual([p["document"] for p in c.peers()], ["other.blend"])
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,106 @@
+"""PeerSession against a real hub process: connect, typed events, re-registration, reconnect, close."""
+import os
+import queue
+import shutil
+import sys
+import tempfile
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(HERE))), "tests", "support"))
+from livelink_client import (Connected, Disconnected, Hello, HubClient, LiveLinkError, PeerSession,  # noqa: E402
+                             PeersChanged, Registration)
+from hubproc import HubProcess  # noqa: E402
+
+WATCHDOG_S = 30  # events come in milliseconds; this only catches a hang
+
+
+def next_of(q, kind):
+    while True:
+        ev = q.get(timeout=WATCHDOG_S)
+        if isinstance(ev, kind):
+            return ev
+
+
+class PeerSessionTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="livelink-session-")
+        self.home = os.path.join(self.tmp, "home")
+        self.hub = HubProcess(self.home)
+        self.events = queue.Queue()
+        self.session = None
+
+    def tearDown(self):
+        if self.session is not None:
+            self.session.close()
+        self.hub.stop()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def open(self, document="a.blend", role="receiver"):
+        reg = Registration("Blender", "9.9.9", document, role)
+        self.session = PeerSession(reg, self.events.put, home=self.home, auto_start=False).start()
+        return self.session
+
+    def hub_peers(self):
+        c = HubClient.discover(self.home)
+        try:
+            return c.peers()
+        finally:
+            c.close()
+
+    def test_connects_registers_and_streams_typed_events(self):
+        s = self.open()
+        connected = next_of(self.events, Connected)
+        hello = next_of(self.events, Hello)
+        self.assertEqual(hello.peer, connected.peer)
+        client, peer = s.wait_connected(WATCHDOG_S)
+        self.assertEqual(peer, connected.peer)
+        self.assertEqual([p["document"] for p in self.hub_peers()], ["a.blend"])
+        other = client.register("FreeCAD", "1.0.0", "Doc", role="sender", accepts=())
+        change = next_of(self.events, PeersChanged)
+        self.assertIn(other, [p["id"] for p in change.peers])
+        self.assertIn(other, [p["id"] for p in s.peers()], "the session keeps the list for menus")
+        self.assertNotIn(peer, [p["id"] for p in s.peers()], "itself excluded")
+
+    def test_reregister_under_another_document(self):
+        s = self.open()
+        first = next_of(self.events, Connected).peer
+        s.reregister("b.blend")
+        second = next_of(self.events, Connected).peer
+        self.assertNotEqual(first, second)
+        docs = lambda: [p["document"] for p in self.hub_peers() if p["app"] == "Blender"]  # noqa: E731
+        self.assertEqual(docs(), ["b.blend"], "the old registration said goodbye")
+
+    def test_hub_gone_is_reported_and_a_new_hub_is_joined(self):
+        s = self.open()
+        next_of(self.events, Connected)
+        self.hub.stop()
+        gone = next_of(self.events, Disconnected)
+        self.assertGreater(gone.retry_in, 0)
+        self.assertEqual(s.connection, (None, None))
+        self.hub = HubProcess(self.home)
+        next_of(self.events, Connected)
+        self.assertEqual(len(self.hub_peers()), 1)
+
+    def test_close_ends_the_thread_and_says_goodbye(self):
+        s = self.open()
+        next_of(self.events, Connected)
+        s.close(timeout=WATCHDOG_S)
+        self.assertFalse(s._thread.is_alive())
+        self.assertEqual(self.hub_peers(), [])
+        self.session = None
+
+    def test_no_hub_and_no_auto_start_names_the_problem(self):
+        self.hub.stop()
+        os.remove(os.path.join(self.home, "hub.json")) if os.path.exists(os.path.join(self.home, "hub.json")) else None
+        s = self.open()
+        gone = next_of(self.events, Disconnected)
+        self.assertIn("no livelink hub is running", gone.reason)
+        with self.assertRaisesRegex(LiveLinkError, "no livelink hub is running"):
+            s.wait_connected(0)
+        self.hub = HubProcess(self.home)
+
+
+if __name__ == "__main__":
+    unittest.main()

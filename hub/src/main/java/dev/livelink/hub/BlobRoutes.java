@@ -1,0 +1,90 @@
+package dev.livelink.hub;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.livelink.model.Ids;
+import dev.livelink.store.BlobStore;
+import dev.livelink.wire.BlobBatch;
+import dev.livelink.wire.Json;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code /v1/blobs}: which blobs the hub lacks, and blobs up and down, one at a time or many in a batch. */
+final class BlobRoutes {
+  private static final long MAX_BLOB = 1L << 30;
+
+  private final BlobStore blobs;
+
+  BlobRoutes(BlobStore blobs) {
+    this.blobs = blobs;
+  }
+
+  void missing(Request r) throws IOException {
+    ArrayNode a = Json.array();
+    blobs.missing(hashes(r)).forEach(a::add);
+    r.json(200, Json.object().set("missing", a));
+  }
+
+  void put(Request r) throws IOException {
+    String hash = r.param("hash");
+    boolean created = blobs.put(hash, r.body(MAX_BLOB));
+    r.json(created ? 201 : 200, Json.object().put("hash", hash).put("created", created));
+  }
+
+  void get(Request r) throws IOException {
+    String hash = r.param("hash");
+    byte[] b = blobs.get(hash);
+    if (b == null) {
+      throw new HubException(404, "no blob " + hash);
+    }
+    r.stream("application/octet-stream", b.length).write(b);
+  }
+
+  /**
+   * Many blobs in one request, in the {@link BlobBatch} framing. The batch is checked whole and stored with one
+   * fsync; a bad blob refuses the batch and stores nothing.
+   */
+  void upload(Request r) throws IOException {
+    List<BlobBatch.Frame> batch =
+        BlobBatch.reader(new BufferedInputStream(r.bodyStream(), 1 << 20), MAX_BLOB).readAll();
+    blobs.putAll(batch);
+    ArrayNode stored = Json.array();
+    batch.forEach(f -> stored.add(f.hash()));
+    r.json(200, Json.object().set("stored", stored));
+  }
+
+  /** Many blobs in one response, in the {@link BlobBatch} framing; 404 naming the first blob the hub lacks. */
+  void fetch(Request r) throws IOException {
+    List<BlobBatch.Frame> found = new ArrayList<>();
+    long size = 0;
+    for (String h : hashes(r)) {
+      byte[] b = blobs.get(h);
+      if (b == null) {
+        throw new HubException(404, "no blob " + h);
+      }
+      found.add(new BlobBatch.Frame(h, b));
+      size += BlobBatch.frameSize(b.length);
+    }
+    try (OutputStream out = r.stream("application/octet-stream", size == 0 ? -1 : size)) {
+      BlobBatch.Writer w = BlobBatch.writer(out);
+      for (BlobBatch.Frame f : found) {
+        w.write(f.hash(), f.data());
+      }
+    }
+  }
+
+  /** The body's {@code hashes}, each checked to be a SHA-256. */
+  private static List<String> hashes(Request r) throws IOException {
+    List<String> hashes = new ArrayList<>();
+    for (JsonNode h : Json.arrayOr(r.jsonBody(), "hashes")) {
+      if (!Ids.isSha256(h.asText())) {
+        throw new HubException(400, "\"" + h.asText() + "\" is not a lowercase hex SHA-256");
+      }
+      hashes.add(h.asText());
+    }
+    return hashes;
+  }
+}

@@ -1,0 +1,24 @@
+package dev.livelink.hub;
+
+import dev.livelink.runtime.RuntimeFile;
+import dev.livelink.store.SceneStore;
+import dev.livelink.wire.Json;
+import java.io.IOException;
+
+/** {@code /v1/hub}: who is answering and how much it holds. */
+final class HubRoutes {
+  private final RuntimeFile runtime;
+  private final SceneStore store;
+  private final Peers peers;
+
+  HubRoutes(RuntimeFile runtime, SceneStore store, Peers peers) {
+    this.runtime = runtime;
+    this.store = store;
+    this.peers = peers;
+  }
+
+  void status(Request r) throws IOException {
+    r.json(200, Json.object().put("app", "livelink").put("version", runtime.version()).put("pid", runtime.pid())
+        .put("peers", peers.list().size()).put("scenes", store.latestOfEach().size()));
+  }
+}

@@ -1,0 +1,118 @@
+package dev.livelink.hub;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.livelink.runtime.RuntimeFile;
+import dev.livelink.store.SceneStore;
+import dev.livelink.wire.Json;
+import dev.livelink.wire.SceneJson;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** {@code /v1/peers}: register, list, say goodbye, and each peer's event stream with its hello and catch-up. */
+final class PeerRoutes {
+  private static final long HEARTBEAT_MILLIS = 1000;
+
+  private final RuntimeFile runtime;
+  private final SceneStore store;
+  private final Peers peers;
+  private final AckBoard acks;
+
+  PeerRoutes(RuntimeFile runtime, SceneStore store, Peers peers, AckBoard acks) {
+    this.runtime = runtime;
+    this.store = store;
+    this.peers = peers;
+    this.acks = acks;
+  }
+
+  void register(Request r) throws IOException {
+    ObjectNode o = r.jsonBody();
+    String role = Json.textOr(o, "role", "both");
+    if (!Set.of("sender", "receiver", "both").contains(role)) {
+      throw new HubException(400, "role \"" + role + "\" must be sender, receiver or both");
+    }
+    List<String> accepts = new ArrayList<>();
+    for (JsonNode a : Json.arrayOr(o, "accepts")) {
+      accepts.add(a.asText());
+    }
+    Peer peer = peers.register(Json.text(o, "app"), Json.textOr(o, "appVersion", ""),
+        o.path("pid").asLong(0), Json.textOr(o, "document", ""), role, accepts);
+    ObjectNode out = Json.object();
+    out.put("id", peer.id());
+    out.set("peer", peer.toJson());
+    r.json(201, out);
+  }
+
+  void list(Request r) throws IOException {
+    ObjectNode o = Json.object();
+    o.set("peers", peers.toJson());
+    r.json(200, o);
+  }
+
+  void remove(Request r) throws IOException {
+    String id = r.param("peer");
+    if (!peers.remove(id)) {
+      throw new HubException(404, "no peer \"" + id + "\"");
+    }
+    acks.peersChanged();
+    r.noContent();
+  }
+
+  /** The stream runs on this request's thread until the peer leaves or the hub stops. */
+  void events(Request r) throws IOException, InterruptedException {
+    String id = r.param("peer");
+    Peer peer = peers.get(id);
+    if (peer == null) {
+      throw new HubException(404, "no peer \"" + id + "\" (register first)");
+    }
+    EventChannel ch = peers.open(id, c -> hello(c, peer));
+    if (ch == null) {
+      throw new HubException(404, "no peer \"" + id + "\"");
+    }
+    try {
+      ch.pump(r.header("Cache-Control", "no-store").stream("text/event-stream", 0), HEARTBEAT_MILLIS);
+    } catch (IOException e) {
+      // The peer closed its stream: that is how departure is detected.
+    } finally {
+      peers.closed(id, ch);
+      acks.peersChanged();
+    }
+  }
+
+  /** First event of a stream: who the peer is, every scene's latest version, and catch-up for a returning peer. */
+  private void hello(EventChannel ch, Peer peer) {
+    ObjectNode o = Json.object();
+    o.put("peer", peer.id()).put("hub", runtime.version());
+    ArrayNode scenes = o.putArray("scenes");
+    List<SceneStore.Version> latest = store.latestOfEach();
+    for (SceneStore.Version v : latest) {
+      scenes.add(SceneJson.header(v.scene()).put("version", v.number()));
+    }
+    ch.send("hello", o);
+    if (!peer.receives()) {
+      return;
+    }
+    for (SceneStore.Version v : latest) {
+      if (isFor(v, peer)) {
+        ch.send("version", SceneRoutes.versionEvent(v));
+      }
+    }
+  }
+
+  /** A version is for a (re)connecting receiver when it went to everyone or to a departed peer like it. */
+  private boolean isFor(SceneStore.Version v, Peer peer) {
+    if (v.targets() == null) {
+      return !peer.id().equals(v.sender());
+    }
+    for (SceneStore.Target t : v.targets()) {
+      if (t.peer().equals(peer.id())
+          || (t.app().equals(peer.app()) && t.document().equals(peer.document()) && peers.get(t.peer()) == null)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,68 @@
+package dev.livelink.hub;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The route table: method and path pattern to handler. A pattern segment {@code {name}} matches any one segment and
+ * is handed to the handler as a path parameter; trailing slashes are ignored. The first matching row wins.
+ */
+final class Routes {
+  /** Any method; for a row that answers every method the rows above it did not take. */
+  static final String ANY = "*";
+
+  /** Handles one request that matched a row. */
+  @FunctionalInterface
+  interface Handler {
+    void handle(Request r) throws IOException, InterruptedException;
+  }
+
+  /** A matched row: its handler and the path parameters it captured. */
+  record Match(Handler handler, Map<String, String> params) {}
+
+  private record Route(String method, String[] segments, Handler handler) {}
+
+  private final List<Route> routes = new ArrayList<>();
+
+  Routes add(String method, String pattern, Handler handler) {
+    routes.add(new Route(method, segments(pattern), handler));
+    return this;
+  }
+
+  /** @throws HubException 404 naming the request when no row matches */
+  Match find(String method, String path) {
+    String[] segments = segments(path);
+    for (Route r : routes) {
+      if (r.method().equals(method) || r.method().equals(ANY)) {
+        Map<String, String> params = match(r.segments(), segments);
+        if (params != null) {
+          return new Match(r.handler(), params);
+        }
+      }
+    }
+    throw new HubException(404, "no route " + method + " " + path);
+  }
+
+  private static Map<String, String> match(String[] pattern, String[] path) {
+    if (pattern.length != path.length) {
+      return null;
+    }
+    Map<String, String> params = new LinkedHashMap<>();
+    for (int i = 0; i < pattern.length; i++) {
+      String p = pattern[i];
+      if (p.startsWith("{") && p.endsWith("}")) {
+        params.put(p.substring(1, p.length() - 1), path[i]);
+      } else if (!p.equals(path[i])) {
+        return null;
+      }
+    }
+    return params;
+  }
+
+  private static String[] segments(String path) {
+    return path.replaceAll("/+$", "").split("/", -1);
+  }
+}

@@ -1,0 +1,109 @@
+package dev.livelink.hub;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.livelink.model.Delta;
+import dev.livelink.model.Ids;
+import dev.livelink.model.Scene;
+import dev.livelink.store.SceneStore;
+import dev.livelink.wire.Json;
+import dev.livelink.wire.SceneJson;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** {@code /v1/scenes}: publish a version to its receivers, list the scenes, serve deltas. */
+final class SceneRoutes {
+  private final SceneStore store;
+  private final Peers peers;
+  private final AckBoard acks;
+
+  SceneRoutes(SceneStore store, Peers peers, AckBoard acks) {
+    this.store = store;
+    this.peers = peers;
+    this.acks = acks;
+  }
+
+  /** The {@code version} event that tells a receiver to fetch a delta. */
+  static ObjectNode versionEvent(SceneStore.Version v) {
+    ObjectNode o = Json.object();
+    o.put("scene", v.scene().id()).put("name", v.scene().name()).put("version", v.number());
+    if (v.sender() == null) o.putNull("sender"); else o.put("sender", v.sender());
+    return o;
+  }
+
+  void publish(Request r) throws IOException {
+    ObjectNode o = r.jsonBody();
+    Scene scene = SceneJson.scene(o.get("scene"));
+    String sender = Json.textOr(o, "sender", null);
+    if (sender != null && peers.get(sender) == null) {
+      throw new HubException(404, "sender \"" + sender + "\" is not a registered peer");
+    }
+    List<SceneStore.Target> targets = null;
+    Set<String> deliverTo = new LinkedHashSet<>();
+    JsonNode t = o.get("targets");
+    if (t != null && !t.isNull()) {
+      if (!t.isArray() || t.isEmpty()) {
+        throw new HubException(400, "field \"targets\" must be a non-empty array of peer ids, or absent");
+      }
+      targets = new ArrayList<>();
+      for (JsonNode id : t) {
+        Peer peer = peers.get(id.asText());
+        if (peer == null) {
+          throw new HubException(404, "target \"" + id.asText() + "\" is not a registered peer");
+        }
+        if (!peer.receives()) {
+          throw new HubException(400, "target \"" + id.asText() + "\" is a " + peer.role() + ", not a receiver");
+        }
+        targets.add(new SceneStore.Target(peer.id(), peer.app(), peer.document()));
+        deliverTo.add(peer.id());
+      }
+    } else {
+      for (Peer peer : peers.list()) {
+        if (peer.receives() && !peer.id().equals(sender)) {
+          deliverTo.add(peer.id());
+        }
+      }
+    }
+    List<String> missing = store.blobs().missing(scene.meshes());
+    if (!missing.isEmpty()) {
+      throw new HubException(409, missing.size() + " mesh blob(s) are not on the hub: upload them first", missing);
+    }
+    SceneStore.Version previous = store.latest(scene.id());
+    SceneStore.Version v = store.publish(scene, sender, targets);
+    acks.expect(scene.id(), v.number(), deliverTo);
+    ObjectNode event = versionEvent(v);
+    for (String id : deliverTo) {
+      peers.send(id, "version", event);
+    }
+    Delta d = previous == null ? Delta.full(scene, v.number())
+        : Delta.between(previous.scene(), previous.number(), scene, v.number());
+    ObjectNode out = Json.object();
+    out.put("scene", scene.id()).put("version", v.number());
+    ArrayNode to = out.putArray("targets");
+    deliverTo.forEach(to::add);
+    out.putObject("delta").put("added", d.added().size()).put("changed", d.changed().size())
+        .put("removed", d.removed().size());
+    r.json(201, out);
+  }
+
+  void list(Request r) throws IOException {
+    ArrayNode a = Json.array();
+    for (SceneStore.Version v : store.latestOfEach()) {
+      a.add(SceneJson.header(v.scene()).put("version", v.number()).put("nodes", v.scene().nodes().size()));
+    }
+    r.json(200, Json.object().set("scenes", a));
+  }
+
+  void delta(Request r) throws IOException {
+    String id = Ids.check("scene id", r.param("scene"));
+    int from = r.query().wholeNumber("from", 0);
+    if (store.latest(id) == null) {
+      throw new HubException(404, "no scene \"" + id + "\"");
+    }
+    r.json(200, SceneJson.write(store.delta(id, from)));
+  }
+}

@@ -1,0 +1,154 @@
+package dev.livelink.wire;
+
+import dev.livelink.model.Ids;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The blob batch framing of docs/protocol.md, shared by batch upload ({@code POST /v1/blobs}), batch fetch
+ * ({@code POST /v1/blobs/fetch}) and the store's pack files. Per blob, repeated to the end of the stream:
+ *
+ * <pre>
+ * offset  size  field
+ * 0       64    SHA-256 of the bytes, lowercase ASCII hex
+ * 64      8     u64 little-endian length N
+ * 72      N     the bytes
+ * </pre>
+ *
+ * The codec checks the framing and the hash text only; whether the bytes hash to it is the store's business.
+ */
+public final class BlobBatch {
+  /** Bytes in front of every blob: its hash text and its length. */
+  public static final int HEADER = 72;
+  private static final int HASH = 64;
+  /** Each blob becomes one Java array, so no cap may go past the largest one. */
+  private static final long LARGEST_CAP = Integer.MAX_VALUE - 8;
+
+  /** One blob of a batch: the hash it was sent under and its bytes. */
+  public record Frame(String hash, byte[] data) {}
+
+  private BlobBatch() {}
+
+  /** Bytes a blob of {@code length} bytes takes in a batch. */
+  public static long frameSize(long length) {
+    return HEADER + length;
+  }
+
+  /** The 72 bytes in front of a blob. */
+  public static byte[] header(String hash, long length) {
+    if (!Ids.isSha256(hash)) {
+      throw new IllegalArgumentException("\"" + hash + "\" is not a lowercase hex SHA-256");
+    }
+    if (length < 0) {
+      throw new IllegalArgumentException("length " + length + " < 0");
+    }
+    return ByteBuffer.allocate(HEADER).order(ByteOrder.LITTLE_ENDIAN)
+        .put(hash.getBytes(StandardCharsets.US_ASCII)).putLong(length).array();
+  }
+
+  /** The whole batch in one array, sized exactly (a pack file). */
+  public static byte[] encode(List<Frame> frames) {
+    long size = 0;
+    for (Frame f : frames) {
+      size += frameSize(f.data().length);
+    }
+    if (size > LARGEST_CAP) {
+      throw new IllegalArgumentException("a batch of " + size + " bytes does not fit in one array");
+    }
+    ByteBuffer out = ByteBuffer.allocate((int) size);
+    for (Frame f : frames) {
+      out.put(header(f.hash(), f.data().length)).put(f.data());
+    }
+    return out.array();
+  }
+
+  /** A reader of the frames in {@code in} that refuses a batch declaring more than {@code cap} bytes of blobs. */
+  public static Reader reader(InputStream in, long cap) {
+    if (cap < 0 || cap > LARGEST_CAP) {
+      throw new IllegalArgumentException("cap " + cap + " is not within 0.." + LARGEST_CAP);
+    }
+    return new Reader(in, cap);
+  }
+
+  /** A writer of frames to {@code out}; the caller owns and closes the stream. */
+  public static Writer writer(OutputStream out) {
+    return new Writer(out);
+  }
+
+  /** Reads frames one at a time; the caller owns and closes the stream. */
+  public static final class Reader {
+    private final InputStream in;
+    private final long cap;
+    private long total;
+    private int count;
+
+    private Reader(InputStream in, long cap) {
+      this.in = in;
+      this.cap = cap;
+    }
+
+    /**
+     * @return the next frame, or null when the stream ends cleanly between two frames
+     * @throws BlobBatchException when the stream ends inside a frame, a hash is not hex, or the cap is passed
+     */
+    public Frame next() throws IOException {
+      byte[] head = in.readNBytes(HEADER);
+      if (head.length == 0) {
+        return null;
+      }
+      if (head.length < HEADER) {
+        throw new BlobBatchException("blob batch truncated in a record header after " + count + " blobs", false);
+      }
+      String hash = new String(head, 0, HASH, StandardCharsets.US_ASCII);
+      if (!Ids.isSha256(hash)) {
+        throw new BlobBatchException("blob batch record " + (count + 1) + ": \"" + hash
+            + "\" is not a lowercase hex SHA-256", false);
+      }
+      long len = ByteBuffer.wrap(head, HASH, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+      // A u64 past Long.MAX_VALUE reads as negative; it is over any cap.
+      if (len < 0 || len > cap - total) {
+        throw new BlobBatchException("blob batch record " + (count + 1) + ": " + hash + " declares "
+            + Long.toUnsignedString(len) + " bytes, which takes the batch over its limit of " + cap + " bytes",
+            true);
+      }
+      byte[] data = in.readNBytes((int) len);
+      if (data.length < len) {
+        throw new BlobBatchException("blob batch truncated: " + hash + " declares " + len + " bytes, got "
+            + data.length, false);
+      }
+      total += len;
+      count++;
+      return new Frame(hash, data);
+    }
+
+    /** Every frame to the end of the stream; nothing when one is bad. */
+    public List<Frame> readAll() throws IOException {
+      List<Frame> out = new ArrayList<>();
+      for (Frame f; (f = next()) != null; ) {
+        out.add(f);
+      }
+      return out;
+    }
+  }
+
+  /** Writes frames; nothing is buffered here, so the caller flushes or closes {@code out}. */
+  public static final class Writer {
+    private final OutputStream out;
+
+    private Writer(OutputStream out) {
+      this.out = out;
+    }
+
+    public Writer write(String hash, byte[] data) throws IOException {
+      out.write(header(hash, data.length));
+      out.write(data);
+      return this;
+    }
+  }
+}
