@@ -57,8 +57,7 @@ def main(runs):
     hub = sb.hub()
     b = apps.start_blender(sb)
     try:
-        apps.wait_until(lambda: b.eval("from livelink_blender import current_link as c\n"
-                                       "result = c() is not None and c().status.hub == 'connected'"), 60)
+        apps.wait_until(lambda: b.eval(apps.link_status()) == "connected", 60)
         obj = os.path.join(sb.dir, "bench.obj")
         write_obj(obj)
         full, imp, edit, pickup = [], [], [], []

@@ -59,8 +59,7 @@ def main(runs):
     fc = apps.start_freecad(sb)
     rows = []
     try:
-        apps.wait_until(lambda: b.eval("from livelink_blender import current_link as c\n"
-                                       "result = c() is not None and c().status.hub == 'connected'"), 60)
+        apps.wait_until(lambda: b.eval(apps.link_status()) == "connected", 60)
         clear = ("for o in list(bpy.data.objects): bpy.data.objects.remove(o)\n"
                  "for m in list(bpy.data.meshes): bpy.data.meshes.remove(m)\n"
                  "for c in list(bpy.data.collections): bpy.data.collections.remove(c)\nresult = True")

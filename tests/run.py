@@ -1,8 +1,12 @@
-"""Runs the Python suites in order (unit first, then end to end), each in a fresh interpreter with the livelink
-variables of the caller removed, and writes 'passed failed skipped' counts to /tmp/livelink-py-summary for
-run-tests. Exit 1 when anything failed.
+"""Runs the Python suites in order (unit first, then end to end on each lane), each in a fresh interpreter with
+the livelink variables of the caller removed, and writes 'passed failed skipped' counts to
+/tmp/livelink-py-summary for run-tests. Exit 1 when anything failed.
 
-    python3 tests/run.py [FILTER ...]    # only suites, or test files, whose path or name contains a FILTER
+    python3 tests/run.py [--lane seed|current|all] [FILTER ...]
+
+Lanes: seed runs the end-to-end suite against the applications installed here (Debian 12: Blender 3.4,
+FreeCAD 0.20); current against Debian 13's (Blender 4.3, FreeCAD 1.0) in a chroot that tests/lanes/debian13.sh
+builds once, and crosses the versions once each way. FILTER keeps suites, or test files, whose name contains it.
 """
 import json
 import os
@@ -10,6 +14,8 @@ import subprocess
 import sys
 import tempfile
 import unittest
+
+import lanes
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SUITES = [
@@ -22,9 +28,13 @@ SUITES = [
 LEAKY = ("LIVELINK_HOME", "LIVELINK_SUPPORT", "BLENDER_USER_SCRIPTS", "BLENDER_USER_CONFIG")
 
 
-def run_suite(path, pattern, counts_file):
-    """In the child: runs one suite and writes its counts as JSON."""
-    suite = unittest.defaultTestLoader.discover(path, pattern=pattern, top_level_dir=path)
+def run_suite(path, pattern, counts_file, names=""):
+    """In the child: runs one suite (only tests whose name contains one of `names`, comma-separated, when given)
+    and writes its counts as JSON."""
+    loader = unittest.TestLoader()
+    if names:
+        loader.testNamePatterns = ["*%s*" % n for n in names.split(",")]
+    suite = loader.discover(path, pattern=pattern, top_level_dir=path)
     result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
     bad = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
     skipped = len(result.skipped)
@@ -32,34 +42,65 @@ def run_suite(path, pattern, counts_file):
         json.dump({"passed": result.testsRun - bad - skipped, "failed": bad, "skipped": skipped}, f)
 
 
+def run_child(name, path, pattern, env, names=""):
+    """Runs one suite in a fresh interpreter; returns its counts."""
+    print("== %s (%s%s)" % (name, os.path.relpath(path, REPO), "" if pattern == "test*.py" else "/" + pattern),
+          flush=True)
+    with tempfile.NamedTemporaryFile("r", suffix=".json") as counts:
+        rc = subprocess.call([sys.executable, os.path.abspath(__file__), "--child", path, pattern, counts.name,
+                              names], env=env, cwd=REPO)
+        try:
+            return json.load(counts)
+        except ValueError:
+            print("run.py: the %s suite ended without counts (exit %d)" % (name, rc), flush=True)
+            return {"passed": 0, "failed": 1, "skipped": 0}
+
+
 def main(argv):
-    if len(argv) == 5 and argv[1] == "--child":
-        run_suite(argv[2], argv[3], argv[4])
+    if len(argv) == 6 and argv[1] == "--child":
+        run_suite(argv[2], argv[3], argv[4], argv[5])
         return 0
-    only = argv[1:]
+    args = argv[1:]
+    lane = "all"
+    if "--lane" in args:
+        i = args.index("--lane")
+        lane = args[i + 1] if i + 1 < len(args) else ""
+        del args[i:i + 2]
+    if lane not in ("seed", "current", "all"):
+        print("run.py: --lane takes seed, current or all (got %r)" % lane, file=sys.stderr)
+        return 2
+    only = args
     env = {k: v for k, v in os.environ.items() if k not in LEAKY}
     totals = {"passed": 0, "failed": 0, "skipped": 0}
+    mounted = False
+
+    def add(got):
+        for k in totals:
+            totals[k] += got[k]
+
     for name, rel in SUITES:
         path = os.path.join(REPO, rel)
-        if not os.path.isdir(path):
-            continue
         pattern = "test*.py"
         if only and not any(o in rel or o in name for o in only):
             files = [o for o in only if o.startswith("test") and os.path.exists(os.path.join(path, o + ".py"))]
             if not files:
                 continue
             pattern = files[0] + ".py"
-        print("== %s (%s%s)" % (name, rel, "" if pattern == "test*.py" else "/" + pattern), flush=True)
-        with tempfile.NamedTemporaryFile("r", suffix=".json") as counts:
-            rc = subprocess.call([sys.executable, os.path.abspath(__file__), "--child", path, pattern, counts.name],
-                                 env=env, cwd=REPO)
-            try:
-                got = json.load(counts)
-            except ValueError:
-                got = {"passed": 0, "failed": 1, "skipped": 0}
-                print("run.py: the %s suite ended without counts (exit %d)" % (name, rc), flush=True)
-        for k in totals:
-            totals[k] += got[k]
+        if rel != "tests/e2e":
+            add(run_child(name, path, pattern, env))
+            continue
+        for lane_run in lanes.runs(lane, env):
+            mounted = mounted or lane_run.env is not env
+            if lane_run.skip:
+                print("== %s: skipped: %s" % (lane_run.name, lane_run.skip), flush=True)
+                totals["skipped"] += 1
+                continue
+            if lane_run.names and pattern not in ("test*.py", lane_run.pattern):
+                continue
+            add(run_child("end to end, %s" % lane_run.name, path, lane_run.pattern if lane_run.names else pattern,
+                          lane_run.env, ",".join(lane_run.names)))
+    if mounted:
+        lanes.release()
     with open("/tmp/livelink-py-summary", "w") as f:
         f.write("%d %d %d\n" % (totals["passed"], totals["failed"], totals["skipped"]))
     print("python: %d passed, %d failed, %d skipped" % (totals["passed"], totals["failed"], totals["skipped"]))

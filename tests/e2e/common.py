@@ -10,6 +10,8 @@ FIXTURES = os.path.join(REPO, "hub", "src", "test", "resources", "fixtures")
 
 import apps  # noqa: E402,F401
 
+from apps import ADDON, link_status  # noqa: E402,F401 - re-exported for the tests
+
 # Runs inside Blender: every livelink object with its world bounds in metres, colours, parent, mesh and modifiers.
 BLENDER_STATE = '''
 import mathutils

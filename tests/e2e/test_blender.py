@@ -2,7 +2,7 @@
 import os
 import unittest
 
-from common import BLENDER_STATE, FIXTURES, apps, peers, write_box
+from common import ADDON, BLENDER_STATE, FIXTURES, apps, link_status, peers, write_box
 
 
 class BlenderLinkTest(unittest.TestCase):
@@ -20,9 +20,7 @@ class BlenderLinkTest(unittest.TestCase):
     def blender(self, blend=None):
         b = apps.start_blender(self.sb, blend=blend)
         self.blenders.append(b)
-        apps.wait_until(lambda: b.eval("from livelink_blender import current_link as c\n"
-                                       "result = c() is not None and c().status.hub == 'connected'"),
-                        timeout=60, what="Blender to connect")
+        apps.wait_until(lambda: b.eval(link_status()) == "connected", timeout=60, what="Blender to connect")
         return b
 
     def send(self, *args):
@@ -133,8 +131,7 @@ class BlenderLinkTest(unittest.TestCase):
             s = apps.wait_until(lambda: (lambda st: st if st.get("ArtistName", {}).get("max") == [2.0, 1.0, 1.0]
                                          else None)(self.state(b2)), what="the reopened .blend to catch up")
             self.assertEqual(list(s), ["ArtistName"], "updated in place under the artist's name, no duplicate")
-            self.assertEqual(b2.eval("from livelink_blender import current_link as c\n"
-                                     "import time\nresult = c().status.peer != ''"), True)
+            self.assertNotIn(b2.eval(link_status("peer")), ("", None))
             doc = [p["document"] for p in peers(self.sb) if p["app"] == "Blender"]
             self.assertEqual(doc, ["artist.blend"])
         finally:
@@ -146,7 +143,7 @@ class BlenderLinkTest(unittest.TestCase):
             b1, b2 = self.blender(), self.blender()
             ids = [p["id"] for p in peers(self.sb) if p["app"] == "Blender"]
             self.assertEqual(len(ids), 2)
-            first = b1.eval("from livelink_blender import current_link as c\nresult = c().status.peer")
+            first = b1.eval(link_status("peer"))
             second = [i for i in ids if i != first][0]
             box = os.path.join(self.sb.dir, "box.obj")
             write_box(box, 10, 10, 10, "OnlyFirst")
@@ -163,11 +160,10 @@ class BlenderLinkTest(unittest.TestCase):
         self.hub = self.sb.hub()
         b = self.blender()
         self.hub.stop()
-        apps.wait_until(lambda: b.eval("from livelink_blender import current_link as c\n"
-                                       "result = c().status.hub != 'connected'"), what="Blender to notice")
-        # Auto-start brings a hub back (the recorded launcher) and the link reconnects on its own.
-        apps.wait_until(lambda: b.eval("from livelink_blender import current_link as c\n"
-                                       "result = c().status.hub == 'connected'"), timeout=60, what="reconnect")
+        # Blender notices (the panel counts it: a reconnect may be quicker than a look at the panel), auto-start
+        # brings a hub back with the recorded launcher, and the link reconnects on its own.
+        apps.wait_until(lambda: b.eval(link_status("drops")) == 1, what="Blender to notice")
+        apps.wait_until(lambda: b.eval(link_status()) == "connected", timeout=60, what="reconnect")
         box = os.path.join(self.sb.dir, "box.obj")
         write_box(box, 10, 10, 10, "Back")
         self.send(box)
@@ -181,7 +177,8 @@ class BlenderLinkTest(unittest.TestCase):
         figure = os.path.join(self.sb.dir, "teardown_ms")
         # The add-on's own teardown, timed inside Blender around the call quitting makes (unregister or atexit,
         # whichever comes first); the process itself only has to be gone within a watchdog.
-        b.eval("import time\nfrom livelink_blender.blender import runtime\nstop = runtime.stop_link\n"
+        b.eval(ADDON + "import time\nruntime = sys.modules[addon.__name__ + '.blender.runtime']\n"
+               "stop = runtime.stop_link\n"
                "def timed():\n"
                "    if runtime.current_link() is None:\n        return\n"
                "    t = time.perf_counter(); stop()\n"

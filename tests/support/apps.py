@@ -16,6 +16,17 @@ from hubproc import HubProcess, LAUNCHER, REPO
 SUPPORT = os.path.dirname(os.path.abspath(__file__))
 
 
+# Probe code that finds the add-on's module in Blender: "livelink_blender" as a legacy add-on (3.x), and
+# "bl_ext.<repo>.livelink_blender" as a 4.2+ extension. Leaves it in `addon`.
+ADDON = ("import sys\n"
+         "addon = next(m for n, m in list(sys.modules.items()) if n.rsplit('.', 1)[-1] == 'livelink_blender')\n")
+
+
+def link_status(field="hub"):
+    """Probe code: the running link's status field (hub, peer, last, error), or None when the link is not up."""
+    return ADDON + "c = addon.current_link()\nresult = getattr(c.status, %r) if c is not None else None\n" % field
+
+
 def require(*programs):
     """Skips the calling test, naming what is missing, when an application is not installed here (CI installs
     them all and counts no skips)."""

@@ -142,6 +142,8 @@ class ReceiverTest(unittest.TestCase):
     def test_status_and_failures_reach_the_panel(self):
         self.deliver(StatusChanged("connected", "blender-7"))
         self.assertEqual((self.r.status.hub, self.r.status.peer), ("connected", "blender-7"))
+        self.deliver(StatusChanged("not connected (retry in 1 s)", "", "refused"), StatusChanged("connected", "b-8"))
+        self.assertEqual((self.r.status.hub, self.r.status.drops), ("connected", 1), "a quick reconnect is counted")
         self.deliver(VersionAnnounced("doc", 1), FetchFailed("doc", 1, "the hub on port 9 does not answer"))
         self.assertEqual(self.host.reports, ["could not fetch doc v1: the hub on port 9 does not answer"])
         self.deliver(VersionAnnounced("doc", 1))

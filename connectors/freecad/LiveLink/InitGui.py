@@ -1,4 +1,4 @@
-# livelink: adds the Blender menu to FreeCAD. The work lives in livelink_freecad.gui.
+# livelink: adds the Blender menu to FreeCAD. The work lives in livelink_freecad (gui.py wires it).
 
 
 def _livelink_install():

@@ -1,11 +1,12 @@
-"""Host-free logic of the FreeCAD Mod: colours, the scene it sends, the mesh cache. No FreeCAD needed."""
+"""Host-free parts of livelink_freecad.scene: colours, the scene it sends, the mesh cache. No FreeCAD needed."""
 import os
 import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "LiveLink"))
-from livelink_freecad import colors  # noqa: E402
-from livelink_freecad.scene import Item, MeshCache, build_scene, describe_targets, safe_id  # noqa: E402
+from livelink_freecad.scene import colors  # noqa: E402
+from livelink_freecad.scene.cache import MeshCache  # noqa: E402
+from livelink_freecad.scene.model import Item, Mesh, MeshSource, build_scene, safe_id  # noqa: E402
 
 IDENTITY = (1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1)
 
@@ -40,37 +41,47 @@ class SceneTest(unittest.TestCase):
                  Item("Body", "Body", "Part", IDENTITY, "Body", ({"name": "m", "color": [1, 1, 1, 1]},)),
                  Item("Link:Body", "Body (Link)", "Link", IDENTITY, "Body"),
                  Item("Orphan", "Orphan", "NotSent", IDENTITY, "Orphan")]
-        s = build_scene("Demo", "Demo doc", "FreeCAD 0.20.2", items, {"Body": "a" * 64, "Orphan": "b" * 64})
+        meshes = {"Body": Mesh.of(b"body"), "Orphan": Mesh.of(b"orphan")}
+        s = build_scene("Demo", "Demo doc", "FreeCAD 0.20.2", items, meshes)
         self.assertEqual((s["units"], s["up"]), ("mm", "Z"))
         nodes = {n["id"]: n for n in s["nodes"]}
+        self.assertEqual(nodes["Body"]["mesh"], meshes["Body"].hash)
         self.assertEqual(nodes["Body"]["mesh"], nodes["Link:Body"]["mesh"])
         self.assertEqual(nodes["Body"]["parent"], "Part")
         self.assertIsNone(nodes["Orphan"]["parent"], "a parent that is not sent is dropped, not dangling")
         self.assertIsNone(nodes["Part"]["mesh"])
 
-    def test_cache_holds_until_invalidated_per_object_or_document(self):
-        c = MeshCache()
-        c.put("Doc", "Box", 0.5, "h1", b"blob")
-        c.put("Doc", "Cyl", 0.5, "h2", b"blob2")
-        c.put("Other", "Box", 0.5, "h3", b"blob3")
-        self.assertEqual(c.get("Doc", "Box", 0.5), ("h1", b"blob"))
-        self.assertIsNone(c.get("Doc", "Box", 0.2), "another tolerance is another mesh")
-        c.invalidate("Doc", "Box")
-        self.assertIsNone(c.get("Doc", "Box", 0.5))
-        self.assertEqual(c.get("Doc", "Cyl", 0.5), ("h2", b"blob2"))
-        c.invalidate("Doc")
-        self.assertIsNone(c.get("Doc", "Cyl", 0.5))
-        self.assertEqual(c.get("Other", "Box", 0.5), ("h3", b"blob3"), "other documents keep theirs")
+    def test_mesh_address_is_the_sha256_of_its_bytes(self):
+        self.assertEqual(Mesh.of(b"abc").hash, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
 
-    def test_ids_and_ack_lines(self):
+    def test_cache_holds_until_invalidated_per_object_or_document(self):
+        made = []
+
+        def make(source, deviation):
+            made.append((source.name, deviation))
+            return Mesh.of(("%s@%s" % (source.name, deviation)).encode())
+
+        c = MeshCache()
+        box, cyl = MeshSource("Box", None), MeshSource("Cyl", None)
+        first = c.mesh("Doc", box, 0.5, make)
+        c.mesh("Doc", cyl, 0.5, make)
+        c.mesh("Other", box, 0.5, make)
+        self.assertIs(c.mesh("Doc", box, 0.5, make), first)
+        self.assertEqual(len(made), 3, "a hit does not mesh again")
+        c.mesh("Doc", box, 0.2, make)
+        self.assertEqual(made[-1], ("Box", 0.2), "another deviation is another mesh")
+        c.mesh("Doc", MeshSource("Box", None, (0, 0, 1)), 0.2, make)
+        self.assertEqual(len(made), 5, "other per-face colours are another material index, so another mesh")
+        c.invalidate("Doc", "Box")
+        c.mesh("Doc", cyl, 0.5, make)
+        self.assertEqual(len(made), 5, "invalidating the box keeps the cylinder")
+        c.invalidate("Doc")
+        self.assertEqual(len(c), 1, "other documents keep theirs")
+        c.mesh("Doc", cyl, 0.5, make)
+        self.assertEqual(made[-1], ("Cyl", 0.5))
+
+    def test_ids(self):
         self.assertEqual(safe_id("Box 1/ä"), "Box_1__")
-        lines = describe_targets([
-            {"app": "Blender", "appVersion": "3.4.1", "document": "a.blend", "status": "ok",
-             "timings": {"total_ms": 12.4}},
-            {"app": "Blender", "appVersion": "4.2.0", "document": "b.blend", "status": "failed",
-             "reason": "out of memory"}])
-        self.assertEqual(lines, ["Blender 3.4.1 (a.blend): applied in 12 ms",
-                                 "Blender 4.2.0 (b.blend): FAILED: out of memory"])
 
 
 if __name__ == "__main__":

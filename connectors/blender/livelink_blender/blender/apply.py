@@ -11,7 +11,7 @@ import bpy
 from mathutils import Matrix
 
 from ..livelink_client import meshblob
-from ..logic import frames
+from ..logic import features, frames
 from ..logic.plan import ALL_FIELDS
 
 SCENE_KEY = "livelink_scene"
@@ -49,6 +49,14 @@ def _collection(scene):
     return c, True
 
 
+def running_features():
+    """Features of the running Blender, read from its RNA."""
+    mesh, material = bpy.types.Mesh.bl_rna, bpy.types.Material.bl_rna
+    loop_total = bpy.types.MeshPolygon.bl_rna.properties.get("loop_total")
+    return features.detect(set(mesh.functions.keys()), set(mesh.properties.keys()),
+                           loop_total is None or loop_total.is_readonly, set(material.properties.keys()))
+
+
 class MeshBuilder:
     """Builds mesh datablocks from blobs for one apply. Arrays that depend only on the triangle count are made
     once per count, and the version checks once, since a CAD scene repeats both hundreds of times."""
@@ -58,9 +66,7 @@ class MeshBuilder:
         m = frames.mesh_matrix(scene)
         self.matrix = None if m == frames.IDENTITY else Matrix(m)
         self._per_count = {}
-        self.smooth_method = hasattr(bpy.types.Mesh, "shade_smooth")
-        self.sharp_method = hasattr(bpy.types.Mesh, "set_sharp_from_angle")
-        self.loop_total = bpy.app.version < (4, 0, 0)
+        self.has = running_features()
 
     def _arrays(self, t):
         a = self._per_count.get(t)
@@ -81,20 +87,20 @@ class MeshBuilder:
         me.loops.foreach_set("vertex_index", m.indices)
         me.polygons.add(t)
         me.polygons.foreach_set("loop_start", loop_start)
-        if self.loop_total:
+        if self.has.write_loop_total:
             me.polygons.foreach_set("loop_total", loop_total)
         if m.material_index is not None:
             me.polygons.foreach_set("material_index", m.material_index)
         me.update(calc_edges=True)
         # Smooth shading split at sharp edges: a cylinder looks round and a box's edges stay crisp, whether or not
         # the sender split vertices at CAD face boundaries.
-        if self.smooth_method:
+        if self.has.shade_smooth:
             me.shade_smooth()
         else:
             me.polygons.foreach_set("use_smooth", smooth)
-        if self.sharp_method:  # Blender 4.1+
+        if self.has.sharp_from_angle:
             me.set_sharp_from_angle(angle=SHARP_ANGLE)
-        else:
+        elif self.has.auto_smooth:
             me.use_auto_smooth = True
             me.auto_smooth_angle = SHARP_ANGLE
         if self.matrix is not None:
@@ -106,37 +112,42 @@ class MeshBuilder:
 class Materials:
     """Our materials by colour key: looked up once per apply instead of scanning bpy.data per object."""
 
-    def __init__(self):
+    def __init__(self, has):
         self._by_key = {m[MATERIAL_KEY]: m for m in bpy.data.materials if MATERIAL_KEY in m}
+        self.has = has
 
     def get(self, mat):
         key = "%.4f,%.4f,%.4f,%.4f,%.3f,%.3f" % frames.material_key(mat)
         m = self._by_key.get(key)
         if m is None:
-            m = self._by_key[key] = _new_material(mat, key)
+            m = self._by_key[key] = _new_material(mat, key, self.has)
         return m
 
 
-def _new_material(mat, key):
+def _new_material(mat, key, has):
     r, g, b, a, metallic, roughness = frames.material_key(mat)
     m = bpy.data.materials.new(frames.material_name(mat))
     m[MATERIAL_KEY] = key
     m.diffuse_color = (r, g, b, a)
     m.metallic = metallic
     m.roughness = roughness
-    m.use_nodes = True
-    bsdf = next((n for n in m.node_tree.nodes if n.type == "BSDF_PRINCIPLED"), None)
+    if has.use_nodes:
+        m.use_nodes = True
+    tree = m.node_tree
+    bsdf = next((n for n in tree.nodes if n.type == "BSDF_PRINCIPLED"), None) if tree is not None else None
     if bsdf is not None:
-        bsdf.inputs["Base Color"].default_value = (r, g, b, 1.0)
-        bsdf.inputs["Alpha"].default_value = a
-        bsdf.inputs["Metallic"].default_value = metallic
-        bsdf.inputs["Roughness"].default_value = roughness
+        # By name: 4.0 renamed many Principled sockets, but not these four.
+        for socket, value in (("Base Color", (r, g, b, 1.0)), ("Alpha", a), ("Metallic", metallic),
+                              ("Roughness", roughness)):
+            if socket in bsdf.inputs:
+                bsdf.inputs[socket].default_value = value
     if a < 1.0:
-        if hasattr(m, "surface_render_method"):
+        if has.surface_render_method:
             m.surface_render_method = "BLENDED"
         else:
             m.blend_method = "BLEND"
-            m.shadow_method = "HASHED"
+            if has.shadow_method:
+                m.shadow_method = "HASHED"
     return m
 
 
@@ -200,7 +211,7 @@ def apply_plan(plan, blobs):
 
     meshes = scene_meshes(sid)  # after removals, which may have freed meshes
     builder = MeshBuilder(scene)
-    materials = Materials()
+    materials = Materials(builder.has)
     staged = []
     for op in plan.creates:
         node = op.node

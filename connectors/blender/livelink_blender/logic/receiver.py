@@ -18,6 +18,7 @@ class Status:
         self.peer = ""
         self.last = ""
         self.error = ""
+        self.drops = 0  # times the connection was lost: shown in the panel, since a reconnect can be quicker
 
 
 class Receiver:
@@ -37,6 +38,8 @@ class Receiver:
         messages = self.link.drain()
         for m in messages:
             if isinstance(m, StatusChanged):
+                if self.status.hub == "connected" and m.hub != "connected":
+                    self.status.drops += 1
                 self.status.hub = m.hub
                 self.status.peer = m.peer
                 self.status.error = m.error

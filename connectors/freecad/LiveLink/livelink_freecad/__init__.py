@@ -1,1 +1,10 @@
-"""livelink for FreeCAD: the Blender menu, export and auto-sync. Only freecad_doc.py and gui.py import FreeCAD."""
+"""livelink for FreeCAD: the Blender menu, export and auto-sync.
+
+scene/          FreeCAD objects -> the livelink scene (objects, colours, meshes, the mesh cache)
+net/            the sender: publishes scenes to the hub over a PeerSession (no FreeCAD)
+controller.py   the decisions (targets, cache, messages, auto-sync), plain Python
+messages.py     what the Report view says about a send
+fc.py           FreeCAD and FreeCADGui behind one module, with stand-ins for plain Python
+commands.py     the FreeCAD commands; gui.py the Qt menu, timer and signal
+livelink_client the protocol client (a generated copy of connectors/python/livelink_client: do not edit)
+"""

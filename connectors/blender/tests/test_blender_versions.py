@@ -1,0 +1,77 @@
+"""The bpy side's version differences, over fakes shaped like Blender 3.4, 4.3 and 5.0 (5.x is not packaged by
+Debian; 3.4 and 4.3 also run for real in the end-to-end lanes)."""
+import importlib
+import sys
+import unittest
+from array import array
+
+import fakebpy
+import hostfree  # noqa: F401 - makes livelink_blender importable without Blender
+from livelink_blender.livelink_client import meshblob
+from livelink_blender.logic import features
+
+BLOB = meshblob.encode(array("f", [0, 0, 0, 1, 0, 0, 0, 1, 0]), array("I", [0, 1, 2]))
+SCENE = {"id": "doc", "name": "Doc", "units": "mm", "up": "Z"}
+
+
+def load_apply(version):
+    bpy = fakebpy.make(version)
+    sys.modules.pop("livelink_blender.blender.apply", None)
+    sys.modules.pop("livelink_blender.blender", None)
+    return bpy, importlib.import_module("livelink_blender.blender.apply")
+
+
+class FeaturesTest(unittest.TestCase):
+    def test_each_version_gets_its_own_branch_from_rna_names(self):
+        got = {v: features.detect(s["mesh_functions"], s["mesh_props"], s["loop_total_readonly"], s["material_props"])
+               for v, s in fakebpy.SHAPES.items()}
+        self.assertEqual((got["3.4"].auto_smooth, got["3.4"].sharp_from_angle, got["3.4"].write_loop_total),
+                         (True, False, True))
+        self.assertEqual((got["4.3"].auto_smooth, got["4.3"].sharp_from_angle, got["4.3"].write_loop_total),
+                         (False, True, False))
+        self.assertTrue(got["4.3"].surface_render_method and got["5.0"].surface_render_method)
+        self.assertFalse(got["5.0"].shadow_method)
+
+
+class ApplyOnVersionsTest(unittest.TestCase):
+    def tearDown(self):
+        for name in ("bpy", "mathutils", "livelink_blender.blender.apply", "livelink_blender.blender"):
+            sys.modules.pop(name, None)
+
+    def build(self, version):
+        bpy, apply = load_apply(version)
+        me = apply.MeshBuilder(SCENE).build("Tri", BLOB)
+        return bpy, apply, me
+
+    def test_blender_3_4_uses_auto_smooth_and_writes_loop_totals(self):
+        bpy, _, me = self.build("3.4")
+        self.assertTrue(me.use_auto_smooth)
+        self.assertIn(("polygons", "loop_total", 1), bpy.log)
+
+    def test_blender_4_3_and_5_0_mark_sharp_edges_and_leave_loop_totals(self):
+        for version in ("4.3", "5.0"):
+            with self.subTest(version=version):
+                bpy, _, me = self.build(version)
+                self.assertIn(("set_sharp_from_angle", 0.5236), bpy.log)
+                self.assertIn(("shade_smooth",), bpy.log)
+                self.assertNotIn(("polygons", "loop_total", 1), bpy.log)
+                self.assertEqual(me["livelink_scene"], "doc")
+
+    def test_transparent_materials_on_each_version(self):
+        glass = {"name": "glass", "color": [0, 0, 1, 0.5]}
+        _, apply, _ = self.build("3.4")
+        m = apply.Materials(apply.running_features()).get(glass)
+        self.assertEqual((m.blend_method, m.shadow_method), ("BLEND", "HASHED"))
+        for version in ("4.3", "5.0"):
+            with self.subTest(version=version):
+                _, apply, _ = self.build(version)
+                m = apply.Materials(apply.running_features()).get(glass)
+                self.assertEqual(m.surface_render_method, "BLENDED")
+                bsdf = m.node_tree.nodes[0]
+                self.assertEqual(bsdf.inputs["Base Color"].default_value, (0.0, 0.0, 1.0, 1.0))
+                self.assertEqual(bsdf.inputs["Alpha"].default_value, 0.5)
+                self.assertFalse(hasattr(m, "blend_method") and version == "5.0")
+
+
+if __name__ == "__main__":
+    unittest.main()

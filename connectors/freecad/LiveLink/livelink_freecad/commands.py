@@ -1,0 +1,53 @@
+"""FreeCAD commands (GetResources / Activated / IsActive), registered once: what the Blender menu's entries and
+Gui.runCommand("LiveLink_...") run. They only call the Controller."""
+from . import fc
+
+
+class ExportCommand:
+    def __init__(self, controller):
+        self.controller = controller
+
+    def GetResources(self):
+        return {"MenuText": "Export to Blender",
+                "ToolTip": "Send the active document to Blender (the only connected one, or the last chosen)"}
+
+    def Activated(self):
+        self.controller.export()
+
+    def IsActive(self):
+        return True
+
+
+class AutoSyncCommand:
+    def __init__(self, controller):
+        self.controller = controller
+
+    def GetResources(self):
+        return {"MenuText": "Auto-sync", "ToolTip": "Send what changed to Blender after every recompute",
+                "Checkable": False}
+
+    def Activated(self, checked=None):
+        self.controller.set_autosync(not self.controller.autosync if checked is None else bool(checked))
+
+    def IsActive(self):
+        return True
+
+
+class StatusCommand:
+    def __init__(self, show_status):
+        self.show_status = show_status
+
+    def GetResources(self):
+        return {"MenuText": "Live Link status…", "ToolTip": "Hub state, connected Blenders, last sends"}
+
+    def Activated(self):
+        self.show_status()
+
+    def IsActive(self):
+        return True
+
+
+def register(controller, show_status):
+    fc.add_command("LiveLink_ExportToBlender", ExportCommand(controller))
+    fc.add_command("LiveLink_AutoSync", AutoSyncCommand(controller))
+    fc.add_command("LiveLink_Status", StatusCommand(show_status))

@@ -1,0 +1,183 @@
+"""The Mod's decisions, in plain Python: which Blender a send goes to, which meshes come from the cache, what the
+Report view says about a result, and when auto-sync sends. GUI thread only; FreeCAD is reached through fc, the
+documents through a source object, the network through a sender, Qt through a small ui object (gui.py gives the
+real ones; the unit tests give fakes)."""
+import collections
+import time
+
+from . import fc, messages
+from .net.sender import SendJob
+from .scene.cache import MeshCache
+from .scene.model import ExportError, build_scene, safe_id
+
+
+class Controller:
+    """One per FreeCAD session. Collaborators:
+
+    documents    active(), is_open(doc), deviation(), collect(doc) -> (items, mesh sources), mesh(source, deviation)
+    make_sender  make_sender(document label) -> a started sender: submit(job), blenders(), hub_state(), close()
+    ui           restart_debounce(), stop_debounce(), show_autosync(on): the Qt timer and the menu's check mark
+    """
+
+    def __init__(self, documents, make_sender, ui, clock=time.perf_counter):
+        self.documents = documents
+        self.ui = ui
+        self.cache = MeshCache()
+        self.observer = DocumentObserver(self)
+        self.autosync = False
+        self.last_target = None
+        self.history = collections.deque(maxlen=10)  # Report-view lines, for the status dialog
+        self.results = collections.deque(maxlen=20)  # SendResult, newest last
+        self.in_flight = 0  # jobs submitted whose result has not come back
+        self._make_sender = make_sender
+        self._sender = None
+        self._clock = clock
+        self._pending_doc = None  # auto-sync: the document recomputed since the last send
+        self._recomputed_at = None  # and when its first recompute since then was
+
+    # ---- sending -------------------------------------------------------------------------------------------------
+
+    def sender(self):
+        """The sender, made on first use: it connects when a hub runs, and starts none until the first send."""
+        if self._sender is None:
+            doc = self.documents.active()
+            self._sender = self._make_sender(doc.Label if doc is not None else "")
+        return self._sender
+
+    def export(self, doc=None, targets=None, quiet_if_nothing=False, recomputed_at=None):
+        """Collects and meshes the document here, queues the send and returns the SendJob (None when there is
+        nothing to send). targets None: the default Blender (see default_targets)."""
+        started = self._clock()
+        doc = doc or self.documents.active()
+        if doc is None:
+            self._say("No active document to export. Open or create a document first.", error=True)
+            return None
+        sender = self.sender()
+        try:
+            items, sources = self.documents.collect(doc)
+            deviation = self.documents.deviation()
+            meshes = {s.name: self.cache.mesh(doc.Name, s, deviation, self.documents.mesh) for s in sources}
+        except ExportError as e:
+            self._say(str(e), error=True)
+            return None
+        if not items:
+            if not quiet_if_nothing:
+                self._say("Nothing to send: %s has no visible objects with a shape." % doc.Label, error=True)
+            return None
+        scene = build_scene(safe_id(doc.Name), doc.Label, ("FreeCAD " + fc.app_version()).strip(), items, meshes)
+        targets = self.default_targets() if targets is None else tuple(targets)
+        job = SendJob(scene, tuple(meshes.values()), targets, started,
+                      (self._clock() - started) * 1000.0, recomputed_at)
+        self.in_flight += 1
+        sender.submit(job)
+        return job
+
+    def export_to(self, peer_id):
+        """Export to ▸ one Blender; later plain exports go to it while it stays connected."""
+        self.last_target = peer_id
+        return self.export(targets=[peer_id])
+
+    def default_targets(self):
+        """The last Blender chosen while it is connected, else the only one; with several and none chosen, ()
+        lets the hub send to every receiver."""
+        ids = [b["id"] for b in self.sender().blenders()]
+        if self.last_target in ids:
+            return (self.last_target,)
+        return tuple(ids) if len(ids) == 1 else ()
+
+    def targets(self):
+        """(peer id, menu label) per connected Blender, from the list the event stream keeps: never waits."""
+        return [(b["id"], "%s %s — %s (pid %s)" % (b["app"], b["appVersion"], b["document"] or "untitled",
+                                                   b["pid"]))
+                for b in self.sender().blenders()]
+
+    def on_result(self, result):
+        """A SendResult, on the GUI thread (gui.py carries it over from the send thread)."""
+        self.in_flight -= 1
+        self.results.append(result)
+        for text, error in messages.describe(result):
+            self._say(text, error)
+
+    # ---- auto-sync -----------------------------------------------------------------------------------------------
+
+    def set_autosync(self, on):
+        on = bool(on)
+        if on == self.autosync:
+            return
+        self.autosync = on
+        self.ui.show_autosync(on)  # the menu shows it when toggled from a macro
+        if on:
+            self._say("Auto-sync on: every recompute is sent to Blender.")
+        else:
+            self._pending_doc = self._recomputed_at = None
+            self.ui.stop_debounce()
+            self._say("Auto-sync off.")
+
+    @property
+    def autosync_pending(self):
+        """A recompute is waiting for the debounce to end."""
+        return self._pending_doc is not None
+
+    def recomputed(self, doc):
+        """With auto-sync on, a recompute (re)starts the debounce: a burst of recomputes sends once, after the
+        last. Off, it does nothing."""
+        if not self.autosync:
+            return
+        if self._pending_doc is None:
+            self._recomputed_at = self._clock()
+        self._pending_doc = doc
+        self.ui.restart_debounce()
+
+    def autosync_due(self):
+        """The debounce ended: send the recomputed document, if it is still open."""
+        doc, at = self._pending_doc, self._recomputed_at
+        self._pending_doc = self._recomputed_at = None
+        if doc is not None and self.autosync and self.documents.is_open(doc):
+            self.export(doc, quiet_if_nothing=True, recomputed_at=at)
+
+    # ---- status --------------------------------------------------------------------------------------------------
+
+    def status_text(self):
+        s = self._sender
+        lines = ["Hub: " + (s.hub_state() if s is not None else "not connected")]
+        blenders = s.blenders() if s is not None else []
+        lines.append("Blenders: %d" % len(blenders))
+        lines += ["  %s %s — %s (pid %s) [%s]" % (b["app"], b["appVersion"], b["document"], b["pid"], b["id"])
+                  for b in blenders]
+        lines.append("Auto-sync: " + ("on" if self.autosync else "off"))
+        lines.append("Last sends:")
+        lines += ["  " + h for h in self.history] or ["  none yet"]
+        return "\n".join(lines)
+
+    def close(self):
+        if self._sender is not None:
+            self._sender.close()
+
+    def _say(self, text, error=False):
+        fc.report(text, error)
+        self.history.append(text)
+
+
+class DocumentObserver:
+    """FreeCAD's document events (FreeCAD calls these names): a changed shape drops its cached mesh; a recompute
+    feeds auto-sync."""
+
+    def __init__(self, controller):
+        self.controller = controller
+
+    def slotChangedObject(self, obj, prop):
+        if prop in ("Shape", "Mesh") and obj.Document is not None:
+            self.controller.cache.invalidate(obj.Document.Name, obj.Name)
+
+    def slotDeletedObject(self, obj):
+        if obj.Document is not None:
+            self.controller.cache.invalidate(obj.Document.Name, obj.Name)
+
+    def slotCreatedDocument(self, doc):
+        self.controller.cache.invalidate(doc.Name)
+
+    def slotDeletedDocument(self, doc):
+        self.controller.cache.invalidate(doc.Name)
+
+    def slotRecomputedDocument(self, doc):
+        self.controller.recomputed(doc)

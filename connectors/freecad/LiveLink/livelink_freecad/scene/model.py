@@ -1,0 +1,59 @@
+"""What a FreeCAD document becomes: nodes (Item), the objects to mesh (MeshSource), their meshes (Mesh) and the
+scene dict the hub takes. Pure Python."""
+import hashlib
+from dataclasses import dataclass
+
+
+class ExportError(Exception):
+    """A document or object that cannot be sent; the message is shown to the user as it is."""
+
+
+@dataclass(frozen=True)
+class Item:
+    """One node to send. mesh_of names the object whose shape gives the mesh (itself, or a link's target)."""
+    id: str
+    label: str
+    parent: str
+    transform: tuple  # 16 numbers, row-major, relative to the parent
+    mesh_of: str = None
+    materials: tuple = ()
+    visible: bool = True
+
+
+@dataclass(frozen=True)
+class MeshSource:
+    """An object whose shape becomes one mesh. slots: per-face material index, or None for one material; part of
+    the mesh (the blob's material index), so a change of per-face colours is a change of mesh."""
+    name: str  # FreeCAD object name: what Item.mesh_of refers to
+    obj: object
+    slots: tuple = None
+
+
+@dataclass(frozen=True)
+class Mesh:
+    """A mesh blob and its address (lowercase hex SHA-256 of the bytes, as the hub checks)."""
+    hash: str
+    data: bytes
+
+    @classmethod
+    def of(cls, data):
+        return cls(hashlib.sha256(data).hexdigest(), data)
+
+
+def build_scene(doc_id, doc_label, source, items, meshes):
+    """The scene dict for publishing. meshes maps an object name (Item.mesh_of) to its Mesh."""
+    ids = {i.id for i in items}
+    nodes = []
+    for i in items:
+        nodes.append({
+            "id": i.id, "name": i.label, "parent": i.parent if i.parent in ids else None,
+            "transform": list(i.transform), "mesh": meshes[i.mesh_of].hash if i.mesh_of else None,
+            "materials": list(i.materials), "visible": i.visible,
+        })
+    return {"id": doc_id, "name": doc_label, "source": source, "units": "mm", "up": "Z", "nodes": nodes}
+
+
+def safe_id(name):
+    """FreeCAD names are already [A-Za-z0-9_]; this guards the protocol's id rule for anything else."""
+    out = "".join(c if (c.isascii() and c.isalnum()) or c in "_.:-" else "_" for c in name)
+    return out[:200] or "_"
