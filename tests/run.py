@@ -90,7 +90,7 @@ def main(argv):
             add(run_child(name, path, pattern, env))
             continue
         for lane_run in lanes.runs(lane, env):
-            mounted = mounted or lane_run.env is not env
+            mounted = mounted or lane_run.mounted_here
             if lane_run.skip:
                 print("== %s: skipped: %s" % (lane_run.name, lane_run.skip), flush=True)
                 totals["skipped"] += 1

@@ -15,12 +15,17 @@ class LaneRun:
     name: str
     env: dict
     skip: str = ""  # why this run cannot happen here, when it cannot
+    mounted_here: bool = False  # this run mounted the root, so it unmounts it after
     pattern: str = "test*.py"
     names: tuple = ()  # only these tests, when given
 
 
 def _with_path(env, folder):
     return dict(env, PATH=folder + os.pathsep + env.get("PATH", ""), LIVELINK_LANE=os.path.basename(folder))
+
+
+def _root():
+    return os.environ.get("LIVELINK_DEBIAN13_ROOT", "/var/cache/livelink/debian13")
 
 
 def _mount():
@@ -38,11 +43,13 @@ def runs(lane, env):
     if lane in ("seed", "all"):
         out.append(LaneRun("seed lane (Blender and FreeCAD installed here)", env))
     if lane in ("current", "all"):
+        already = os.path.ismount(os.path.join(_root(), "proc"))
         bins, why = _mount()
         if bins is None:
             out.append(LaneRun("current lane (Debian 13)", env, skip=why))
             return out
-        out.append(LaneRun("current lane (Debian 13: Blender 4.3, FreeCAD 1.0)", _with_path(env, bins + "/all")))
+        out.append(LaneRun("current lane (Debian 13: Blender 4.3, FreeCAD 1.0)", _with_path(env, bins + "/all"),
+                           mounted_here=not already))
         out.append(LaneRun("crossed: FreeCAD of Debian 13 -> Blender installed here",
                            _with_path(env, bins + "/freecad"), pattern="test_freecad.py", names=(CROSS_TEST,)))
         out.append(LaneRun("crossed: FreeCAD installed here -> Blender of Debian 13",
@@ -51,6 +58,6 @@ def runs(lane, env):
 
 
 def release():
-    """Unmounts what runs() mounted (the root itself stays for the next run)."""
+    """Unmounts the root's bind mounts (the root itself stays for the next run)."""
     if os.geteuid() == 0 and os.path.exists(SCRIPT):
         subprocess.run([SCRIPT, "umount"], capture_output=True)
