@@ -2,14 +2,19 @@ package dev.livelink.cli;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** Installs the connectors into the applications found on this machine. */
-@Command(name = "install", description = "Install the Blender add-on and the FreeCAD Mod (default: both).")
+@Command(name = "install", description = "Install the Blender add-on (an extension on Blender 4.2+) and the FreeCAD "
+    + "Mod (default: both).")
 final class InstallCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+  boolean help;
 
   @Parameters(arity = "0..1", paramLabel = "APP", description = "blender or freecad (default: both)")
   String app;

@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
@@ -20,14 +21,18 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Copies the connectors into the user's Blender add-ons and FreeCAD Mod folders, enables the Blender add-on, and
- * records the launcher in {@code LIVELINK_HOME/install.json} so the connectors can start the hub. Everything it
- * reads from the machine comes from its {@link Environment}.
+ * Installs the connectors: the Blender add-on (as an extension on Blender 4.2+, copied into the add-ons folders of
+ * older versions) and the FreeCAD Mod, and records the launcher in {@code LIVELINK_HOME/install.json} so the
+ * connectors can start the hub. Everything it reads from the machine comes from its {@link Environment}.
  */
 final class Installer {
   private static final Pattern VERSION = Pattern.compile("(?m)^(?:Blender|FreeCAD) (\\d+\\.\\d+)");
   /** Blender saving its preferences takes seconds; two minutes means it hangs (a dialog, a stuck GPU driver). */
   static final Duration TIMEOUT = Duration.ofSeconds(120);
+  /** The repository Blender 4.2+ creates for extensions installed from disk; its module is bl_ext.user_default. */
+  static final String EXTENSION_REPO = "user_default";
+  private static final String ADDON = "livelink_blender";
+  private static final String EXTENSION_MODULE = "bl_ext." + EXTENSION_REPO + "." + ADDON;
   private final Path root;
   private final Environment env;
   private final PrintWriter out;
@@ -41,11 +46,16 @@ final class Installer {
 
   /** The installer for this machine, with the checkout the ./livelink launcher names. */
   static Installer fromSystem(PrintWriter out) {
+    return new Installer(checkoutRoot(), Environment.system(), out);
+  }
+
+  /** The livelink checkout the ./livelink launcher runs from. */
+  static Path checkoutRoot() {
     String r = System.getProperty("livelink.root");
     if (r == null) {
-      throw new IllegalStateException("livelink.root is not set: run install through the ./livelink launcher");
+      throw new IllegalStateException("livelink.root is not set: run livelink through the ./livelink launcher");
     }
-    return new Installer(Path.of(r), Environment.system(), out);
+    return Path.of(r);
   }
 
   private void recordLauncher() throws IOException {
@@ -54,32 +64,67 @@ final class Installer {
     AtomicFiles.write(env.livelinkHome().resolve("install.json"), Json.bytes(o), false);
   }
 
+  /** Blender 4.2 brought extensions; older versions only know add-ons copied into scripts/addons. */
+  static boolean takesExtensions(String version) {
+    String[] v = version.split("\\.");
+    int major = Integer.parseInt(v[0]);
+    return major > 4 || major == 4 && Integer.parseInt(v[1]) >= 2;
+  }
+
+  /**
+   * Installs the add-on. The Blender on PATH, when it is 4.2+, gets the extension through its own installer; the
+   * add-ons folder of every older version gets a copy (only BLENDER_USER_SCRIPTS/addons when that is set). Config
+   * folders of other 4.2+ versions are skipped: only that Blender can install its extension.
+   */
   boolean blender() throws IOException, InterruptedException {
-    List<Path> addonDirs = new ArrayList<>();
+    String running = version("blender", "--version");
+    boolean extension = running != null && takesExtensions(running);
     String scripts = env.get("BLENDER_USER_SCRIPTS");
+    Path config = env.userHome().resolve(".config/blender");
+    List<Path> addonDirs = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
     if (scripts != null) {
-      addonDirs.add(Path.of(scripts, "addons"));
+      if (!extension) {
+        addonDirs.add(Path.of(scripts, "addons"));
+      }
     } else {
-      Path config = env.userHome().resolve(".config/blender");
+      List<String> versions = new ArrayList<>();
       if (Files.isDirectory(config)) {
         try (Stream<Path> s = Files.list(config)) {
-          s.filter(p -> p.getFileName().toString().matches("\\d+\\.\\d+"))
-              .forEach(p -> addonDirs.add(p.resolve("scripts/addons")));
+          s.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d+\\.\\d+")).sorted()
+              .forEach(versions::add);
         }
       }
-      String v = version("blender", "--version");
-      if (v != null && addonDirs.stream().noneMatch(p -> p.toString().contains("/" + v + "/"))) {
-        addonDirs.add(config.resolve(v).resolve("scripts/addons"));
+      if (running != null && !versions.contains(running)) {
+        versions.add(running);
+      }
+      for (String v : versions) {
+        if (!takesExtensions(v)) {
+          addonDirs.add(config.resolve(v).resolve("scripts/addons"));
+        } else if (!v.equals(running)) {
+          skipped.add(v);
+        }
       }
     }
-    if (addonDirs.isEmpty()) {
-      out.println("blender: no Blender found (not on PATH, no ~/.config/blender); skipped");
+    for (String v : skipped) {
+      out.println("blender: skipped " + config.resolve(v) + ": Blender " + v + " takes the extension; run install "
+          + "with that Blender on PATH, or install the zip from livelink package blender");
+    }
+    if (addonDirs.isEmpty() && !extension) {
+      if (skipped.isEmpty()) {
+        out.println("blender: no Blender found (not on PATH, no ~/.config/blender); skipped");
+      }
       return false;
     }
     recordLauncher();
+    Path source = root.resolve(BlenderPackage.SOURCE);
     for (Path dir : addonDirs) {
-      copyTree(root.resolve("connectors/blender/livelink_blender"), dir.resolve("livelink_blender"));
-      out.println("blender: add-on installed in " + dir.resolve("livelink_blender"));
+      copyTree(source, dir.resolve(ADDON));
+      out.println("blender: add-on installed in " + dir.resolve(ADDON));
+    }
+    if (extension) {
+      Path legacyScripts = scripts != null ? Path.of(scripts) : config.resolve(running).resolve("scripts");
+      return installExtension(running, legacyScripts.resolve("addons").resolve(ADDON)) || !addonDirs.isEmpty();
     }
     if (env.onPath("blender")) {
       int rc = run("blender -b (enabling the add-on)", List.of("blender", "-b", "--python-exit-code", "1",
@@ -93,6 +138,68 @@ final class Installer {
           : "blender: could not enable the add-on (exit " + rc + "); enable \"Live Link\" in Preferences > Add-ons");
     }
     return true;
+  }
+
+  /**
+   * Installs the add-on as an extension of the Blender on PATH (4.2+): the package zip goes through {@code blender
+   * --command extension install-file --enable}, which also saves the preferences. A second Blender then reads the
+   * saved preferences back, so "enabled" is said only when the next start will have it, and drops a legacy
+   * {@code livelink_blender} an earlier install left enabled.
+   *
+   * @param legacy where an earlier install copied the add-on for this version; removed first, as Blender would
+   *     otherwise load both and the second registration of the same classes would fail
+   * @return whether the extension is installed and enabled
+   */
+  private boolean installExtension(String version, Path legacy) throws IOException, InterruptedException {
+    if (Files.exists(legacy, LinkOption.NOFOLLOW_LINKS)) {
+      deleteTree(legacy);
+      out.println("blender: removed the legacy add-on " + legacy + " (Blender " + version + " loads the extension)");
+    }
+    Path source = root.resolve(BlenderPackage.SOURCE);
+    String zipName = BlenderPackage.fileName(source);
+    Path tmp = Files.createTempDirectory("livelink-blender-");
+    Result installed;
+    try {
+      Path zip = BlenderPackage.write(source, tmp);
+      // --command consumes every argument after it (blender --help); install-file takes -r/--repo, -e/--enable.
+      installed = run("blender --command extension install-file", List.of("blender", "--background", "--command",
+          "extension", "install-file", "--repo", EXTENSION_REPO, "--enable", zip.toString()));
+    } finally {
+      deleteTree(tmp);
+    }
+    String advice = "; install " + zipName + " from livelink package blender with Get Extensions > Install from Disk";
+    if (installed.exitCode() != 0) {
+      out.println("blender: could not install the extension in Blender " + version + " (exit "
+          + installed.exitCode() + said(installed.output()) + ")" + advice);
+      return false;
+    }
+    int rc = run("blender -b (checking the extension is enabled)", List.of("blender", "-b", "--python-exit-code",
+        "1", "--python-expr", String.join("\n",
+            "import addon_utils, bpy, sys",
+            "addons = bpy.context.preferences.addons",
+            "if '" + ADDON + "' in addons:",
+            "    addon_utils.disable('" + ADDON + "', default_set=True)",
+            "    bpy.ops.wm.save_userpref()",
+            "sys.exit(0 if '" + EXTENSION_MODULE + "' in addons else 3)"))).exitCode();
+    if (rc != 0) {
+      // install-file exits 0 on some failures (an unknown --repo, for one), so its output says why.
+      out.println("blender: the extension is not enabled in Blender " + version + " (check exit " + rc
+          + said(installed.output()) + ")" + advice);
+      return false;
+    }
+    out.println("blender: extension " + EXTENSION_MODULE + " installed in Blender " + version + ", enabled and "
+        + "preferences saved");
+    return true;
+  }
+
+  /**
+   * ": " and the last line a Blender printed besides its banner ("Blender 4.3.2", "Blender quit"), which it may
+   * print after the error; "" when there is none.
+   */
+  private static String said(String output) {
+    List<String> lines = output.lines().map(String::strip)
+        .filter(l -> !l.isEmpty() && !l.matches("Blender (quit|\\d+\\.\\d+.*)")).toList();
+    return lines.isEmpty() ? "" : ": " + lines.get(lines.size() - 1);
   }
 
   boolean freecad() throws IOException, InterruptedException {
@@ -119,13 +226,7 @@ final class Installer {
 
   /** Copies a tree, following links (the shared Python client is linked into each connector in the repository). */
   private static void copyTree(Path from, Path to) throws IOException {
-    if (Files.exists(to)) {
-      try (Stream<Path> s = Files.walk(to)) {
-        for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(p);
-        }
-      }
-    }
+    deleteTree(to);
     try (Stream<Path> s = Files.walk(from, FileVisitOption.FOLLOW_LINKS)) {
       for (Path p : s.toList()) {
         if (p.toString().contains("__pycache__")) {
@@ -136,6 +237,17 @@ final class Installer {
           Files.createDirectories(target);
         } else {
           Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+  }
+
+  /** Deletes a file or a folder with everything in it; nothing when it does not exist. */
+  private static void deleteTree(Path path) throws IOException {
+    if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+      try (Stream<Path> s = Files.walk(path)) {
+        for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
         }
       }
     }

@@ -33,6 +33,8 @@ class InstallerTest {
   final StringWriter out = new StringWriter();
   /** Every command the installer started, in order. */
   final List<List<String>> started = new ArrayList<>();
+  /** The entries of the zip each install-file run was given, read then: the installer deletes it after. */
+  final List<List<String>> zipsSeen = new ArrayList<>();
 
   /** A child that finished with {@code exit}, or with {@code exit} null one that never finishes until killed. */
   static final class FakeProcess extends Process {
@@ -110,6 +112,8 @@ class InstallerTest {
     Files.createDirectories(root.resolve("connectors/blender/livelink_blender/__pycache__"));
     Files.writeString(root.resolve("connectors/blender/livelink_blender/__init__.py"), "bl_info = {}\n");
     Files.writeString(root.resolve("connectors/blender/livelink_blender/__pycache__/x.pyc"), "stale");
+    Files.writeString(root.resolve("connectors/blender/livelink_blender/blender_manifest.toml"),
+        "id = \"livelink_blender\"\nversion = \"0.1.0\"\n");
     Files.createDirectories(root.resolve("connectors/freecad/LiveLink"));
     Files.writeString(root.resolve("connectors/freecad/LiveLink/InitGui.py"), "# gui\n");
     userHome = Files.createDirectories(dir.resolve("home/ann"));
@@ -135,24 +139,141 @@ class InstallerTest {
     return new Installer(root, new Environment(vars, userHome, "Linux", runner), new PrintWriter(out, true));
   }
 
+  /** Blender {@code version}: answers --version, and ends every other run with {@code exit}. */
+  static Answer blender(List<String> command, String version, int exit) {
+    return command.get(1).equals("--version") ? Answer.exits(0, "Blender " + version + "\nbuild date: 2024-08-19\n")
+        : Answer.exits(exit, "");
+  }
+
   static Answer blender(List<String> command, int enableExit) {
-    return command.get(1).equals("--version") ? Answer.exits(0, "Blender 4.2.1\nbuild date: 2024-08-19\n")
-        : Answer.exits(enableExit, "");
+    return blender(command, "3.4.1", enableExit);
   }
 
   @Test
-  void blenderOnPathGetsTheAddonInItsVersionFolderEnabled() throws Exception {
+  void blender34OnPathGetsTheLegacyAddonInItsVersionFolderEnabled() throws Exception {
     onPath("blender");
     assertThat(installer(c -> blender(c, 0)).blender()).isTrue();
-    Path addon = userHome.resolve(".config/blender/4.2/scripts/addons/livelink_blender");
+    Path addon = userHome.resolve(".config/blender/3.4/scripts/addons/livelink_blender");
     assertThat(addon.resolve("__init__.py")).hasContent("bl_info = {}");
     assertThat(addon.resolve("__pycache__")).doesNotExist();
     assertThat(out.toString()).isEqualTo("blender: add-on installed in " + addon + "\n"
         + "blender: add-on enabled and preferences saved\n");
     assertThat(started).extracting(c -> c.subList(0, 2))
         .containsExactly(List.of("blender", "--version"), List.of("blender", "-b"));
+    assertThat(started.get(1)).contains("--python-expr");
+    assertThat(started.get(1).get(started.get(1).size() - 1))
+        .contains("addon_utils.enable('livelink_blender', default_set=True, persistent=True)");
     var install = Json.parseObject(Files.readAllBytes(livelinkHome.resolve("install.json")));
     assertThat(install.get("launcher").asText()).isEqualTo(root.resolve("livelink").toString());
+  }
+
+  Answer blender43(List<String> command, int installExit, String installOutput, int checkExit) {
+    if (command.get(1).equals("--version")) {
+      return Answer.exits(0, "Blender 4.3.2\nbuild date: 2024-12-16\n");
+    }
+    if (command.contains("install-file")) {
+      try (var zip = new java.util.zip.ZipFile(command.get(command.size() - 1))) {
+        zipsSeen.add(zip.stream().map(java.util.zip.ZipEntry::getName).toList());
+      } catch (IOException e) {
+        throw new AssertionError(e);
+      }
+      return Answer.exits(installExit, installOutput);
+    }
+    return Answer.exits(checkExit, "");
+  }
+
+  @Test
+  void blender43GetsTheExtensionThroughInstallFileAndItIsCheckedEnabled() throws Exception {
+    onPath("blender");
+    assertThat(installer(c -> blender43(c, 0, "", 0)).blender()).isTrue();
+    assertThat(started).hasSize(3);
+    assertThat(started.get(0)).containsExactly("blender", "--version");
+    List<String> install = started.get(1);
+    Path zip = Path.of(install.get(install.size() - 1));
+    assertThat(install).containsExactly("blender", "--background", "--command", "extension", "install-file",
+        "--repo", "user_default", "--enable", zip.toString());
+    assertThat(zip.getFileName()).hasToString("livelink_blender-0.1.0.zip");
+    assertThat(zip).doesNotExist();
+    assertThat(zipsSeen).containsExactly(List.of("livelink_blender/__init__.py",
+        "livelink_blender/blender_manifest.toml"));
+    List<String> check = started.get(2);
+    assertThat(check.subList(0, 5)).containsExactly("blender", "-b", "--python-exit-code", "1", "--python-expr");
+    assertThat(check.get(5)).contains("'bl_ext.user_default.livelink_blender' in addons")
+        .contains("addon_utils.disable('livelink_blender', default_set=True)");
+    assertThat(out.toString()).isEqualTo("blender: extension bl_ext.user_default.livelink_blender installed in "
+        + "Blender 4.3, enabled and preferences saved\n");
+    assertThat(userHome.resolve(".config/blender/4.3/scripts/addons/livelink_blender")).doesNotExist();
+    assertThat(livelinkHome.resolve("install.json")).exists();
+  }
+
+  @Test
+  void aLegacyCopyAnEarlierInstallLeftIsRemovedBeforeTheExtensionIsInstalled() throws Exception {
+    onPath("blender");
+    Path legacy = Files.createDirectories(userHome.resolve(".config/blender/4.3/scripts/addons/livelink_blender"));
+    Files.writeString(legacy.resolve("__init__.py"), "old");
+    installer(c -> {
+      if (c.contains("install-file")) {
+        assertThat(legacy).doesNotExist();
+      }
+      return blender43(c, 0, "", 0);
+    }).blender();
+    assertThat(legacy).doesNotExist();
+    assertThat(out.toString()).isEqualTo("blender: removed the legacy add-on " + legacy + " (Blender 4.3 loads the "
+        + "extension)\n"
+        + "blender: extension bl_ext.user_default.livelink_blender installed in Blender 4.3, enabled and "
+        + "preferences saved\n");
+  }
+
+  @Test
+  void olderConfigFoldersGetTheLegacyCopyAndOther42FoldersAreSkipped() throws Exception {
+    onPath("blender");
+    Files.createDirectories(userHome.resolve(".config/blender/3.6"));
+    Files.createDirectories(userHome.resolve(".config/blender/4.2"));
+    Files.createDirectories(userHome.resolve(".config/blender/4.3"));
+    assertThat(installer(c -> blender43(c, 0, "", 0)).blender()).isTrue();
+    Path legacy = userHome.resolve(".config/blender/3.6/scripts/addons/livelink_blender");
+    assertThat(legacy.resolve("__init__.py")).exists();
+    assertThat(userHome.resolve(".config/blender/4.2/scripts")).doesNotExist();
+    assertThat(out.toString()).isEqualTo("blender: skipped " + userHome.resolve(".config/blender/4.2") + ": Blender "
+        + "4.2 takes the extension; run install with that Blender on PATH, or install the zip from livelink "
+        + "package blender\n"
+        + "blender: add-on installed in " + legacy + "\n"
+        + "blender: extension bl_ext.user_default.livelink_blender installed in Blender 4.3, enabled and "
+        + "preferences saved\n");
+  }
+
+  /** What Blender 4.3.2 printed when the add-on could not be enabled: the error comes before its banner. */
+  @Test
+  void anExtensionBlenderRefusedIsReportedWithItsError() throws Exception {
+    onPath("blender");
+    String said = "STATUS Installed \"livelink_blender\"\n"
+        + "Error: No module named 'bl_ext.user_default.livelink_blender.blender'\nBlender 4.3.2\n";
+    assertThat(installer(c -> blender43(c, 1, said, 0)).blender()).isFalse();
+    assertThat(started).hasSize(2);
+    assertThat(out.toString()).isEqualTo("blender: could not install the extension in Blender 4.3 (exit 1: Error: "
+        + "No module named 'bl_ext.user_default.livelink_blender.blender'); install livelink_blender-0.1.0.zip from "
+        + "livelink package blender with Get Extensions > Install from Disk\n");
+  }
+
+  /** What Blender 4.3.2 printed, exiting 0, for an unknown repository: only the check tells. */
+  @Test
+  void anExtensionNotEnabledAfterInstallIsSaidWithWhatInstallFilePrinted() throws Exception {
+    onPath("blender");
+    String said = "Blender 4.3.2\nConverting py args to operator properties: enum \"user_default\" not found in "
+        + "('blender_org')\n";
+    assertThat(installer(c -> blender43(c, 0, said, 3)).blender()).isFalse();
+    assertThat(out.toString()).isEqualTo("blender: the extension is not enabled in Blender 4.3 (check exit 3: "
+        + "Converting py args to operator properties: enum \"user_default\" not found in ('blender_org')); install "
+        + "livelink_blender-0.1.0.zip from livelink package blender with Get Extensions > Install from Disk\n");
+  }
+
+  @Test
+  void blenderUserScriptsIsLeftAloneWhenTheBlenderOnPathTakesExtensions() throws Exception {
+    onPath("blender");
+    vars.put("BLENDER_USER_SCRIPTS", dir.resolve("scripts").toString());
+    installer(c -> blender43(c, 0, "", 0)).blender();
+    assertThat(dir.resolve("scripts/addons/livelink_blender")).doesNotExist();
+    assertThat(started.get(1)).contains("install-file");
   }
 
   @Test
@@ -188,6 +309,16 @@ class InstallerTest {
     assertThat(installer(c -> { throw new AssertionError("started " + c); }).blender()).isTrue();
     assertThat(userHome.resolve(".config/blender/3.6/scripts/addons/livelink_blender/__init__.py")).exists();
     assertThat(userHome.resolve(".config/blender/4.1/scripts/addons/livelink_blender/__init__.py")).exists();
+  }
+
+  @Test
+  void only42ConfigFoldersAndNoBlenderOnPathInstallNothing() throws Exception {
+    Files.createDirectories(userHome.resolve(".config/blender/4.3"));
+    assertThat(installer(c -> { throw new AssertionError("started " + c); }).blender()).isFalse();
+    assertThat(out.toString()).isEqualTo("blender: skipped " + userHome.resolve(".config/blender/4.3") + ": Blender "
+        + "4.3 takes the extension; run install with that Blender on PATH, or install the zip from livelink "
+        + "package blender\n");
+    assertThat(livelinkHome.resolve("install.json")).doesNotExist();
   }
 
   @Test
