@@ -5,6 +5,7 @@ import shutil
 import sys
 import tempfile
 import unittest
+from unittest import mock
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
@@ -71,6 +72,26 @@ class PeerSessionTest(unittest.TestCase):
         self.assertNotEqual(first, second)
         docs = lambda: [p["document"] for p in self.hub_peers() if p["app"] == "Blender"]  # noqa: E731
         self.assertEqual(docs(), ["b.blend"], "the old registration said goodbye")
+
+    def test_a_reregistration_during_registering_is_not_lost(self):
+        # Blender can load its .blend while the session is still registering under "untitled".
+        from livelink_client import session as session_module
+
+        test = self
+
+        class RacingClient(session_module.HubClient):
+            def register(self, app, app_version, document, **kw):
+                peer = super().register(app, app_version, document, **kw)
+                if document == "untitled":
+                    test.session.reregister("artist.blend")
+                return peer
+
+        with mock.patch.object(session_module, "HubClient", RacingClient):
+            self.open("untitled")
+            while next_of(self.events, Connected) and \
+                    [p["document"] for p in self.hub_peers()] != ["artist.blend"]:
+                pass
+        self.assertEqual([p["document"] for p in self.hub_peers()], ["artist.blend"])
 
     def test_hub_gone_is_reported_and_a_new_hub_is_joined(self):
         s = self.open()

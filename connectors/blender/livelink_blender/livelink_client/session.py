@@ -154,7 +154,8 @@ class PeerSession:
             client.close()
             raise
         with self._lock:
-            if self._stop.is_set():
+            if self._stop.is_set() or self._registration is not r:
+                # Closed, or re-registered while this registration was on its way: it must not stay.
                 end_session(stream, client, peer)
                 return True
             self._client, self._peer, self._stream = client, peer, stream
