@@ -85,7 +85,7 @@ final class AsciiScanner {
     while (e > s && b[e - 1] <= ' ') {
       e--;
     }
-    return new String(b, s, e - s, StandardCharsets.UTF_8);
+    return e == s ? "" : new String(b, s, e - s, StandardCharsets.UTF_8);
   }
 
   /** The next blank-separated token; allocates, so only for headers. */
@@ -145,7 +145,7 @@ final class AsciiScanner {
       p++;
     }
     int digits = p - start;
-    int exp = 0;
+    long exp = 0; // long: "1.5e-2147483647" must not wrap around to a huge positive exponent
     if (p < end && b[p] == '.') {
       p++;
       int frac = p;
@@ -170,9 +170,9 @@ final class AsciiScanner {
     }
     double v = mant;
     if (exp < 0 && -exp < POW10.length) {
-      v *= NEG_POW10[-exp];
+      v *= NEG_POW10[(int) -exp];
     } else if (exp > 0 && exp < POW10.length) {
-      v *= POW10[exp];
+      v *= POW10[(int) exp];
     } else if (exp != 0) {
       v = Double.parseDouble(mant + "e" + exp);
     }

@@ -6,21 +6,24 @@ import java.util.Arrays;
 final class FloatList {
   float[] a;
   int n;
+  private final String file;
 
-  FloatList(int capacity) {
-    a = new float[Math.max(16, capacity)];
+  /** @param file names the file in the error when the list would outgrow one array */
+  FloatList(int capacity, String file) {
+    a = new float[Math.max(2, capacity)];
+    this.file = file;
   }
 
   void add(float v) {
     if (n == a.length) {
-      a = Arrays.copyOf(a, a.length * 2);
+      a = Arrays.copyOf(a, IntList.grown(a.length, 1, file));
     }
     a[n++] = v;
   }
 
   void add3(float x, float y, float z) {
     if (n + 3 > a.length) {
-      a = Arrays.copyOf(a, a.length * 2 + 3);
+      a = Arrays.copyOf(a, IntList.grown(a.length, 3, file));
     }
     a[n] = x;
     a[n + 1] = y;

@@ -11,16 +11,39 @@ import java.util.Locale;
 public final class Formats {
   private Formats() {}
 
+  /**
+   * Reads a mesh file, choosing the reader by its extension.
+   *
+   * @throws FormatException when the content cannot be read, naming the file and the line, byte or JSON pointer
+   * @throws IOException when the file (or a file it names) cannot be opened
+   */
   public static List<Part> read(Path file) throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new NoSuchFileException(file.toString());
     }
-    switch (extension(file)) {
-      case "obj": return ObjReader.read(file);
-      case "stl": return StlReader.read(file);
-      case "ply": return PlyReader.read(file);
-      case "gltf": case "glb": return GltfReader.read(file);
-      default: throw new FormatException(file.getFileName() + ": unknown format \"" + extension(file)
+    reader(file);
+    return read(file, Inputs.readAll(file));
+  }
+
+  /**
+   * Reads {@code bytes} as the content of {@code file}: the name chooses the reader and names the file in errors,
+   * its folder is where files it refers to (mtllib, glTF buffers) are looked up, and nothing outside it is read.
+   */
+  public static List<Part> read(Path file, byte[] bytes) throws IOException {
+    switch (reader(file)) {
+      case "obj": return ObjReader.read(file, bytes);
+      case "stl": return StlReader.read(file, bytes);
+      case "ply": return PlyReader.read(file, bytes);
+      default: return GltfReader.read(file, bytes);
+    }
+  }
+
+  private static String reader(Path file) {
+    String e = extension(file);
+    switch (e) {
+      case "obj": case "stl": case "ply": return e;
+      case "gltf": case "glb": return "gltf";
+      default: throw new FormatException(file.getFileName() + ": unknown format \"" + e
           + "\" (livelink reads .obj, .stl, .ply, .gltf, .glb)");
     }
   }

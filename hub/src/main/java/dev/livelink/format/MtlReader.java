@@ -3,7 +3,6 @@ package dev.livelink.format;
 import dev.livelink.model.Material;
 import dev.livelink.model.Rgba;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,7 +12,11 @@ public final class MtlReader {
   private MtlReader() {}
 
   public static Map<String, Material> read(Path file) throws IOException {
-    byte[] b = Files.readAllBytes(file);
+    return read(file, Inputs.readAll(file));
+  }
+
+  /** Reads {@code b} as the content of {@code file}, which only names it in errors. */
+  public static Map<String, Material> read(Path file, byte[] b) {
     AsciiScanner s = new AsciiScanner(b, 0, b.length, file.getFileName().toString());
     Map<String, Material> out = new LinkedHashMap<>();
     String name = null;

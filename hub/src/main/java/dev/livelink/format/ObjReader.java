@@ -4,13 +4,14 @@ import dev.livelink.model.Material;
 import dev.livelink.model.MeshData;
 import dev.livelink.model.Transform;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads Wavefront OBJ: {@code v} positions, {@code f} faces (polygons are fanned into triangles, negative indices
@@ -26,10 +27,10 @@ public final class ObjReader {
    * parts have one material and a per-triangle list would cost a write per triangle.
    */
   private static final class Group {
-    final String name;
+    String name;
     final int start; // first index of this group's triangles in the shared corner list
     int end;
-    final IntList runs = new IntList(16);
+    final IntList runs = new IntList(2, null);
     final Map<String, Integer> slots = new LinkedHashMap<>();
     int slot;
     int min = Integer.MAX_VALUE;
@@ -42,27 +43,55 @@ public final class ObjReader {
     }
   }
 
+  /** The most materials one part may use: a mesh blob's per-triangle material index is at most 65535. */
+  static final int MAX_MATERIALS = 65536;
+  private static final List<Material> DEFAULT_ONLY = List.of(Material.of("default", 0.8, 0.8, 0.8, 1));
+
   public static List<Part> read(Path file) throws IOException {
-    byte[] bytes = Files.readAllBytes(file);
-    List<Path> mtllibs = new ArrayList<>();
-    Parsed parsed = parse(bytes, file.getFileName().toString(), file.getParent(), mtllibs);
+    return read(file, Inputs.readAll(file));
+  }
+
+  /**
+   * Reads {@code bytes} as the content of {@code file}. An {@code mtllib} is read only when it is a file in the
+   * folder of {@code file} (or below it); one named by an absolute path or one leading outside is looked for by its
+   * bare name in that folder, and a library that is not there leaves the default grey, as a missing one does.
+   */
+  public static List<Part> read(Path file, byte[] bytes) throws IOException {
+    Set<String> mtllibs = new LinkedHashSet<>();
+    Parsed parsed = parse(bytes, file.getFileName().toString(), mtllibs);
     Map<String, Material> mtl = new LinkedHashMap<>();
-    for (Path lib : mtllibs) {
-      if (Files.exists(lib)) {
-        mtl.putAll(MtlReader.read(lib));
+    Path dir = Inputs.folderOf(file);
+    for (String lib : mtllibs) {
+      Path p = library(dir, lib);
+      if (p != null) {
+        mtl.putAll(MtlReader.read(p));
       }
     }
     return toParts(parsed, mtl, Formats.stem(file));
   }
 
+  /** The library file, or null when it is not in the folder (exporters write absolute paths of another machine). */
+  private static Path library(Path dir, String lib) {
+    try {
+      return Inputs.inside(dir, lib);
+    } catch (Inputs.Refused e) {
+      String bare = lib.substring(Math.max(lib.lastIndexOf('/'), lib.lastIndexOf('\\')) + 1);
+      try {
+        return bare.equals(lib) || bare.isEmpty() ? null : Inputs.inside(dir, bare);
+      } catch (Inputs.Refused again) {
+        return null;
+      }
+    }
+  }
+
   /** The parse result; positions and corners are over-allocated buffers with their used lengths. */
   private record Parsed(List<Group> groups, float[] positions, int positionCount, int[] corners) {}
 
-  private static Parsed parse(byte[] bytes, String name, Path dir, List<Path> mtllibs) {
+  private static Parsed parse(byte[] bytes, String name, Set<String> mtllibs) {
     AsciiScanner s = new AsciiScanner(bytes, 0, bytes.length, name);
-    FloatList pos = new FloatList(bytes.length / 16);
+    FloatList pos = new FloatList(bytes.length / 16, name);
     // One corner list for all groups, sized for a typical file so it rarely grows: each group is a range of it.
-    IntList tris = new IntList(bytes.length / 10);
+    IntList tris = new IntList(bytes.length / 10, name);
     List<Group> groups = new ArrayList<>();
     Group g = new Group(null, 0);
     groups.add(g);
@@ -105,7 +134,9 @@ public final class ObjReader {
         s.pos++;
         String gname = s.restOfLine();
         if (g.end == g.start && g.slots.isEmpty()) {
-          groups.remove(groups.size() - 1);
+          g.name = gname.isEmpty() ? null : gname; // nothing in it yet: it becomes the new group
+          s.nextLine();
+          continue;
         }
         Group next = new Group(gname.isEmpty() ? null : gname, tris.n);
         if (g.slot >= 0 && !g.slots.isEmpty()) {
@@ -120,12 +151,12 @@ public final class ObjReader {
       } else if (s.keyword("usemtl")) {
         String m = s.restOfLine();
         Group cur = g;
+        if (g.slots.size() == MAX_MATERIALS && !g.slots.containsKey(m)) {
+          throw s.error("more than " + MAX_MATERIALS + " materials in one object");
+        }
         g.slot = g.slots.computeIfAbsent(m, k -> cur.slots.size());
       } else if (s.keyword("mtllib")) {
-        String lib = s.restOfLine();
-        if (dir != null) {
-          mtllibs.add(dir.resolve(lib));
-        }
+        mtllibs.add(s.restOfLine());
       }
       s.nextLine();
     }
@@ -163,14 +194,15 @@ public final class ObjReader {
         }
         local = remap(tris, pos, remap);
       }
-      List<Material> mats = new ArrayList<>();
-      for (String m : g.slots.keySet()) {
-        mats.add(mtl.getOrDefault(m, Material.of(m, 0.8, 0.8, 0.8, 1)));
+      List<Material> mats = DEFAULT_ONLY;
+      if (!g.slots.isEmpty()) {
+        mats = new ArrayList<>(g.slots.size());
+        for (String m : g.slots.keySet()) {
+          Material known = mtl.get(m);
+          mats.add(known != null ? known : Material.of(m, 0.8, 0.8, 0.8, 1));
+        }
       }
       int[] mi = mats.size() > 1 ? expand(g.runs, tris.length / 3) : null;
-      if (mats.isEmpty()) {
-        mats.add(Material.of("default", 0.8, 0.8, 0.8, 1));
-      }
       String name = g.name != null ? g.name : (groups.size() == 1 ? stem : stem + "." + k);
       parts.add(new Part("part" + k, name, null, Transform.IDENTITY,
           new MeshData(local, tris, null, mi), mats));
@@ -231,8 +263,8 @@ public final class ObjReader {
 
   /** Gathers the vertices a part uses, in first-use order; {@code remap} is all -1 before and after. */
   private static float[] remap(int[] tris, float[] pos, int[] remap) {
-    FloatList local = new FloatList(tris.length * 3);
-    IntList touched = new IntList(tris.length);
+    FloatList local = new FloatList(tris.length * 3, null);
+    IntList touched = new IntList(tris.length, null);
     for (int i = 0; i < tris.length; i++) {
       int v = tris[i];
       int l = remap[v];

@@ -4,10 +4,10 @@ import dev.livelink.model.Material;
 import dev.livelink.model.MeshData;
 import dev.livelink.model.Transform;
 import java.io.IOException;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,38 +15,65 @@ import java.util.List;
 /**
  * Reads PLY (ascii, binary_little_endian, binary_big_endian): the vertex element's x, y, z and the face element's
  * vertex_indices (or vertex_index) list, fanned into triangles. Other elements and properties are skipped by size.
+ *
+ * <p>Every count is checked against the bytes that are there before it is used: an element's count times the least
+ * bytes one item can take (binary: its fixed properties and list counts; ascii: two characters per property, a value
+ * and a separator) must fit in what follows the header, and a list's count times its item size (ascii: two
+ * characters) in what follows the count. So a 200-byte file cannot ask for gigabytes.
  */
 public final class PlyReader {
+  private static final List<Material> DEFAULT = List.of(Material.of("default", 0.8, 0.8, 0.8, 1));
+
   private PlyReader() {}
 
+  /** A property; {@code countType} is null unless it is a list. Sizes are in bytes (binary). */
   private record Prop(String name, String type, String countType) {
     boolean isList() {
       return countType != null;
     }
+
+    /** Bytes of one value, or of one list item. */
+    int size() {
+      return typeSize(type);
+    }
+
+    /** The least bytes the property takes in a binary item: its value, or a list's count. */
+    int minSize() {
+      return isList() ? typeSize(countType) : typeSize(type);
+    }
+
+    boolean integral() {
+      return !type.startsWith("float") && !type.equals("double");
+    }
   }
 
-  private record Element(String name, long count, List<Prop> props) {}
+  /** An element of the header; {@code line} and {@code lineStart} place its header line for errors. */
+  private record Element(String name, long count, List<Prop> props, int line, int lineStart) {}
 
   public static List<Part> read(Path file) throws IOException {
-    byte[] b = Files.readAllBytes(file);
+    return read(file, Inputs.readAll(file));
+  }
+
+  /** Reads {@code b} as the content of {@code file}, which only names it in errors. */
+  public static List<Part> read(Path file, byte[] b) {
     String name = file.getFileName().toString();
-    return List.of(new Part("part0", Formats.stem(file), null, Transform.IDENTITY, parse(b, name),
-        List.of(Material.of("default", 0.8, 0.8, 0.8, 1))));
+    return List.of(new Part("part0", Formats.stem(file), null, Transform.IDENTITY, parse(b, name), DEFAULT));
   }
 
   static MeshData parse(byte[] b, String name) {
     AsciiScanner s = new AsciiScanner(b, 0, b.length, name);
     if (!s.keyword("ply")) {
-      throw new FormatException(name + ": not a PLY file (does not start with \"ply\")");
+      throw new FormatException(name + ":1: not a PLY file (does not start with \"ply\")");
     }
     s.nextLine();
     String format = null;
     List<Element> elements = new ArrayList<>();
     while (true) {
       if (s.atEnd()) {
-        throw new FormatException(name + ": PLY header has no end_header");
+        throw new FormatException(name + ":" + s.line + ": PLY header has no end_header");
       }
       s.skipBlanks();
+      int lineStart = s.pos;
       if (s.keyword("end_header")) {
         s.nextLine();
         break;
@@ -54,97 +81,191 @@ public final class PlyReader {
         format = s.token();
       } else if (s.keyword("element")) {
         String en = s.token();
-        long count = s.parseInt();
-        elements.add(new Element(en, count, new ArrayList<>()));
+        int count = s.parseInt();
+        if (count < 0) {
+          throw s.error("element count " + count + " is negative");
+        }
+        elements.add(new Element(en, count, new ArrayList<>(), s.line, lineStart));
       } else if (s.keyword("property")) {
         if (elements.isEmpty()) {
           throw s.error("property before any element");
         }
         String t = s.token();
-        Prop p = t.equals("list") ? listProp(s) : new Prop(s.token(), t, null);
-        size(p.type(), s);
-        elements.get(elements.size() - 1).props().add(p);
+        Prop p = t.equals("list") ? listProp(s) : new Prop(s.token(), known(t, s), null);
+        Element e = elements.get(elements.size() - 1);
+        if (e.name().equals("face") && isIndexList(p) && !p.isList()) {
+          // Found by FuzzBench: a scalar "property int vertex_indices" reached the list reader (a null count type).
+          throw s.error("a face's " + p.name() + " must be a list");
+        }
+        e.props().add(p);
       }
       s.nextLine();
     }
     if (format == null) {
-      throw new FormatException(name + ": PLY header has no format line");
+      throw new FormatException(name + ":" + s.line + ": PLY header has no format line");
     }
-    FloatList pos = new FloatList(1024);
-    IntList idx = new IntList(1024);
-    if (format.equals("ascii")) {
-      readAscii(s, elements, pos, idx);
-    } else if (format.equals("binary_little_endian") || format.equals("binary_big_endian")) {
+    boolean ascii = format.equals("ascii");
+    if (!ascii && !format.equals("binary_little_endian") && !format.equals("binary_big_endian")) {
+      throw new FormatException(name + ": PLY format \"" + format + "\" is not ascii or binary");
+    }
+    long vertices = checkCounts(b, s.pos, name, elements, ascii);
+    FloatList pos = new FloatList(1024, name);
+    IntList idx = new IntList(1024, name);
+    if (ascii) {
+      readAscii(s, elements, vertices, pos, idx);
+    } else {
       ByteBuffer buf = ByteBuffer.wrap(b).order(format.endsWith("little_endian")
           ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
       buf.position(s.pos);
-      readBinary(buf, name, elements, pos, idx);
-    } else {
-      throw new FormatException(name + ": PLY format \"" + format + "\" is not ascii or binary");
-    }
-    int v = pos.n / 3;
-    for (int i = 0; i < idx.n; i++) {
-      if (idx.a[i] < 0 || idx.a[i] >= v) {
-        throw new FormatException(name + ": face " + i / 3 + " names vertex " + idx.a[i] + " but there are " + v);
-      }
+      readBinary(buf, name, elements, (int) vertices, pos, idx);
     }
     return new MeshData(pos.toArray(), idx.toArray(), null, null);
   }
 
+  /**
+   * Refuses counts that the bytes after the header cannot hold, before anything is allocated for them.
+   *
+   * @return the vertex count the header declares
+   */
+  private static long checkCounts(byte[] b, int body, String name, List<Element> elements, boolean ascii) {
+    long remaining = b.length - body;
+    long least = 0;
+    long vertices = 0;
+    for (Element e : elements) {
+      if (e.count() > 0 && e.props().isEmpty()) {
+        throw headerError(b, name, e, "element \"" + e.name() + "\" declares " + e.count()
+            + " items but no properties");
+      }
+      long min = 0;
+      for (Prop p : e.props()) {
+        min += ascii ? 2 : p.minSize();
+      }
+      // The last ascii value needs no separator after it: hence the +1.
+      if (min > 0 && e.count() > (remaining + (ascii ? 1 : 0) - least) / min) {
+        throw headerError(b, name, e, "element \"" + e.name() + "\" declares " + e.count() + " items of at least "
+            + min + " bytes each, but " + (remaining - least) + " bytes are left for them");
+      }
+      least += e.count() * min;
+      if (e.name().equals("vertex")) {
+        vertices = e.count();
+      }
+    }
+    return vertices;
+  }
+
+  private static FormatException headerError(byte[] b, String name, Element e, String what) {
+    int end = e.lineStart();
+    while (end < b.length && b[end] != '\n' && b[end] != '\r' && end - e.lineStart() < 120) {
+      end++;
+    }
+    String text = new String(b, e.lineStart(), end - e.lineStart(), StandardCharsets.UTF_8).strip();
+    return new FormatException(name + ":" + e.line() + ": " + what + " in \"" + text + "\"");
+  }
+
   private static Prop listProp(AsciiScanner s) {
-    String countType = s.token();
-    size(countType, s);
-    String itemType = s.token();
+    String countType = known(s.token(), s);
+    String itemType = known(s.token(), s);
     return new Prop(s.token(), itemType, countType);
   }
 
-  private static int size(String type, AsciiScanner s) {
-    switch (type) {
+  private static String known(String type, AsciiScanner s) {
+    if (typeSize(type) == 0) {
+      throw s.error("unknown PLY type \"" + type + "\"");
+    }
+    return type;
+  }
+
+  /** Bytes of a PLY type, 0 when it is not one. */
+  private static int typeSize(String t) {
+    switch (t) {
       case "char": case "uchar": case "int8": case "uint8": return 1;
       case "short": case "ushort": case "int16": case "uint16": return 2;
       case "int": case "uint": case "int32": case "uint32": case "float": case "float32": return 4;
       case "double": case "float64": return 8;
-      default: throw s.error("unknown PLY type \"" + type + "\"");
+      default: return 0;
     }
   }
 
   private static boolean isFace(Element e, Prop p) {
-    return e.name().equals("face") && (p.name().equals("vertex_indices") || p.name().equals("vertex_index"));
+    return e.name().equals("face") && isIndexList(p);
   }
 
-  private static void readAscii(AsciiScanner s, List<Element> elements, FloatList pos, IntList idx) {
+  private static boolean isIndexList(Prop p) {
+    return p.name().equals("vertex_indices") || p.name().equals("vertex_index");
+  }
+
+  /** 1, 2, 3 for the vertex element's x, y, z; 0 for anything else. */
+  private static int axis(Element e, Prop p) {
+    if (!e.name().equals("vertex") || p.isList()) {
+      return 0;
+    }
+    switch (p.name()) {
+      case "x": return 1;
+      case "y": return 2;
+      case "z": return 3;
+      default: return 0;
+    }
+  }
+
+  private static void readAscii(AsciiScanner s, List<Element> elements, long vertices, FloatList pos, IntList idx) {
     int[] poly = new int[64];
+    float[] xyz = new float[4];
     for (Element e : elements) {
+      boolean vertex = e.name().equals("vertex");
+      int np = e.props().size();
+      Prop[] props = e.props().toArray(new Prop[0]);
+      int[] axes = new int[np];
+      boolean[] face = new boolean[np];
+      for (int k = 0; k < np; k++) {
+        axes[k] = axis(e, props[k]);
+        face[k] = isFace(e, props[k]);
+      }
       for (long i = 0; i < e.count(); i++) {
-        float x = 0, y = 0, z = 0;
-        for (Prop p : e.props()) {
+        xyz[1] = 0;
+        xyz[2] = 0;
+        xyz[3] = 0;
+        for (int k = 0; k < np; k++) {
+          Prop p = props[k];
           if (p.isList()) {
             int n = s.parseInt();
-            if (n > poly.length) poly = new int[n];
-            for (int k = 0; k < n; k++) poly[k] = (int) s.parseFloat();
-            if (isFace(e, p)) fan(poly, n, idx, s);
+            if (n < 0) {
+              throw s.error("list count " + n + " is negative");
+            }
+            // Each item takes a character and a separator at least (the last one no separator).
+            if (n > (s.end - s.pos + 1) / 2) {
+              throw s.error("list of " + n + " items but " + (s.end - s.pos) + " bytes remain");
+            }
+            if (n > poly.length) {
+              poly = new int[Math.max(n, 2 * poly.length)];
+            }
+            for (int j = 0; j < n; j++) {
+              poly[j] = p.integral() ? s.parseInt() : (int) s.parseFloat();
+            }
+            if (face[k]) {
+              if (n < 3) {
+                throw s.error("face has " + n + " vertices, needs at least 3");
+              }
+              for (int j = 0; j < n; j++) {
+                if (poly[j] < 0 || poly[j] >= vertices) {
+                  throw s.error("face names vertex " + poly[j] + " but there are " + vertices + " vertices");
+                }
+              }
+              fan(poly, n, idx);
+            }
           } else {
             float v = s.parseFloat();
-            if (e.name().equals("vertex")) {
-              switch (p.name()) {
-                case "x": x = v; break;
-                case "y": y = v; break;
-                case "z": z = v; break;
-                default: break;
-              }
-            }
+            xyz[axes[k]] = v;
           }
         }
-        if (e.name().equals("vertex")) pos.add3(x, y, z);
+        if (vertex) {
+          pos.add3(xyz[1], xyz[2], xyz[3]);
+        }
         s.nextLine();
       }
     }
   }
 
-  private static void fan(int[] poly, int n, IntList idx, AsciiScanner s) {
-    if (n < 3) {
-      throw s.error("PLY face has " + n + " vertices, needs at least 3");
-    }
+  private static void fan(int[] poly, int n, IntList idx) {
     for (int k = 1; k + 1 < n; k++) {
       idx.add(poly[0]);
       idx.add(poly[k]);
@@ -159,18 +280,9 @@ public final class PlyReader {
       if (p.isList()) {
         return -1;
       }
-      s += typeSize(p.type());
+      s += p.size();
     }
     return s;
-  }
-
-  private static int typeSize(String t) {
-    switch (t) {
-      case "char": case "uchar": case "int8": case "uint8": return 1;
-      case "short": case "ushort": case "int16": case "uint16": return 2;
-      case "double": case "float64": return 8;
-      default: return 4;
-    }
   }
 
   private static int offsetOf(Element e, String name, String type) {
@@ -179,7 +291,7 @@ public final class PlyReader {
       if (p.name().equals(name)) {
         return p.type().equals(type) || p.type().equals(type + "32") ? off : -1;
       }
-      off += typeSize(p.type());
+      off += p.size();
     }
     return -1;
   }
@@ -195,8 +307,8 @@ public final class PlyReader {
     }
     long need = (long) stride * e.count();
     if (b.position() + need > b.limit()) {
-      throw new FormatException(name + ": binary PLY is truncated: " + e.count() + " vertices need " + need
-          + " bytes, " + (b.limit() - b.position()) + " remain");
+      throw FormatException.atByte(name, b.position(), "binary PLY is truncated: " + e.count() + " vertices need "
+          + need + " bytes, " + (b.limit() - b.position()) + " remain");
     }
     int base = b.position();
     for (int i = 0; i < e.count(); i++) {
@@ -205,7 +317,7 @@ public final class PlyReader {
       float y = b.getFloat(at + oy);
       float z = b.getFloat(at + oz);
       if (!Float.isFinite(x) || !Float.isFinite(y) || !Float.isFinite(z)) {
-        throw new FormatException(name + ": vertex " + i + " has a non-finite coordinate");
+        throw FormatException.atByte(name, at, "vertex " + i + " has a non-finite coordinate");
       }
       pos.add3(x, y, z);
     }
@@ -214,26 +326,34 @@ public final class PlyReader {
   }
 
   /** Faces with one uchar-counted list of 32-bit indices and nothing else: the layout nearly every writer uses. */
-  private static boolean fastFaces(ByteBuffer b, String name, Element e, IntList idx) {
+  private static boolean fastFaces(ByteBuffer b, String name, Element e, int vertices, IntList idx) {
     if (e.props().size() != 1 || !isFace(e, e.props().get(0))) {
       return false;
     }
     Prop p = e.props().get(0);
-    if (typeSize(p.countType()) != 1 || typeSize(p.type()) != 4 || p.type().startsWith("float")) {
+    if (typeSize(p.countType()) != 1 || p.size() != 4 || !p.integral()) {
       return false;
     }
     int at = b.position();
     int limit = b.limit();
     for (long i = 0; i < e.count(); i++) {
       if (at >= limit) {
-        throw new FormatException(name + ": binary PLY is truncated at face " + i + " of " + e.count());
+        throw FormatException.atByte(name, at, "binary PLY is truncated at face " + i + " of " + e.count());
       }
       int n = b.get(at) & 0xff;
       if (at + 1 + 4L * n > limit) {
-        throw new FormatException(name + ": binary PLY is truncated at face " + i + " of " + e.count());
+        throw FormatException.atByte(name, at, "binary PLY is truncated at face " + i + " of " + e.count()
+            + ": its " + n + " indices need " + 4 * n + " bytes, " + (limit - at - 1) + " remain");
       }
       if (n < 3) {
-        throw new FormatException(name + ": face " + i + " has " + n + " vertices");
+        throw FormatException.atByte(name, at, "face " + i + " has " + n + " vertices, needs at least 3");
+      }
+      for (int k = 0; k < n; k++) {
+        int v = b.getInt(at + 1 + 4 * k);
+        if (v < 0 || v >= vertices) {
+          throw FormatException.atByte(name, at + 1 + 4 * k, "face " + i + " names vertex " + (v & 0xffffffffL)
+              + " but there are " + vertices + " vertices");
+        }
       }
       int first = b.getInt(at + 1);
       int prev = b.getInt(at + 5);
@@ -250,54 +370,70 @@ public final class PlyReader {
     return true;
   }
 
-  private static void readBinary(ByteBuffer b, String name, List<Element> elements, FloatList pos, IntList idx) {
+  private static void readBinary(ByteBuffer b, String name, List<Element> elements, int vertices, FloatList pos,
+      IntList idx) {
     int[] poly = new int[64];
+    long item = b.position();
     try {
       for (Element e : elements) {
         boolean vertex = e.name().equals("vertex");
-        if (vertex ? fastVertices(b, name, e, pos) : e.name().equals("face") && fastFaces(b, name, e, idx)) {
+        if (vertex ? fastVertices(b, name, e, pos) : e.name().equals("face") && fastFaces(b, name, e, vertices, idx)) {
           continue;
         }
         for (long i = 0; i < e.count(); i++) {
-          float x = 0, y = 0, z = 0;
+          item = b.position();
+          double x = 0, y = 0, z = 0;
           for (Prop p : e.props()) {
             if (p.isList()) {
-              int n = (int) number(b, p.countType());
-              if (n < 0 || n > 1 << 20) {
-                throw new FormatException(name + ": PLY list of " + n + " items in " + e.name() + " " + i);
+              long n = (long) number(b, p.countType());
+              if (n < 0 || n * p.size() > b.remaining()) {
+                throw FormatException.atByte(name, b.position() - p.minSize(), "list of " + n + " items of "
+                    + p.size() + " bytes in " + e.name() + " " + i + " but " + b.remaining() + " bytes remain");
               }
-              if (n > poly.length) poly = new int[n];
-              for (int k = 0; k < n; k++) poly[k] = (int) number(b, p.type());
+              int count = (int) n;
+              if (count > poly.length) {
+                poly = new int[Math.max(count, 2 * poly.length)];
+              }
+              for (int k = 0; k < count; k++) {
+                poly[k] = (int) number(b, p.type());
+              }
               if (isFace(e, p)) {
-                if (n < 3) throw new FormatException(name + ": face " + i + " has " + n + " vertices");
-                for (int k = 1; k + 1 < n; k++) {
-                  idx.add(poly[0]);
-                  idx.add(poly[k]);
-                  idx.add(poly[k + 1]);
+                if (count < 3) {
+                  throw FormatException.atByte(name, item, "face " + i + " has " + count + " vertices, needs at "
+                      + "least 3");
                 }
+                for (int k = 0; k < count; k++) {
+                  if (poly[k] < 0 || poly[k] >= vertices) {
+                    throw FormatException.atByte(name, item, "face " + i + " names vertex " + poly[k]
+                        + " but there are " + vertices + " vertices");
+                  }
+                }
+                fan(poly, count, idx);
               }
             } else {
               double v = number(b, p.type());
               if (vertex) {
                 switch (p.name()) {
-                  case "x": x = (float) v; break;
-                  case "y": y = (float) v; break;
-                  case "z": z = (float) v; break;
+                  case "x": x = v; break;
+                  case "y": y = v; break;
+                  case "z": z = v; break;
                   default: break;
                 }
               }
             }
           }
           if (vertex) {
-            if (!Float.isFinite(x) || !Float.isFinite(y) || !Float.isFinite(z)) {
-              throw new FormatException(name + ": vertex " + i + " has a non-finite coordinate");
+            float fx = (float) x, fy = (float) y, fz = (float) z;
+            if (!Float.isFinite(fx) || !Float.isFinite(fy) || !Float.isFinite(fz)) {
+              throw FormatException.atByte(name, item, "vertex " + i + " has a non-finite coordinate");
             }
-            pos.add3(x, y, z);
+            pos.add3(fx, fy, fz);
           }
         }
       }
-    } catch (java.nio.BufferUnderflowException e) {
-      throw new FormatException(name + ": binary PLY is truncated: the header declares more data than the file has");
+    } catch (BufferUnderflowException e) {
+      throw FormatException.atByte(name, item, "binary PLY is truncated: the header declares more data than the "
+          + "file has");
     }
   }
 
@@ -313,5 +449,4 @@ public final class PlyReader {
       default: return b.getDouble();
     }
   }
-
 }

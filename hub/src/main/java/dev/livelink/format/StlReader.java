@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -19,12 +18,17 @@ import java.util.List;
 public final class StlReader {
   private StlReader() {}
 
+  private static final List<Material> DEFAULT = List.of(Material.of("default", 0.8, 0.8, 0.8, 1));
+
   public static List<Part> read(Path file) throws IOException {
-    byte[] b = Files.readAllBytes(file);
+    return read(file, Inputs.readAll(file));
+  }
+
+  /** Reads {@code b} as the content of {@code file}, which only names it in errors. */
+  public static List<Part> read(Path file, byte[] b) {
     String name = file.getFileName().toString();
     MeshData mesh = isBinary(b) ? binary(b, name) : ascii(b, name);
-    return List.of(new Part("part0", Formats.stem(file), null, Transform.IDENTITY, mesh,
-        List.of(Material.of("default", 0.8, 0.8, 0.8, 1))));
+    return List.of(new Part("part0", Formats.stem(file), null, Transform.IDENTITY, mesh, DEFAULT));
   }
 
   private static boolean isBinary(byte[] b) {
@@ -41,14 +45,15 @@ public final class StlReader {
 
   static MeshData binary(byte[] b, String name) {
     if (b.length < 84) {
-      throw new FormatException(name + ": binary STL is " + b.length + " bytes, shorter than its 84-byte header");
+      throw FormatException.atByte(name, b.length, "binary STL ends inside its 84-byte header");
     }
     ByteBuffer buf = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
     long n = buf.getInt(80) & 0xffffffffL;
     long expected = 84 + 50 * n;
+    // Checked before anything is allocated: the count is whatever the header says, the length is what is there.
     if (expected != b.length) {
-      throw new FormatException(name + ": truncated binary STL: header declares " + n + " triangles ("
-          + expected + " bytes) but the file is " + b.length + " bytes");
+      throw FormatException.atByte(name, 80, (expected > b.length ? "truncated binary STL" : "binary STL")
+          + ": header declares " + n + " triangles (" + expected + " bytes) but the file is " + b.length + " bytes");
     }
     int t = (int) n;
     float[] pos = new float[9 * t];
@@ -58,7 +63,7 @@ public final class StlReader {
       for (int k = 0; k < 9; k++) {
         float v = buf.getFloat(off + 4 * k);
         if (!Float.isFinite(v)) {
-          throw new FormatException(name + ": triangle " + i + " has a non-finite coordinate " + v);
+          throw FormatException.atByte(name, off + 4 * k, "triangle " + i + " has a non-finite coordinate " + v);
         }
         pos[9 * i + k] = v;
       }
@@ -71,7 +76,7 @@ public final class StlReader {
 
   static MeshData ascii(byte[] b, String name) {
     AsciiScanner s = new AsciiScanner(b, 0, b.length, name);
-    FloatList pos = new FloatList(b.length / 80);
+    FloatList pos = new FloatList(b.length / 80, name);
     int inFacet = 0;
     while (!s.atEnd()) {
       s.skipBlanks();
@@ -88,7 +93,7 @@ public final class StlReader {
       s.nextLine();
     }
     if (pos.n % 9 != 0) {
-      throw new FormatException(name + ": ASCII STL ends inside a facet");
+      throw new FormatException(name + ":" + s.line + ": ASCII STL ends inside a facet");
     }
     int[] idx = new int[pos.n / 3];
     for (int i = 0; i < idx.length; i++) {

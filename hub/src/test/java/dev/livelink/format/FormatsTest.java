@@ -81,7 +81,7 @@ class FormatsTest {
   void truncatedBinaryStlSaysWhatTheHeaderDeclared() {
     assertThatThrownBy(() -> Formats.read(fixture("box_1x2x3_zup_truncated.stl")))
         .isInstanceOf(FormatException.class)
-        .hasMessage("box_1x2x3_zup_truncated.stl: truncated binary STL: header declares 12 triangles (684 bytes) "
+        .hasMessage("box_1x2x3_zup_truncated.stl: at byte 80: truncated binary STL: header declares 12 triangles (684 bytes) "
             + "but the file is 664 bytes");
   }
 
