@@ -1,8 +1,10 @@
 """End to end: real FreeCAD (GUI under Xvfb) with the installed Mod, the hub, and real Blender windows."""
+import os
 import re
+import shutil
 import unittest
 
-from common import BLENDER_STATE, apps, link_status
+from common import BLENDER_STATE, REPO, apps, link_status
 
 # Runs inside FreeCAD: the document the issue describes.
 MAKE_DOC = r'''
@@ -25,12 +27,86 @@ result = True
 '''
 
 
+# Probe code that finds the Blender menu of the menu bar shown now. PySide invalidates the QMenu that QAction.menu()
+# returns once that QAction's wrapper is gone, so the menu bar's actions stay referenced (bar_actions).
+BLENDER_MENU = r'''
+bar_actions = Gui.getMainWindow().menuBar().actions()
+menu = [a for a in bar_actions if a.objectName() == "&Blender"][0].menu()
+'''
+
+
+# Runs inside FreeCAD: an assembly as FreeCAD 1.0 makes them, built with what the running version has (0.20 has no
+# Assembly workbench: an App::Part takes its place; App::Parts carry an origin in both). Besides solids it holds what
+# must not reach Blender: origins (1.0's planes have a face), a sketch and a datum plane inside the Body and outside,
+# a joint group, and one object whose face is degenerate and cannot be meshed.
+MAKE_ASSEMBLY = r'''
+import Part
+V = App.Vector
+doc = App.newDocument("Baugruppe")
+part = doc.addObject("App::Part", "Lagerbock"); part.Label = "Lagerbock Ø20"
+part.Placement.Base = V(0, 1000, 0)
+body = doc.addObject("PartDesign::Body", "Body"); part.addObject(body)
+body.Placement.Base = V(0, 0, 100)
+sketch = body.newObject("Sketcher::SketchObject", "Sketch")
+corners = [V(0, 0, 0), V(100, 0, 0), V(100, 60, 0), V(0, 60, 0)]
+for i in range(4):
+    sketch.addGeometry(Part.LineSegment(corners[i], corners[(i + 1) % 4]))
+pad = body.newObject("PartDesign::Pad", "Pad"); pad.Profile = sketch; pad.Length = 40
+body.newObject("PartDesign::Plane", "DatumPlane")
+doc.addObject("Sketcher::SketchObject", "Skizze").addGeometry(Part.Circle(V(0, 0, 0), V(0, 0, 1), 20))
+doc.addObject("PartDesign::Plane", "Bezugsebene")
+try:
+    asm = doc.addObject("Assembly::AssemblyObject", "Assembly")
+    asm.newObject("Assembly::JointGroup", "Joints")
+except ImportError:  # 0.20: "No module named 'Assembly'"
+    asm = doc.addObject("App::Part", "Assembly")
+link = doc.addObject("App::Link", "LagerbockLink"); link.LinkedObject = part; asm.addObject(link)
+link.Placement.Base = V(0, 2000, 0)  # LinkTransform false: replaces the part's own placement
+body_link = doc.addObject("App::Link", "BodyLink"); body_link.LinkedObject = body; asm.addObject(body_link)
+body_link.LinkTransform = True  # composed with the body's own placement (z 100)
+body_link.Placement.Base = V(500, 0, 0)
+glass = doc.addObject("Part::Box", "Glas"); glass.Placement.Base = V(0, 0, 300); asm.addObject(glass)
+broken = doc.addObject("Part::Feature", "Kaputt")
+broken.Shape = Part.Face(Part.Plane(), Part.Wire(Part.makePolygon([V(0, 0, 0), V(1, 0, 0), V(2, 0, 0), V(0, 0, 0)])))
+doc.recompute()
+Gui.updateGui()
+body.ViewObject.ShapeColor = (1.0, 0.0, 0.0)
+glass.ViewObject.ShapeColor = (0.0, 0.0, 1.0)
+glass.ViewObject.Transparency = 50
+result = pad.Shape.isValid() and len(broken.Shape.Faces) == 1
+'''
+
+# Runs inside FreeCAD: where this FreeCAD keeps its own examples' AssemblyExample.FCStd (1.0+), or None.
+FIND_EXAMPLE = r'''
+import glob, os
+hits = [h for d in (App.getResourceDir(), "/usr/share/freecad") for h in
+        sorted(glob.glob(os.path.join(d, "examples", "**", "AssemblyExample.FCStd"), recursive=True))]
+result = hits[0] if hits else None
+'''
+
+# Runs inside FreeCAD, after FIND_EXAMPLE: opens the example and says what FreeCAD itself shows: for each member of
+# a visible top-level container (its "CAD" group and its Assembly) that is visible and has solids, its bounds (mm).
+OPEN_EXAMPLE = r'''
+doc = App.openDocument(result)
+Gui.updateGui()
+tops = [o for o in doc.Objects if not o.InList and o.Visibility and hasattr(o, "Group")]
+solids, bounds = 0, {}
+for top in tops:
+    assert getattr(top, "Placement", App.Placement()).isIdentity(), top.Label
+    for o in top.Group:
+        shape = getattr(o, "Shape", None)
+        if o.Visibility and shape is not None and shape.Solids:
+            b = shape.optimalBoundingBox()
+            solids += len(shape.Solids)
+            bounds[o.Label] = [[b.XMin, b.YMin, b.ZMin], [b.XMax, b.YMax, b.ZMax]]
+result = {"tops": sorted(t.Label for t in tops), "solids": solids, "bounds": bounds,
+          "links": {o.Label: o.getLinkedObject(True).Label for o in doc.Objects if o.isDerivedFrom("App::Link")}}
+'''
+
+
 def menu_action(name):
     """Probe code that finds an action of the Blender menu (or its Export to submenu) and triggers it."""
-    return r'''
-from PySide import QtGui
-bar = Gui.getMainWindow().menuBar()
-menu = [a for a in bar.actions() if a.objectName() == "LiveLinkBlenderMenu"][0].menu()
+    return BLENDER_MENU + r'''
 def find(m, name):
     for a in m.actions():
         if a.objectName() == name:
@@ -65,10 +141,10 @@ sends = {"in_flight": c.in_flight, "pending": c.autosync_pending, "sends": [
 SENDS = SENDS_STATE + "result = sends\n"
 
 
-def sent_line(blender_document=None):
+def sent_line(blender_document=None, objects=4):
     """The Report view's line for an ack from any Blender version (and any .blend when None)."""
     document = ".*?" if blender_document is None else re.escape(blender_document)
-    return r"Sent 4 objects to Blender \d+\.\d+ \(%s\): applied in \d+ ms" % document
+    return r"Sent %d objects to Blender \d+\.\d+ \(%s\): applied in \d+ ms" % (objects, document)
 
 
 class FreeCADToBlenderTest(unittest.TestCase):
@@ -142,6 +218,81 @@ class FreeCADToBlenderTest(unittest.TestCase):
         self.assertEqual(after["Body"]["mesh_ptr"], s["Body"]["mesh_ptr"])
         self.assertNotEqual(after["Box"]["mesh_ptr"], s["Box"]["mesh_ptr"])
 
+    def test_assembly_sends_every_solid_and_nothing_else(self):
+        b = self.start("blender")
+        fc = self.start("freecad")
+        self.assertTrue(fc.eval(MAKE_ASSEMBLY))
+        fc.eval(menu_action("LiveLink_ExportToBlender"))
+        self.report_matches(fc, sent_line())
+        report = fc.eval(REPORT)
+        skipped = "Live Link: skipped 1 object that could not be meshed: Kaputt (Kaputt): "
+        self.assertEqual(report.count(skipped), 1, "one line names the object that could not be meshed")
+        self.assertEqual([line for line in report.splitlines() if "Live Link: skipped" in line][0].split(skipped)[1],
+                         "its faces have no triangles after tessellation")
+        s = b.eval(BLENDER_STATE)
+        self.assertEqual(sorted(s), sorted(["Assembly", "Body", "Body (LagerbockLink)", "BodyLink", "Glas",
+                                            "LagerbockLink", "Lagerbock Ø20"]),
+                         "solids and their parents, no planes, axes, sketches, datums, joints")
+        self.assertEqual([s[n]["type"] for n in ("Assembly", "LagerbockLink", "Lagerbock Ø20")], ["EMPTY"] * 3)
+        self.assertEqual(s["Body"]["parent"], "Lagerbock Ø20")
+        self.assertEqual([s["Body"]["min"], s["Body"]["max"]], [[0.0, 1.0, 0.1], [0.1, 1.06, 0.14]],
+                         "the part's 1 m in y and the body's 100 mm in z")
+        self.assertEqual(s["Body (LagerbockLink)"]["parent"], "LagerbockLink")
+        self.assertEqual(s["LagerbockLink"]["parent"], "Assembly")
+        self.assertEqual([s["Body (LagerbockLink)"]["min"], s["Body (LagerbockLink)"]["max"]],
+                         [[0.0, 2.0, 0.1], [0.1, 2.06, 0.14]], "the link's placement replaces the part's")
+        self.assertEqual([s["BodyLink"]["min"], s["BodyLink"]["max"]], [[0.5, 0.0, 0.1], [0.6, 0.06, 0.14]],
+                         "LinkTransform: the link's placement composed with the body's")
+        self.assertEqual({s[n]["mesh_ptr"] for n in ("Body", "Body (LagerbockLink)", "BodyLink")},
+                         {s["Body"]["mesh_ptr"]}, "the links share the body's mesh")
+        self.assertEqual(s["Body"]["colors"], [[1.0, 0.0, 0.0, 1.0]])
+        self.assertEqual(s["BodyLink"]["colors"], [[1.0, 0.0, 0.0, 1.0]])
+        self.assertEqual([s["Glas"]["min"], s["Glas"]["max"]], [[0.0, 0.0, 0.3], [0.01, 0.01, 0.31]])
+        self.assertEqual(s["Glas"]["colors"], [[0.0, 0.0, 1.0, 0.5]], "50 % transparent")
+
+    def test_freecads_assembly_example_arrives_whole(self):
+        fc = self.start("freecad")
+        if fc.eval(FIND_EXAMPLE) is None:
+            self.skipTest("this FreeCAD has no AssemblyExample.FCStd among its examples (it came with 1.0)")
+        b = self.start("blender")
+        truth = fc.eval(FIND_EXAMPLE + OPEN_EXAMPLE)
+        fc.eval(menu_action("LiveLink_ExportToBlender"))
+        self.report_matches(fc, sent_line(objects=truth["solids"]), timeout=60)
+        self.assertNotIn("could not be meshed", fc.eval(REPORT))
+        s = b.eval(BLENDER_STATE)
+        meshes = sorted(n for n in s if s[n]["type"] == "MESH")
+        self.assertEqual(len(meshes), truth["solids"], "every visible solid")
+        self.assertEqual(meshes, sorted(truth["bounds"]))
+        self.assertEqual(sorted(n for n in s if s[n]["type"] != "MESH"), truth["tops"], "nothing else")
+        for name, (lo, hi) in truth["bounds"].items():
+            # The 3D view's triangles lie on the surfaces: their bounds are within its deviation (0.5 % of the
+            # object's size) of the exact ones.
+            tol = 0.001 + 0.01 * max(h - l for h, l in zip(hi, lo)) / 1000.0
+            for got, want in zip(s[name]["min"] + s[name]["max"], lo + hi):
+                self.assertAlmostEqual(got, want / 1000.0, delta=tol, msg="%s: %s %s" % (name, s[name], lo + hi))
+        for link, target in truth["links"].items():
+            self.assertEqual(s[link]["mesh_ptr"], s[target]["mesh_ptr"], "%s shares %s's mesh" % (link, target))
+
+    def test_the_mod_runs_from_a_clone_of_the_repository(self):
+        # What FreeCAD's Addon Manager does: the repository in the Mod folder, under any name, with the root
+        # package.xml pointing FreeCAD at connectors/freecad/LiveLink.
+        mod = os.path.join(self.sb.home, ".local", "share", "FreeCAD", "Mod")
+        shutil.rmtree(os.path.join(mod, "LiveLink"))
+        clone = os.path.join(mod, "livelink")
+        for f in ("package.xml", "LICENSE"):
+            os.makedirs(clone, exist_ok=True)
+            shutil.copy(os.path.join(REPO, f), clone)
+        shutil.copytree(os.path.join(REPO, "connectors", "freecad", "LiveLink"),
+                        os.path.join(clone, "connectors", "freecad", "LiveLink"),
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        fc = self.start("freecad")
+        self.assertEqual(fc.eval("import livelink_freecad, os\n"
+                                 "result = os.path.relpath(livelink_freecad.__file__, %r)" % clone),
+                         os.path.join("connectors", "freecad", "LiveLink", "livelink_freecad", "__init__.py"))
+        self.assertTrue(fc.eval("result = 'LiveLinkWorkbench' in Gui.listWorkbenches()"))
+        self.assertEqual(fc.eval(BLENDER_MENU + "result = [a.objectName() for a in menu.actions()][0]"),
+                         "LiveLink_ExportToBlender")
+
     def test_export_to_reaches_only_the_chosen_blender(self):
         b1 = self.start("blender")
         b2 = self.start("blender")
@@ -149,9 +300,8 @@ class FreeCADToBlenderTest(unittest.TestCase):
         fc.eval(MAKE_DOC)
         second = b2.eval(link_status("peer"))
         apps.wait_until(lambda: fc.eval(
-            "from PySide import QtGui\nbar = Gui.getMainWindow().menuBar()\n"
-            "m = [a for a in bar.actions() if a.objectName() == 'LiveLinkBlenderMenu'][0].menu()\n"
-            "sub = [a for a in m.actions() if a.objectName() == 'LiveLink_ExportTo'][0].menu()\n"
+            BLENDER_MENU + "menu_actions = menu.actions()\n"
+            "sub = [a for a in menu_actions if a.objectName() == 'LiveLink_ExportTo'][0].menu()\n"
             "sub.aboutToShow.emit()\nresult = len([a for a in sub.actions() if a.isEnabled()]) == 2"),
             what="both Blenders in Export to")
         fc.eval(menu_action("LiveLink_ExportTo_" + second))
@@ -167,17 +317,23 @@ class FreeCADToBlenderTest(unittest.TestCase):
 
     def test_clear_messages_without_document_or_blender(self):
         fc = self.start("freecad")
-        # The menu is there in every workbench: FreeCAD rebuilds the menu bar on each switch.
-        for wb in ("PartWorkbench", "PartDesignWorkbench"):
-            fc.eval("Gui.activateWorkbench(%r)\nresult = 1" % wb)
-            self.assertTrue(fc.eval("bar = Gui.getMainWindow().menuBar()\n"
-                                    "result = [a.text() for a in bar.actions()].index('&Blender') >= 0"))
+        # The menu is there, whole and before Help, in every workbench: FreeCAD builds the menu bar again on each
+        # switch (1.0+ through the Mod's workbench manipulator, 0.20 by the Mod adding it back).
+        for wb in ("PartWorkbench", "PartDesignWorkbench", "LiveLinkWorkbench", "AssemblyWorkbench"):
+            if not fc.eval("result = %r in Gui.listWorkbenches()" % wb):
+                continue  # the Assembly workbench came with 1.0
+            # Read in the same call as the switch: the menu is whole as soon as the switch is over.
+            self.assertEqual(fc.eval("Gui.activateWorkbench(%r)\n" % wb + BLENDER_MENU +
+                                     "result = [Gui.activeWorkbench().name(), [a.text() for a in bar_actions][-2:], "
+                                     "[a.objectName() for a in menu.actions()]]"),
+                             [wb, ["&Blender", "&Help"], ["LiveLink_ExportToBlender", "LiveLink_ExportTo",
+                                                          "LiveLink_AutoSync", "", "LiveLink_Status"]])
         fc.eval(menu_action("LiveLink_ExportToBlender"))
         self.report_has(fc, "No active document to export. Open or create a document first.")
         fc.eval(MAKE_DOC)
         # The send is queued and the command returns: its answer can only reach the Report view later, by the
         # signal from the send thread, which the GUI thread runs once this probe call is over.
-        state = fc.eval(menu_action("LiveLink_ExportToBlender") + SENDS_STATE +
+        state = fc.eval("from PySide import QtGui\n" + menu_action("LiveLink_ExportToBlender") + SENDS_STATE +
                         "result = [sends['in_flight'], 'No Blender is connected' in Gui.getMainWindow()"
                         ".findChild(QtGui.QTextEdit, 'Report view').toPlainText()]")
         self.assertEqual(state, [1, False], "the command did not wait for the hub")

@@ -14,5 +14,6 @@ probe = Probe({"App": FreeCAD, "Gui": FreeCADGui, "FreeCAD": FreeCAD, "FreeCADGu
 timer = QtCore.QTimer(FreeCADGui.getMainWindow())
 timer.timeout.connect(probe.drain)
 timer.start(10)
-sys.stdout.write("LIVELINK_PROBE_PORT=%d\n" % probe.port)
-sys.stdout.flush()
+# FreeCAD 1.0's GUI sends sys.stdout to its Report view: the port goes to the process's own stdout.
+sys.__stdout__.write("LIVELINK_PROBE_PORT=%d\n" % probe.port)
+sys.__stdout__.flush()

@@ -10,7 +10,7 @@ from livelink_freecad import fc  # noqa: E402
 from livelink_freecad.controller import Controller  # noqa: E402
 from livelink_freecad.livelink_client import Ack  # noqa: E402
 from livelink_freecad.net.sender import NotSent, Published  # noqa: E402
-from livelink_freecad.scene.model import ExportError, Item, Mesh, MeshSource  # noqa: E402
+from livelink_freecad.scene.model import ExportError, Item, Mesh, MeshError, MeshSource  # noqa: E402
 
 IDENTITY = (1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1)
 
@@ -30,7 +30,7 @@ def demo_contents():
     items = [Item("Box", "Box", None, IDENTITY, "Box"), Item("Cylinder", "Cylinder", None, IDENTITY, "Cylinder"),
              Item("Part", "Part", None, IDENTITY), Item("Body", "Body", "Part", IDENTITY, "Body"),
              Item("Link", "Link", None, IDENTITY), Item("Link:Body", "Body (Link)", "Link", IDENTITY, "Body")]
-    return items, tuple(MeshSource(n, object()) for n in ("Box", "Cylinder", "Body"))
+    return items, tuple(MeshSource(n, object(), label=n) for n in ("Box", "Cylinder", "Body"))
 
 
 class FakeDocuments:
@@ -44,6 +44,7 @@ class FakeDocuments:
         self.edits = {}
         self.meshed = []
         self.fail = None
+        self.unmeshable = {}  # object name -> why it cannot be meshed
 
     def add(self, doc, contents):
         self.open.append(doc)
@@ -66,6 +67,8 @@ class FakeDocuments:
 
     def mesh(self, source, deviation):
         self.meshed.append(source.name)
+        if source.name in self.unmeshable:
+            raise MeshError(self.unmeshable[source.name])
         return Mesh.of(("%s edit %d" % (source.name, self.edits.get(source.name, 0))).encode())
 
 

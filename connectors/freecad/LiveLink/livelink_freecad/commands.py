@@ -1,6 +1,11 @@
 """FreeCAD commands (GetResources / Activated / IsActive), registered once: what the Blender menu's entries and
-Gui.runCommand("LiveLink_...") run. They only call the Controller."""
+Gui.runCommand("LiveLink_...") and the Live Link toolbar run. They only call the Controller."""
+import os
+
 from . import fc
+
+NAMES = ("LiveLink_ExportToBlender", "LiveLink_AutoSync", "LiveLink_Status")
+ICON = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "Resources", "icons", "LiveLink.svg")
 
 
 class ExportCommand:
@@ -8,7 +13,7 @@ class ExportCommand:
         self.controller = controller
 
     def GetResources(self):
-        return {"MenuText": "Export to Blender",
+        return {"MenuText": "Export to Blender", "Pixmap": ICON,
                 "ToolTip": "Send the active document to Blender (the only connected one, or the last chosen)"}
 
     def Activated(self):
@@ -48,6 +53,6 @@ class StatusCommand:
 
 
 def register(controller, show_status):
-    fc.add_command("LiveLink_ExportToBlender", ExportCommand(controller))
-    fc.add_command("LiveLink_AutoSync", AutoSyncCommand(controller))
-    fc.add_command("LiveLink_Status", StatusCommand(show_status))
+    for name, command in zip(NAMES, (ExportCommand(controller), AutoSyncCommand(controller),
+                                     StatusCommand(show_status))):
+        fc.add_command(name, command)

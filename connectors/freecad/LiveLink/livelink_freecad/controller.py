@@ -8,13 +8,14 @@ import time
 from . import fc, messages
 from .net.sender import SendJob
 from .scene.cache import MeshCache
-from .scene.model import ExportError, build_scene, safe_id
+from .scene.model import ExportError, MeshError, build_scene, safe_id, with_geometry
 
 
 class Controller:
     """One per FreeCAD session. Collaborators:
 
     documents    active(), is_open(doc), deviation(), collect(doc) -> (items, mesh sources), mesh(source, deviation)
+                 (raises MeshError for an object that cannot be meshed: it is left out and named in one line)
     make_sender  make_sender(document label) -> a started sender: submit(job), blenders(), hub_state(), close()
     ui           restart_debounce(), stop_debounce(), show_autosync(on): the Qt timer and the menu's check mark
     """
@@ -55,11 +56,13 @@ class Controller:
         sender = self.sender()
         try:
             items, sources = self.documents.collect(doc)
-            deviation = self.documents.deviation()
-            meshes = {s.name: self.cache.mesh(doc.Name, s, deviation, self.documents.mesh) for s in sources}
+            meshes, failures = self._meshes(doc, sources)
         except ExportError as e:
             self._say(str(e), error=True)
             return None
+        if failures:
+            self._say(messages.skipped(failures), warning=True)
+        items = with_geometry(items, unmeshed={f[1] for f in failures})
         if not items:
             if not quiet_if_nothing:
                 self._say("Nothing to send: %s has no visible objects with a shape." % doc.Label, error=True)
@@ -71,6 +74,18 @@ class Controller:
         self.in_flight += 1
         sender.submit(job)
         return job
+
+    def _meshes(self, doc, sources):
+        """({source name: Mesh}, [(label, name, reason)]): an object that cannot be meshed is left out, and the
+        others are still meshed (from the cache where they can be)."""
+        deviation = self.documents.deviation()
+        meshes, failures = {}, []
+        for s in sources:
+            try:
+                meshes[s.name] = self.cache.mesh(doc.Name, s, deviation, self.documents.mesh)
+            except MeshError as e:
+                failures.append((s.label or s.name, s.name, str(e)))
+        return meshes, failures
 
     def export_to(self, peer_id):
         """Export to ▸ one Blender; later plain exports go to it while it stays connected."""
@@ -153,8 +168,8 @@ class Controller:
         if self._sender is not None:
             self._sender.close()
 
-    def _say(self, text, error=False):
-        fc.report(text, error)
+    def _say(self, text, error=False, warning=False):
+        fc.report(text, error, warning)
         self.history.append(text)
 
 

@@ -1,7 +1,8 @@
 """FreeCAD and FreeCADGui behind one small module, the way FreeCAD's Addon Manager does it
 (addonmanager_freecad_interface.py). The rest of the Mod reaches FreeCAD only through here, so that without FreeCAD
 (plain python3: the unit tests) the stand-ins below take its place: a Console that prints (messages to stdout,
-errors to stderr), a ParamGet backed by a dict, no documents and no main window."""
+errors and warnings to stderr), a ParamGet backed by a dict, App.Matrix's identity and product, no documents and no
+main window."""
 import sys
 
 PARAMS = "User parameter:BaseApp/Preferences/Mod/LiveLink"
@@ -18,17 +19,43 @@ except ImportError:
 if App is not None:
     Console = App.Console
     ParamGet = App.ParamGet
+    Matrix = App.Matrix
+    # What FreeCAD raises for a shape it cannot handle: Part.OCCError and the others derive from it (0.20 to 1.1).
+    FreeCADError = App.Base.FreeCADError
 else:
     class _Console:
-        """FreeCAD.Console's two calls the Mod makes; looks sys.stdout/stderr up per call so tests can capture."""
+        """FreeCAD.Console's calls the Mod makes; looks sys.stdout/stderr up per call so tests can capture."""
 
         @staticmethod
         def PrintMessage(text):
             sys.stdout.write(text)
 
         @staticmethod
+        def PrintWarning(text):
+            sys.stderr.write(text)
+
+        @staticmethod
         def PrintError(text):
             sys.stderr.write(text)
+
+    class FreeCADError(RuntimeError):
+        """Stands in for Base.FreeCADError."""
+
+    class Matrix:
+        """App.Matrix as the Mod uses it: A11..A44 (row-major, identity when made) and multiply(other) = self x
+        other. The unit tests' fake objects compose their placements with it."""
+
+        def __init__(self, *values):
+            values = values or tuple(1.0 if i % 5 == 0 else 0.0 for i in range(16))
+            for i, v in enumerate(values):
+                setattr(self, "A%d%d" % (i // 4 + 1, i % 4 + 1), float(v))
+
+        def rows(self):
+            return [[getattr(self, "A%d%d" % (r, c)) for c in range(1, 5)] for r in range(1, 5)]
+
+        def multiply(self, other):
+            a, b = self.rows(), other.rows()
+            return Matrix(*(sum(a[r][k] * b[k][c] for k in range(4)) for r in range(4) for c in range(4)))
 
     class _Parameters:
         """A parameter group that lives as long as the process (FreeCAD's is saved in user.cfg)."""
@@ -91,9 +118,32 @@ def run_command(name):
     Gui.runCommand(name)
 
 
-def report(message, error=False):
-    """Where FreeCAD users look for what a command did: the Report view (red for errors) and the status bar."""
-    (Console.PrintError if error else Console.PrintMessage)("Live Link: " + message + "\n")
+def add_workbench_manipulator(manipulator):
+    """FreeCAD 1.0+ asks a workbench manipulator for changes each time it builds a workbench's menu bar, and the
+    active workbench is built again so that it applies now. False on 0.20, which has none."""
+    if Gui is None or not hasattr(Gui, "addWorkbenchManipulator"):
+        return False
+    Gui.addWorkbenchManipulator(manipulator)
+    if _has_active_workbench():
+        Gui.activeWorkbench().reloadActive()
+    return True
+
+
+def _has_active_workbench():
+    # At start-up (InitGui.py) no workbench is active yet: Gui.activeWorkbench() raises AssertionError("No active
+    # workbench") on 0.20 and 1.0, and the first activation builds the menu bar with the manipulator in place.
+    try:
+        Gui.activeWorkbench()
+    except AssertionError:
+        return False
+    return True
+
+
+def report(message, error=False, warning=False):
+    """Where FreeCAD users look for what a command did: the Report view (red for errors, orange for warnings) and the
+    status bar."""
+    say = Console.PrintError if error else Console.PrintWarning if warning else Console.PrintMessage
+    say("Live Link: " + message + "\n")
     mw = main_window()
     if mw is not None:
         mw.statusBar().showMessage("Live Link: " + message, 15000)

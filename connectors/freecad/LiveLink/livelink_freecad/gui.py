@@ -1,13 +1,15 @@
-"""The Qt side of the Mod: the Blender menu, its actions, the signal that brings send results to the GUI thread,
-the debounce timer and the status dialog. Decisions are the Controller's; this file only wires."""
-from PySide import QtCore, QtGui
-
-from . import commands, fc
+"""The Qt side of the Mod: the Blender menu in every workbench, its actions, the signal that brings send results to
+the GUI thread, the debounce timer, the status dialog and the Live Link workbench. Decisions are the Controller's;
+this file only wires. Inside FreeCAD's GUI only."""
+from . import commands, fc, qt
 from .controller import Controller
 from .net.sender import Sender
 from .scene.document import FreeCADDocuments
 
+QtCore, Qt = qt.load()
+
 DEBOUNCE_MS = 300
+MENU = "&Blender"  # the menu's title and object name (FreeCAD names the menus it builds by their title)
 _installed = []  # the one Controller, for tests and macros: current_controller()
 
 
@@ -20,7 +22,8 @@ class QtUi:
     """What the Controller drives in Qt: a single-shot timer (restarting it is the debounce) and the Auto-sync
     menu entry's check mark."""
 
-    def __init__(self):
+    def __init__(self, menus):
+        self.menus = menus
         self.timer = QtCore.QTimer()
         self.timer.setSingleShot(True)
         self.timer.setInterval(DEBOUNCE_MS)
@@ -32,33 +35,136 @@ class QtUi:
         self.timer.stop()
 
     def show_autosync(self, on):
+        self.menus.show_autosync(on)
+
+
+class BlenderMenu:
+    """The Blender menu of the menu bar FreeCAD shows now. FreeCAD builds the menu bar again on every workbench
+    switch: 1.0+ keeps the menu there through MenuManipulator and makes a new, empty QMenu for it each time, which
+    fill_built fills; 0.20 drops it, and readd puts it back.
+
+    PySide invalidates the QMenu it returns from QAction.menu() as soon as that QAction's Python wrapper is gone
+    (measured in 0.20 and 1.0), so each method keeps the menu bar's action while it uses the menu, and _live keeps
+    the wrappers of the menu shown now for its signals."""
+
+    def __init__(self, controller):
+        self.controller = controller
+        self._live = ()
+
+    def _menu_action(self):
         mw = fc.main_window()
-        action = mw.findChild(QtGui.QAction, "LiveLink_AutoSync") if mw is not None else None
-        if action is not None and action.isChecked() != on:
-            action.blockSignals(True)  # the action's toggled signal would call set_autosync again
-            action.setChecked(on)
-            action.blockSignals(False)
+        return next((a for a in mw.menuBar().actions() if a.objectName() == MENU), None) if mw is not None else None
+
+    def show_autosync(self, on):
+        holder = self._menu_action()
+        sync = holder.menu().findChild(Qt.QAction, "LiveLink_AutoSync") if holder is not None else None
+        if sync is not None and sync.isChecked() != on:
+            sync.blockSignals(True)  # the action's toggled signal would call set_autosync again
+            sync.setChecked(on)
+            sync.blockSignals(False)
+
+    def fill_built(self):
+        holder = self._menu_action()
+        menu = holder.menu() if holder is not None else None
+        if menu is not None and not menu.actions():
+            self._fill(holder, menu)
+
+    def readd(self):
+        mw = fc.main_window()
+        bar = mw.menuBar()
+        holder = self._menu_action()
+        if holder is not None:
+            menu = holder.menu()
+            bar.removeAction(holder)
+        else:
+            menu = Qt.QMenu(MENU, mw)
+            menu.setObjectName(MENU)
+            menu.menuAction().setObjectName(MENU)
+            self._fill(menu.menuAction(), menu)
+        help_action = next((a for a in bar.actions() if a.text().replace("&", "") == "Help"), None)
+        if help_action is not None:
+            bar.insertMenu(help_action, menu)  # application menus go before Help
+        else:
+            bar.addMenu(menu)
+
+    def _fill(self, holder, menu):
+        controller = self.controller
+        export = menu.addAction("Export to Blender")
+        export.setObjectName("LiveLink_ExportToBlender")
+        export.triggered.connect(lambda: fc.run_command("LiveLink_ExportToBlender"))
+        sub = menu.addMenu("Export to")
+        sub.menuAction().setObjectName("LiveLink_ExportTo")
+        sub.aboutToShow.connect(lambda: _fill_targets(sub, controller))
+        _fill_targets(sub, controller)
+        sync = menu.addAction("Auto-sync")
+        sync.setObjectName("LiveLink_AutoSync")
+        sync.setCheckable(True)
+        sync.setChecked(controller.autosync)
+        sync.toggled.connect(controller.set_autosync)
+        menu.addSeparator()
+        status = menu.addAction("Live Link status…")
+        status.setObjectName("LiveLink_Status")
+        status.triggered.connect(lambda: fc.run_command("LiveLink_Status"))
+        self._live = (holder, menu, sub, export, sync, status)
+
+
+class MenuManipulator:
+    """FreeCAD 1.0+ (Gui.addWorkbenchManipulator) asks this for changes each time it builds a workbench's menu bar:
+    an empty Blender menu before Help. Its entries are Qt actions rather than FreeCAD commands (the Export to list
+    changes as Blenders come and go), so BlenderMenu fills the QMenu FreeCAD makes once the build is over: on
+    workbenchActivated after a switch, and by a zero-delay timer after a rebuild without one (reloadActive)."""
+
+    def __init__(self, menus):
+        self.menus = menus
+
+    def modifyMenuBar(self):
+        QtCore.QTimer.singleShot(0, self.menus.fill_built)
+        return [{"insert": MENU, "menuItem": "&Help"}]
+
+
+def _workbench():
+    class LiveLinkWorkbench(fc.Gui.Workbench):
+        """The workbench package.xml names: a toolbar with the Live Link commands. The Blender menu is in every
+        workbench, this one included."""
+        MenuText = "Live Link"
+        ToolTip = "Send the active document to Blender through the livelink hub"
+        Icon = commands.ICON
+
+        def Initialize(self):
+            self.appendToolbar("Live Link", list(commands.NAMES))
+
+        def GetClassName(self):
+            return "Gui::PythonWorkbench"
+
+    return LiveLinkWorkbench()
 
 
 def install():
-    """Called once by InitGui.py: registers the commands and adds the Blender menu to every workbench."""
+    """Called once by InitGui.py: registers the commands and the workbench, and puts the Blender menu in every
+    workbench."""
     bridge = Bridge()  # make_sender below holds it, and the Controller holds make_sender: it lives as long
-    ui = QtUi()
     launcher = fc.params().GetString("Launcher", "")
 
     def make_sender(document):
         return Sender(fc.app_version(), document, on_result=bridge.result.emit, launcher=launcher).start()
 
+    menus = BlenderMenu(None)
+    ui = QtUi(menus)
     controller = Controller(FreeCADDocuments(), make_sender, ui)
+    menus.controller = controller
     bridge.result.connect(controller.on_result)
     ui.timer.timeout.connect(controller.autosync_due)
     fc.add_document_observer(controller.observer)
-    commands.register(controller, lambda: QtGui.QMessageBox.information(fc.main_window(), "Live Link",
-                                                                        controller.status_text()))
+    commands.register(controller, lambda: Qt.QMessageBox.information(fc.main_window(), "Live Link",
+                                                                      controller.status_text()))
+    fc.Gui.addWorkbench(_workbench())
     mw = fc.main_window()
-    # FreeCAD rebuilds the menu bar when a workbench activates; the menu is added back each time.
-    mw.workbenchActivated.connect(lambda _name: _build_menu(controller))
-    _build_menu(controller)
+    if fc.add_workbench_manipulator(MenuManipulator(menus)):
+        # The switch is over when workbenchActivated comes: the menu is filled before a macro's next line runs.
+        mw.workbenchActivated.connect(lambda _name: menus.fill_built())
+    else:
+        mw.workbenchActivated.connect(lambda _name: menus.readd())
+        menus.readd()
     mw.destroyed.connect(lambda *_: controller.close())
     _installed.append(controller)
     return controller
@@ -66,43 +172,6 @@ def install():
 
 def current_controller():
     return _installed[-1] if _installed else None
-
-
-def _build_menu(controller):
-    bar = fc.main_window().menuBar()
-    existing = next((a for a in bar.actions() if a.objectName() == "LiveLinkBlenderMenu"), None)
-    if existing is not None:
-        bar.removeAction(existing)
-        _insert_before_help(bar, existing.menu())
-        return
-    menu = QtGui.QMenu("&Blender", fc.main_window())
-    menu.menuAction().setObjectName("LiveLinkBlenderMenu")
-    export = menu.addAction("Export to Blender")
-    export.setObjectName("LiveLink_ExportToBlender")
-    export.triggered.connect(lambda: fc.run_command("LiveLink_ExportToBlender"))
-    sub = menu.addMenu("Export to")
-    sub.menuAction().setObjectName("LiveLink_ExportTo")
-    sub.aboutToShow.connect(lambda: _fill_targets(sub, controller))
-    _fill_targets(sub, controller)
-    sync = menu.addAction("Auto-sync")
-    sync.setObjectName("LiveLink_AutoSync")
-    sync.setCheckable(True)
-    sync.setChecked(controller.autosync)
-    sync.toggled.connect(controller.set_autosync)
-    menu.addSeparator()
-    status = menu.addAction("Live Link status…")
-    status.setObjectName("LiveLink_Status")
-    status.triggered.connect(lambda: fc.run_command("LiveLink_Status"))
-    _insert_before_help(bar, menu)
-
-
-def _insert_before_help(bar, menu):
-    """Application menus go before Help (FreeCAD rebuilds the bar on each workbench switch)."""
-    help_action = next((a for a in bar.actions() if a.text().replace("&", "") == "Help"), None)
-    if help_action is not None:
-        bar.insertMenu(help_action, menu)
-    else:
-        bar.addMenu(menu)
 
 
 def _fill_targets(sub, controller):

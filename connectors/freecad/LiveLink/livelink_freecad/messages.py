@@ -1,4 +1,5 @@
-"""What the Report view says about a finished send: (text, is_error) lines from a SendResult. Pure Python."""
+"""What the Report view says about a send: (text, is_error) lines from a SendResult, and the one line naming the
+objects left out. Pure Python."""
 from .net.sender import ACK_TIMEOUT_S, NotSent
 
 
@@ -28,3 +29,10 @@ def describe(result):
                           True))
     lines += [("%s did not answer within %.0f s" % (p, ACK_TIMEOUT_S), True) for p in result.pending]
     return lines
+
+
+def skipped(failures):
+    """One line for every object that could not be meshed: failures are (label, name, reason)."""
+    n = len(failures)
+    return "skipped %d object%s that could not be meshed: %s" % (
+        n, "" if n == 1 else "s", "; ".join("%s (%s): %s" % f for f in failures))

@@ -2,13 +2,13 @@
 
 
 class MeshCache:
-    """Meshes per (document name, object name), kept until FreeCAD says the object's shape changed (the document
+    """Meshes per (exported document, MeshSource name), kept until FreeCAD says the object's shape changed (the document
     observer calls invalidate). Shape hash codes cannot serve as the key: FreeCAD 0.20 gives every shape a new one
     on each recompute. An entry also records what else shaped the blob (the deviation and the per-face material
     slots), and is made anew when either differs."""
 
     def __init__(self):
-        self._entries = {}  # (document, object) -> (deviation, slots, Mesh)
+        self._entries = {}  # (document, source name) -> (deviation, slots, Mesh)
 
     def mesh(self, doc, source, deviation, make):
         """The Mesh of source (a MeshSource), from the cache or from make(source, deviation), which is kept."""
@@ -21,9 +21,18 @@ class MeshCache:
         return mesh
 
     def invalidate(self, doc, name=None):
-        """One object's entry, or with name None every entry of the document."""
-        for key in [k for k in self._entries if k[0] == doc and (name is None or k[1] == name)]:
+        """One object's entries, or with name None every entry of the document, including those other documents
+        hold of it through links (their MeshSource names it "Doc#Name")."""
+        prefix = doc + "#"
+        for key in [k for k in self._entries if _names(k, doc, prefix, name)]:
             del self._entries[key]
 
     def __len__(self):
         return len(self._entries)
+
+
+def _names(key, doc, prefix, name):
+    exporting, obj = key
+    if name is None:
+        return exporting == doc or obj.startswith(prefix)
+    return (exporting == doc and obj == name) or obj == prefix + name

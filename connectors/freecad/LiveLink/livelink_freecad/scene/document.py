@@ -1,8 +1,23 @@
 """Reads a FreeCAD document: which objects are sent, as which nodes (placement, parent, colours), and which
-objects are meshed. GUI thread only (FreeCAD objects are not thread-safe)."""
+objects are meshed. GUI thread only (FreeCAD objects are not thread-safe). FreeCAD objects are read by duck typing
+(isDerivedFrom, Shape, Group, getLinkedObject, ...), so the unit tests hand in fakes shaped like each version's."""
 from .. import fc
 from . import colors, meshing
 from .model import Item, MeshSource, safe_id
+
+IDENTITY = (1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0)
+
+# Reference geometry: drawn in FreeCAD's 3D view to construct with, never part of the model, so never sent and never
+# reported. Decided by type (isDerivedFrom; a name a version lacks is simply not matched), not by label.
+REFERENCE_TYPES = (
+    "App::Origin",  # the origin of every App::Part, Body and Assembly
+    "App::OriginFeature",  # its axes and planes (0.20, 1.0); since 1.0 an App::Plane's Shape has a face
+    "App::LocalCoordinateSystem",  # 1.1: what App::Origin and coordinate systems derive from
+    "App::DatumElement",  # 1.1: App::Plane, App::Line, App::Point
+    "Part::Datum",  # PartDesign datum planes, lines, points and coordinate systems
+    "Sketcher::SketchObject",
+)
+LINK_DEPTH = 32  # links inside linked App::Parts, followed this deep at most
 
 
 class FreeCADDocuments:
@@ -29,41 +44,100 @@ class FreeCADDocuments:
 
 def collect(doc):
     """(items, sources): the nodes to send, and a MeshSource for every object whose mesh a node uses (once per
-    object, however many links show it)."""
-    items, sources = [], {}
+    object, however many links show it). Containers come as they are; the Controller leaves out empty ones."""
+    c = _Collector(doc)
+    items = []
     for o in doc.Objects:
-        if _inside_body(o) or not _visible(o):
+        if _inside_body(o) or is_reference(o) or not _visible(o):
             continue
         parent = _parent(o)
-        pid = safe_id(parent.Name) if parent is not None else None
+        items += c.node(o, safe_id(o.Name), o.Label, safe_id(parent.Name) if parent is not None else None)
+    return items, tuple(c.sources.values())
+
+
+def is_reference(o):
+    return any(o.isDerivedFrom(t) for t in REFERENCE_TYPES)
+
+
+def has_geometry(o):
+    """Something to mesh: faces (facets, for a Mesh), and not reference geometry."""
+    if is_reference(o):
+        return False
+    if o.isDerivedFrom("Mesh::Feature"):
+        return o.Mesh.CountFacets > 0
+    shape = getattr(o, "Shape", None)
+    return shape is not None and not shape.isNull() and len(shape.Faces) > 0
+
+
+class _Collector:
+    def __init__(self, doc):
+        self.doc = doc
+        self.sources = {}  # MeshSource name -> MeshSource
+
+    def node(self, o, node_id, label, parent_id, depth=0):
+        """The nodes of one object: an empty for a container (its children come as objects of their own, or from
+        expand for a link's), instances for a link, a mesh node for an object with geometry; else none."""
         if _is_container(o):
-            items.append(Item(safe_id(o.Name), o.Label, pid, _matrix(_local(o))))
-        elif _is_link(o):
-            items.extend(_link_items(o, pid, sources))
-        elif _has_faces(o):
-            items.append(_shape_item(o, safe_id(o.Name), o.Label, pid, _local(o), sources))
-    return items, tuple(sources.values())
+            return [Item(node_id, label, parent_id, _local(o))]
+        if _is_link(o):
+            return self.link(o, node_id, label, parent_id, depth)
+        if has_geometry(o):
+            return [self.shape(o, node_id, label, parent_id, _local(o))]
+        return []
+
+    def shape(self, o, node_id, label, parent_id, transform):
+        """The node of an object with faces (or of a link to one), its materials, and o queued for meshing."""
+        faces = 0 if o.isDerivedFrom("Mesh::Feature") else len(o.Shape.Faces)
+        mats, slots = colors.object_materials(o.Label, *colors.view_colors(getattr(o, "ViewObject", None)), faces)
+        name = o.Name if o.Document.Name == self.doc.Name else "%s#%s" % (o.Document.Name, o.Name)
+        self.sources.setdefault(name, MeshSource(name, o, tuple(slots) if slots is not None else None, o.Label))
+        return Item(node_id, label, parent_id, transform, name, tuple(mats))
+
+    def link(self, link, node_id, label, parent_id, depth):
+        """An App::Link is an instance: a node whose mesh (or whole subtree, for a linked App::Part) reuses the
+        target's meshes. FreeCAD composes its placement: getLinkedObject follows chains of links and, asked for a
+        matrix, gives the link's Placement, then the target's own where LinkTransform is true (measured in 0.20 and
+        1.0 against the link's Shape: with LinkTransform false the target's Placement is replaced, not composed)."""
+        target, matrix = link.getLinkedObject(True, fc.Matrix(), True)
+        if target is None or target is link or is_reference(target) or depth > LINK_DEPTH:
+            return []
+        transform = _tuple(matrix)
+        if _is_container(target):
+            return [Item(node_id, label, parent_id, transform)] + self.expand(target, node_id, label, depth)
+        if has_geometry(target):
+            return [self.shape(target, node_id, label, parent_id, transform)]
+        return []
+
+    def expand(self, container, node_id, link_label, depth):
+        """The visible contents of a linked container, under the link's node, with ids and labels of their own."""
+        out = []
+        for o in _descendants(container):
+            p = _parent(o)
+            parent_id = node_id if p is container else node_id + ":" + safe_id(p.Name)
+            out += self.node(o, node_id + ":" + safe_id(o.Name), "%s (%s)" % (o.Label, link_label), parent_id,
+                             depth + 1)
+        return out
 
 
-def _matrix(placement):
-    m = placement.toMatrix()
+def _tuple(m):
     return (m.A11, m.A12, m.A13, m.A14, m.A21, m.A22, m.A23, m.A24,
             m.A31, m.A32, m.A33, m.A34, m.A41, m.A42, m.A43, m.A44)
 
 
+def _local(o):
+    """FreeCAD placements are already relative to the enclosing App::Part (or Link); groups have none. So a node's
+    transform relative to its parent node is its own Placement, or identity."""
+    p = getattr(o, "Placement", None)
+    return _tuple(p.toMatrix()) if p is not None else IDENTITY
+
+
 def _is_container(o):
+    # App::Part includes Assembly::AssemblyObject (1.0); DocumentObjectGroup includes its JointGroup.
     return o.isDerivedFrom("App::Part") or o.isDerivedFrom("App::DocumentObjectGroup")
 
 
 def _is_link(o):
     return o.isDerivedFrom("App::Link")
-
-
-def _has_faces(o):
-    if o.isDerivedFrom("Mesh::Feature"):
-        return o.Mesh.CountFacets > 0
-    shape = getattr(o, "Shape", None)
-    return shape is not None and not shape.isNull() and len(shape.Faces) > 0
 
 
 def _parent(o):
@@ -87,57 +161,13 @@ def _visible(o):
     return True if p is None else _visible(p)
 
 
-def _local(o):
-    """FreeCAD placements are already relative to the enclosing App::Part (or Link); groups have none. So a node's
-    transform relative to its parent node is its own Placement, or identity."""
-    p = getattr(o, "Placement", None)
-    return p if p is not None else fc.App.Placement()
-
-
-def _materials(o, face_count):
-    vo = getattr(o, "ViewObject", None)
-    if vo is None:  # no GUI (freecadcmd): FreeCAD's default grey
-        return colors.object_materials(o.Label, (0.8, 0.8, 0.8), 0, None, face_count)
-    shape_color = tuple(getattr(vo, "ShapeColor", (0.8, 0.8, 0.8, 0.0)))
-    face_colors = [tuple(c) for c in getattr(vo, "DiffuseColor", ())]
-    return colors.object_materials(o.Label, shape_color, getattr(vo, "Transparency", 0), face_colors, face_count)
-
-
-def _shape_item(o, node_id, label, parent_id, placement, sources):
-    """The node of an object with faces (or of a link to one), its materials, and o queued for meshing."""
-    faces = 0 if o.isDerivedFrom("Mesh::Feature") else len(o.Shape.Faces)
-    mats, slots = _materials(o, faces)
-    sources.setdefault(o.Name, MeshSource(o.Name, o, tuple(slots) if slots is not None else None))
-    return Item(node_id, label, parent_id, _matrix(placement), o.Name, tuple(mats))
-
-
-def _link_items(link, pid, sources):
-    """An App::Link is an instance: a node with the link's placement whose mesh (or whole subtree, for a linked
-    App::Part) reuses the target's meshes."""
-    target = link.getLinkedObject(True)
-    if target is None:
-        return []
-    lid = safe_id(link.Name)
-    if _has_faces(target) and not _is_container(target):
-        return [_shape_item(target, lid, link.Label, pid, _local(link), sources)]
-    out = [Item(lid, link.Label, pid, _matrix(_local(link)))]
-    for o in _descendants(target):
-        if _inside_body(o) or not o.Visibility:
-            continue
-        p = _parent(o)
-        cid = lid + ":" + safe_id(o.Name)
-        ppid = lid if p is target else lid + ":" + safe_id(p.Name)
-        label = "%s (%s)" % (o.Label, link.Label)
-        if _is_container(o):
-            out.append(Item(cid, label, ppid, _matrix(_local(o))))
-        elif _has_faces(o):
-            out.append(_shape_item(o, cid, label, ppid, _local(o), sources))
-    return out
-
-
 def _descendants(container):
+    """What a container shows: its visible members that are not reference geometry nor inside a Body, through
+    visible sub-containers."""
     out = []
     for c in getattr(container, "Group", []):
+        if _inside_body(c) or is_reference(c) or not c.Visibility:
+            continue
         out.append(c)
         if _is_container(c):
             out.extend(_descendants(c))

@@ -4,7 +4,9 @@ import itertools
 
 from .. import fc
 from ..livelink_client import meshblob
-from .model import ExportError, Mesh
+from .model import ExportError, Mesh, MeshError
+
+NO_TRIANGLES = "its faces have no triangles after tessellation"
 
 
 def mesh(source, deviation):
@@ -14,12 +16,20 @@ def mesh(source, deviation):
     and the triangle count of every face), read as text by Coin and parsed by numpy in C. About 6x faster than
     Shape.tessellate, which builds a Python object per point. Otherwise, and when the view has none to give (no
     GUI, hidden object): Shape.tessellate at that deviation, converted with numpy.fromiter.
+
+    Raises MeshError when this object cannot be meshed (the others still can), ExportError when none can.
     """
     try:
         import numpy as np
     except ImportError as e:
         raise ExportError("numpy is missing from this FreeCAD; livelink needs it to convert meshes") from e
-    o, slots = source.obj, source.slots
+    try:
+        return _mesh(np, source.obj, source.slots, deviation)
+    except fc.FreeCADError as e:  # Part.OCCError and the like, from a shape OpenCASCADE cannot triangulate
+        raise MeshError("%s: %s" % (type(e).__name__, str(e).strip() or "no reason given")) from e
+
+
+def _mesh(np, o, slots, deviation):
     if o.isDerivedFrom("Mesh::Feature"):
         m = o.Mesh.copy()
         m.Placement = fc.App.Placement()
@@ -104,7 +114,7 @@ def _tessellate(np, o, slots, deviation):
     if slots is None:
         pts, tris = shape.tessellate(deflection)
         if not tris:
-            raise ExportError("%s (%s) has no triangles after tessellation" % (o.Label, o.Name))
+            raise MeshError(NO_TRIANGLES)
         return _floats(np, pts), _ints(np, tris), None
     parts_p, parts_t, mat = [], [], []
     base = 0
@@ -117,5 +127,5 @@ def _tessellate(np, o, slots, deviation):
         mat.append(np.full(len(tris), slot, dtype=np.uint32))
         base += len(pts)
     if not parts_t:
-        raise ExportError("%s (%s) has no triangles after tessellation" % (o.Label, o.Name))
+        raise MeshError(NO_TRIANGLES)
     return np.concatenate(parts_p), np.concatenate(parts_t), np.concatenate(mat)

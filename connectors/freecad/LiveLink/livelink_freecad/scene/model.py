@@ -5,7 +5,12 @@ from dataclasses import dataclass
 
 
 class ExportError(Exception):
-    """A document or object that cannot be sent; the message is shown to the user as it is."""
+    """A document that cannot be sent; the message is shown to the user as it is."""
+
+
+class MeshError(ExportError):
+    """One object that cannot be meshed: it is left out and the others are sent. The message is the reason alone
+    (the Report view names the object)."""
 
 
 @dataclass(frozen=True)
@@ -24,9 +29,10 @@ class Item:
 class MeshSource:
     """An object whose shape becomes one mesh. slots: per-face material index, or None for one material; part of
     the mesh (the blob's material index), so a change of per-face colours is a change of mesh."""
-    name: str  # FreeCAD object name: what Item.mesh_of refers to
+    name: str  # what Item.mesh_of refers to: the object's Name ("Doc#Name" for an object of another document)
     obj: object
     slots: tuple = None
+    label: str = ""  # the object's Label, for messages
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,22 @@ class Mesh:
     @classmethod
     def of(cls, data):
         return cls(hashlib.sha256(data).hexdigest(), data)
+
+
+def with_geometry(items, unmeshed=()):
+    """The nodes that show something: those with a mesh, less those whose mesh is named in unmeshed (objects that
+    could not be meshed), and the ancestors of those. An App::Part or group with nothing to show under it is left
+    out, as FreeCAD's own origin and joint groups would otherwise be."""
+    by_id = {i.id: i for i in items}
+    keep = set()
+    for i in items:
+        if i.mesh_of is None or i.mesh_of in unmeshed:
+            continue
+        node = i
+        while node is not None and node.id not in keep:
+            keep.add(node.id)
+            node = by_id.get(node.parent)
+    return [i for i in items if i.id in keep]
 
 
 def build_scene(doc_id, doc_label, source, items, meshes):
