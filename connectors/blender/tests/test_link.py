@@ -9,8 +9,8 @@ from array import array
 
 import hostfree  # noqa: F401 - makes livelink_blender importable without bpy
 from livelink_blender.livelink_client import HubClient, meshblob
-from livelink_blender.logic.messages import (AckRequest, DeltaFetched, FetchRequest, StatusChanged,
-                                             VersionAnnounced)
+from livelink_blender.logic.messages import (AckReceived, AckRequest, DeltaFetched, FetchRequest, MeshArrays,
+                                             SendDone, SendFailed, SendJob, StatusChanged, VersionAnnounced)
 from livelink_blender.net.link import Link
 
 sys.path.insert(0, os.path.join(os.path.dirname(hostfree.ADDON), "..", "..", "tests", "support"))
@@ -37,6 +37,12 @@ class LinkTest(unittest.TestCase):
             if isinstance(m, kind):
                 return m
 
+    def next_send(self, kind):
+        while True:
+            m = self.link._sends.get(timeout=WATCHDOG_S)
+            if isinstance(m, kind):
+                return m
+
     def test_announce_fetch_and_ack_through_the_hub(self):
         peer = self.next_of(StatusChanged).peer
         c = HubClient.discover(self.home)
@@ -56,6 +62,28 @@ class LinkTest(unittest.TestCase):
         self.link.ack(AckRequest("doc", version, peer, True, "", {"total_ms": 1.0}))
         acks = c.await_acks("doc", version, WATCHDOG_S)
         self.assertEqual([(a["peer"], a["status"]) for a in acks["acks"]], [(peer, "ok")])
+
+    def test_a_send_publishes_as_this_peer_and_the_receivers_ack_comes_back(self):
+        peer = self.next_of(StatusChanged).peer
+        c = HubClient.discover(self.home)
+        self.addCleanup(c.close)
+        freecad = c.register("FreeCAD", "1.0.0", "Demo", role="both")
+        tri = MeshArrays(array("f", [0, 0, 0, 1, 0, 0, 0, 1, 0]), array("i", [0, 1, 2]), array("i", [0]))
+        node = {"id": "a", "name": "A", "parent": None, "transform": None, "mesh": "k", "materials": [],
+                "visible": True}
+        scene = {"id": "blender:shop", "name": "shop", "source": "Blender 9.9.9", "units": "m", "up": "Z"}
+        self.link.send(SendJob(1, scene, (node, dict(node, id="b", parent="a")), {"k": tri}, (freecad,)))
+        done = self.next_send(SendDone)
+        self.assertEqual((done.serial, done.version, done.targets, done.uploaded), (1, 1, (freecad,), 1))
+        delta = c.delta("blender:shop", 0)
+        self.assertEqual({n["mesh"] for n in delta["added"]}, {done.hashes["k"]}, "one blob for both nodes")
+        c.ack("blender:shop", done.version, freecad, False, "no shape", {})
+        ack = self.next_send(AckReceived)
+        self.assertEqual((ack.peer, ack.ok, ack.reason, ack.app, ack.document), (freecad, False, "no shape", "FreeCAD",
+                                                                                  "Demo"))
+        self.assertEqual([p["role"] for p in c.peers() if p["id"] == peer], ["both"])
+        self.link.send(SendJob(2, scene, (dict(node, parent="nowhere"),), {"k": tri}, ()))
+        self.assertIn("nowhere", self.next_send(SendFailed).reason)
 
     def test_reregister_changes_the_document_the_hub_lists(self):
         self.next_of(StatusChanged)

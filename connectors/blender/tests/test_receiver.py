@@ -152,6 +152,12 @@ class ReceiverTest(unittest.TestCase):
         self.assertEqual(len(self.host.reports), 1, "no connection is shown in the panel, not reported")
         self.assertEqual(self.r.status.error, "could not ack: gone")
 
+    def test_the_scene_this_blend_sends_is_never_fetched_back(self):
+        self.host.sends = lambda scene_id: scene_id == "blender:mine"
+        self.host.versions["blender:mine"] = 1  # even were its objects here, a restarted Blender's catch-up
+        self.deliver(CatchUp((("blender:mine", 3),)), VersionAnnounced("blender:mine", 4), VersionAnnounced("doc", 1))
+        self.assertEqual([f.scene for f in self.link.fetches()], ["doc"])
+
     def test_another_file_registers_again_under_its_name(self):
         self.deliver(VersionAnnounced("doc", 1))
         self.r.file_loaded("shop.blend")

@@ -15,10 +15,11 @@ def redraw():
                         region.tag_redraw()
 
 
-def report(message):
-    """Errors outside an operator still reach the user: through the report operator into the status bar."""
+def report(message, level="ERROR"):
+    """News outside an operator still reaches the user: through the report operator into the status bar (and the
+    Info editor). level: INFO, WARNING or ERROR."""
     try:
-        bpy.ops.livelink.report(message=message)
+        bpy.ops.livelink.report(message=message, level=level)
     except RuntimeError:
         print("Live Link:", message)
 
@@ -29,9 +30,11 @@ class LIVELINK_OT_report(bpy.types.Operator):
     bl_options = {"INTERNAL"}
 
     message: bpy.props.StringProperty()
+    level: bpy.props.EnumProperty(items=(("INFO", "Info", ""), ("WARNING", "Warning", ""), ("ERROR", "Error", "")),
+                                  default="ERROR")
 
     def execute(self, context):
-        self.report({"ERROR"}, "Live Link: " + self.message)
+        self.report({self.level}, "Live Link: " + self.message)
         return {"FINISHED"}
 
 

@@ -2,7 +2,7 @@
 import bpy
 
 from ..logic.host import Host
-from . import apply, feedback
+from . import apply, feedback, sendhost
 
 
 class BlenderHost(Host):
@@ -15,6 +15,9 @@ class BlenderHost(Host):
 
     def mesh_hashes(self, scene_id):
         return set(apply.scene_meshes(scene_id).keys())
+
+    def sends(self, scene_id):
+        return sendhost.sends(scene_id)
 
     def apply(self, plan, blobs):
         return apply.apply_plan(plan, blobs)

@@ -1,7 +1,7 @@
 """The Live Link sidebar panel and its operators."""
 import bpy
 
-from . import feedback, runtime
+from . import feedback, runtime, sendui
 
 
 class LIVELINK_OT_pause(bpy.types.Operator):
@@ -57,6 +57,7 @@ class LIVELINK_PT_panel(bpy.types.Panel):
         row.operator("livelink.pause", text="Resume" if receiver.paused else "Pause",
                      icon="PLAY" if receiver.paused else "PAUSE")
         row.operator("livelink.reconnect", text="", icon="FILE_REFRESH")
+        sendui.draw_panel(col, context)
 
 
 classes = (LIVELINK_OT_pause, LIVELINK_OT_reconnect, LIVELINK_PT_panel)

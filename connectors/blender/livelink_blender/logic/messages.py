@@ -1,8 +1,10 @@
 """Typed messages between the network threads and Blender's main thread (queue items, never positional tuples).
 
-net -> main: StatusChanged, CatchUp, VersionAnnounced, DeltaFetched, FetchFailed, AckFailed
-main -> net: FetchRequest, AckRequest
+Receiving. net -> main: StatusChanged, CatchUp, VersionAnnounced, DeltaFetched, FetchFailed, AckFailed;
+main -> net: FetchRequest, AckRequest.
+Sending. main -> net: SendJob; net -> main (a queue of their own): SendDone, SendFailed, AckReceived, PeersUpdated.
 """
+from array import array
 from dataclasses import dataclass
 
 
@@ -63,3 +65,59 @@ class AckRequest:
     ok: bool
     reason: str = ""
     timings: dict = None
+
+
+@dataclass(frozen=True)
+class MeshArrays:
+    """One evaluated mesh as read with foreach_get, in metres: the send worker encodes and hashes it."""
+    positions: array  # 'f', x y z per vertex
+    indices: array  # 'i', a b c per loop triangle
+    material_index: array = None  # 'i', per triangle; None with at most one material slot
+
+
+@dataclass(frozen=True)
+class SendJob:
+    serial: int
+    scene: dict  # the header: id, name, source, units, up
+    nodes: tuple  # node dicts; "mesh" names a key of `meshes`, or a hash the hub already holds
+    meshes: dict  # key -> MeshArrays
+    targets: tuple  # receiver peer ids; () lets the hub send to every receiver but this Blender
+
+
+@dataclass(frozen=True)
+class SendDone:
+    serial: int
+    scene: str
+    version: int
+    targets: tuple  # the peers the hub sent the version to
+    hashes: dict  # mesh key -> blob hash
+    uploaded: int  # blobs the hub lacked
+    uploaded_bytes: int
+    delta: dict  # {"added", "changed", "removed"} node counts
+    encode_ms: float
+    network_ms: float
+
+
+@dataclass(frozen=True)
+class SendFailed:
+    serial: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class AckReceived:
+    """A receiver acked a version this Blender sent."""
+    scene: str
+    version: int
+    peer: str
+    ok: bool
+    reason: str
+    app: str
+    app_version: str
+    document: str
+    timings: dict
+
+
+@dataclass(frozen=True)
+class PeersUpdated:
+    """The list of peers changed: the panel's receivers may have."""

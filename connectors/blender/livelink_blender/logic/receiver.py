@@ -66,7 +66,10 @@ class Receiver:
         return bool(messages)
 
     def want(self, scene, version):
-        """Fetches the scene unless the .blend holds `version` already or a fetch is on its way."""
+        """Fetches the scene unless the .blend holds `version` already or a fetch is on its way, or this .blend sends
+        it: a restarted Blender catches up on versions that went to every receiver, its own included."""
+        if self.host.sends(scene):
+            return
         if scene in self._wanted:
             self._wanted[scene] = max(self._wanted[scene], version)
             return

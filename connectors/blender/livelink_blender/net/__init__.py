@@ -1,2 +1,2 @@
-"""The add-on's network side: the hub session and the fetch worker. No bpy; talks to the main thread only
-through the typed messages of logic.messages."""
+"""The add-on's network side: the hub session, the fetch worker and the send worker. No bpy; talks to the main
+thread only through the typed messages of logic.messages."""

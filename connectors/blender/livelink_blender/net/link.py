@@ -1,18 +1,21 @@
-"""The add-on's connection to the hub: a PeerSession (connect, register, events, back-off) and one fetch worker.
-Neither thread touches bpy; the main thread drains their typed messages (logic.messages) from one queue.
+"""The add-on's connection to the hub: a PeerSession (connect, register as "both", events, back-off), one fetch
+worker and one send worker. No thread touches bpy; the main thread drains their typed messages (logic.messages):
+the receiver's from one queue, the sender's from another.
 
-session thread: events -> StatusChanged / CatchUp / VersionAnnounced on the inbox
+session thread: events -> StatusChanged / CatchUp / VersionAnnounced on the inbox; Ack / peers -> the send inbox
 fetch worker:   FetchRequest -> delta + the blobs it lacks -> DeltaFetched; AckRequest -> the hub
+send worker:    SendJob -> blobs + publish -> SendDone / SendFailed on the send inbox
 """
 import queue
 import threading
 import time
 
-from ..livelink_client import (Connected, Disconnected, Hello, LiveLinkError, PeerSession, Registration,
-                               VersionReady)
-from ..logic.messages import (AckFailed, AckRequest, CatchUp, DeltaFetched, FetchFailed, FetchRequest,
-                              StatusChanged, VersionAnnounced)
+from ..livelink_client import (Ack, Connected, Disconnected, Hello, LiveLinkError, PeerSession, PeersChanged,
+                               Registration, VersionReady)
+from ..logic.messages import (AckFailed, AckReceived, AckRequest, CatchUp, DeltaFetched, FetchFailed, FetchRequest,
+                              PeersUpdated, StatusChanged, VersionAnnounced)
 from ..logic.plan import delta_meshes
+from .send import SendWorker
 
 _STOP = object()
 
@@ -20,26 +23,35 @@ _STOP = object()
 class Link:
     def __init__(self, app_version, document, home=None, launcher="", auto_start=True):
         self._inbox = queue.Queue()
+        self._sends = queue.Queue()
         self._jobs = queue.Queue()
-        self._session = PeerSession(Registration("Blender", app_version, document, "receiver", ("livelink-mesh",)),
+        self._session = PeerSession(Registration("Blender", app_version, document, "both", ("livelink-mesh",)),
                                     self._on_event, home=home, launcher=launcher, auto_start=auto_start)
         self._worker = threading.Thread(target=self._work, name="livelink-fetch", daemon=True)
+        self._sender = SendWorker(self._session, self._sends.put)
 
     def start(self):
         self._worker.start()
+        self._sender.start()
         self._session.start()
         return self
 
     # ---- main thread -------------------------------------------------------------------------------------------
 
     def drain(self):
-        """Every message queued so far, oldest first; never blocks."""
-        out = []
-        while True:
-            try:
-                out.append(self._inbox.get_nowait())
-            except queue.Empty:
-                return out
+        """Every message queued for the receiver so far, oldest first; never blocks."""
+        return _drain(self._inbox)
+
+    def drain_sends(self):
+        """Every message queued for the sender so far, oldest first; never blocks."""
+        return _drain(self._sends)
+
+    def send(self, job):
+        self._sender.submit(job)
+
+    def peers(self):
+        """The other peers, as the session's last peer list has them."""
+        return self._session.peers()
 
     def fetch(self, request):
         self._jobs.put(request)
@@ -54,6 +66,7 @@ class Link:
         """Stops both threads and closes the sockets; returns promptly even if the hub is gone."""
         self._jobs.put(_STOP)
         self._session.close(timeout)
+        self._sender.close(timeout)
         if self._worker.is_alive():
             self._worker.join(timeout)
 
@@ -66,8 +79,14 @@ class Link:
             self._inbox.put(StatusChanged("not connected (retry in %.0f s)" % event.retry_in, "", event.reason))
         elif isinstance(event, Hello):
             self._inbox.put(CatchUp(tuple((s["id"], int(s["version"])) for s in event.scenes)))
+            self._sends.put(PeersUpdated())
         elif isinstance(event, VersionReady):
             self._inbox.put(VersionAnnounced(event.scene, event.version))
+        elif isinstance(event, Ack):
+            self._sends.put(AckReceived(event.scene, event.version, event.peer, event.ok, event.reason, event.app,
+                                        event.app_version, event.document, event.timings or {}))
+        elif isinstance(event, PeersChanged):
+            self._sends.put(PeersUpdated())
 
     # ---- fetch worker ------------------------------------------------------------------------------------------
 
@@ -99,3 +118,12 @@ class Link:
             return FetchFailed(job.scene, job.version, str(e))
         now = time.perf_counter()
         return DeltaFetched(delta, blobs, (now - t0) * 1000.0, peer, now)
+
+
+def _drain(q):
+    out = []
+    while True:
+        try:
+            out.append(q.get_nowait())
+        except queue.Empty:
+            return out
