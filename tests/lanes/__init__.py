@@ -8,6 +8,8 @@ from dataclasses import dataclass
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCRIPT = os.path.join(HERE, "debian13.sh")
 CROSS_TEST = "test_export_auto_sync_and_artist_edits"
+# Tests of what only FreeCAD 1.0+ has: not run against the seed lane's FreeCAD 0.20 (rather than skipped there).
+CURRENT_ONLY = ("test_freecads_assembly_example_arrives_whole",)
 
 
 @dataclass(frozen=True)
@@ -18,6 +20,7 @@ class LaneRun:
     mounted_here: bool = False  # this run mounted the root, so it unmounts it after
     pattern: str = "test*.py"
     names: tuple = ()  # only these tests, when given
+    exclude: tuple = ()  # not these tests
 
 
 def _with_path(env, folder):
@@ -41,7 +44,7 @@ def _mount():
 def runs(lane, env):
     out = []
     if lane in ("seed", "all"):
-        out.append(LaneRun("seed lane (Blender and FreeCAD installed here)", env))
+        out.append(LaneRun("seed lane (Blender and FreeCAD installed here)", env, exclude=CURRENT_ONLY))
     if lane in ("current", "all"):
         already = os.path.ismount(os.path.join(_root(), "proc"))
         bins, why = _mount()
