@@ -103,7 +103,11 @@ class Link:
                     if client is None:
                         raise LiveLinkError("not connected to the hub")
                     client.ack(job.scene, job.version, job.peer, job.ok, job.reason, job.timings)
-                except (LiveLinkError, OSError, ValueError) as e:
+                except LiveLinkError as e:
+                    # 403: a version this .blend caught up on was sent to another peer; nobody waits for our ack.
+                    if e.status != 403:
+                        self._inbox.put(AckFailed(str(e)))
+                except (OSError, ValueError) as e:
                     self._inbox.put(AckFailed(str(e)))
 
     def _fetch(self, job):

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.livelink.store.SceneStore;
 import dev.livelink.wire.Json;
 import java.io.IOException;
-import java.util.HashSet;
-import java.util.Set;
 
 /** {@code /v1/scenes/{scene}/versions/{version}/acks}: receivers ack, the hub relays, senders wait. */
 final class AckRoutes {
@@ -22,6 +20,10 @@ final class AckRoutes {
     this.acks = acks;
   }
 
+  /**
+   * An ack counts only from a peer the version was sent to (by the publish, or by the catch-up of its stream):
+   * every client holds the token, so without this any of them could answer for a Blender it is not.
+   */
   void ack(Request r) throws IOException {
     String scene = r.param("scene");
     int version = r.wholeNumberParam("version");
@@ -31,14 +33,15 @@ final class AckRoutes {
     if (!status.equals("ok") && !status.equals("failed")) {
       throw new HubException(400, "ack status \"" + status + "\" must be ok or failed");
     }
-    SceneStore.Version v = store.version(scene, version);
-    if (v == null) {
-      throw new HubException(404, "no version " + version + " of scene \"" + scene + "\"");
+    SceneStore.Header v = existing(scene, version);
+    Peer p = peers.get(peer);
+    if (!mayAck(v, peer, p)) {
+      throw new HubException(403, "peer \"" + peer + "\" was not sent version " + version + " of scene \"" + scene
+          + "\"; only a peer a version went to acks it");
     }
     ObjectNode ack = Json.object();
     ack.put("scene", scene).put("version", version).put("peer", peer).put("status", status)
         .put("reason", Json.textOr(o, "reason", ""));
-    Peer p = peers.get(peer);
     if (p != null) {
       ack.put("app", p.app()).put("appVersion", p.appVersion()).put("document", p.document());
     }
@@ -51,17 +54,52 @@ final class AckRoutes {
     r.noContent();
   }
 
+  /**
+   * Whom a version went to is on the ack board while it remembers the version; after a restart (or for a version
+   * it forgot) the version's own record decides: its targets, or for a version to everyone any receiver but its
+   * sender.
+   */
+  private boolean mayAck(SceneStore.Header v, String peer, Peer p) {
+    switch (acks.wasSent(v.scene(), v.number(), peer)) {
+      case YES:
+        return true;
+      case NO:
+        return false;
+      default:
+        if (v.targets() != null) {
+          return v.targets().stream().anyMatch(t -> t.peer().equals(peer));
+        }
+        return p != null && p.receives() && !peer.equals(v.sender());
+    }
+  }
+
   /** Answers when every target acked, or after {@code wait} milliseconds (at most two minutes). */
   void await(Request r) throws IOException, InterruptedException {
     String scene = r.param("scene");
     int version = r.wholeNumberParam("version");
     int wait = Math.min(r.query().wholeNumber("wait", 0), MAX_WAIT_MILLIS);
-    Set<String> connected = new HashSet<>();
-    r.json(200, acks.await(scene, version, wait, () -> {
-      connected.clear();
-      peers.list().forEach(peer -> connected.add(peer.id()));
-      return connected;
-    }));
+    existing(scene, version);
+    if (wait == 0) {
+      r.json(200, acks.await(scene, version, 0, peers::ids));
+      return;
+    }
+    // Waiting takes no request thread from others: a sender may wait two minutes.
+    r.becomeLongLived();
+    try {
+      r.json(200, acks.await(scene, version, wait, peers::ids));
+    } finally {
+      r.longLivedEnded();
+    }
+  }
+
+  private SceneStore.Header existing(String scene, int version) {
+    SceneStore.Header v = store.header(scene, version);
+    if (v == null) {
+      throw new HubException(404, store.latest(scene) == null ? "no scene \"" + scene + "\""
+          : "no version " + version + " of scene \"" + scene + "\" (the hub keeps the last " + SceneStore.KEEP
+              + ")");
+    }
+    return v;
   }
 
   void notAllowed(Request r) {

@@ -14,12 +14,15 @@ import java.util.List;
 
 /** {@code /v1/blobs}: which blobs the hub lacks, and blobs up and down, one at a time or many in a batch. */
 final class BlobRoutes {
-  private static final long MAX_BLOB = 1L << 30;
+  /** A batch body holds 72 bytes of framing per blob on top of the blobs: room for 200,000 of them. */
+  static final long BATCH_FRAMING_ALLOWANCE = 200_000L * BlobBatch.HEADER;
 
   private final BlobStore blobs;
+  private final long maxBlob;
 
-  BlobRoutes(BlobStore blobs) {
+  BlobRoutes(BlobStore blobs, Limits limits) {
     this.blobs = blobs;
+    this.maxBlob = limits.maxBlob;
   }
 
   void missing(Request r) throws IOException {
@@ -30,7 +33,10 @@ final class BlobRoutes {
 
   void put(Request r) throws IOException {
     String hash = r.param("hash");
-    boolean created = blobs.put(hash, r.body(MAX_BLOB));
+    if (!Ids.isSha256(hash)) {
+      throw new HubException(400, "\"" + hash + "\" is not a lowercase hex SHA-256"); // before reading the body
+    }
+    boolean created = blobs.put(hash, r.body());
     r.json(created ? 201 : 200, Json.object().put("hash", hash).put("created", created));
   }
 
@@ -49,7 +55,7 @@ final class BlobRoutes {
    */
   void upload(Request r) throws IOException {
     List<BlobBatch.Frame> batch =
-        BlobBatch.reader(new BufferedInputStream(r.bodyStream(), 1 << 20), MAX_BLOB).readAll();
+        BlobBatch.reader(new BufferedInputStream(r.bodyStream(), 1 << 20), maxBlob).readAll();
     blobs.putAll(batch);
     ArrayNode stored = Json.array();
     batch.forEach(f -> stored.add(f.hash()));

@@ -1,6 +1,7 @@
 package dev.livelink.hub;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.livelink.runtime.Home;
 import dev.livelink.runtime.RuntimeFile;
 import dev.livelink.store.SceneStore;
 import java.io.IOException;
@@ -11,9 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The livelink daemon: an HTTP server on 127.0.0.1, its peers, its store. {@code start} binds and writes the
@@ -24,19 +22,31 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Hub implements AutoCloseable {
   public static final String VERSION = "0.1.0";
   public static final int DEFAULT_PORT = 25000;
+  /**
+   * Backstop of the JDK server (seconds): a request whose header and body take longer than this to arrive is cut
+   * whatever the stalls. The hub's own guards (see Watchdog) act much sooner on a stall; this only bounds a client
+   * that trickles a byte at a time. Also makes the JDK forget connections the hub cut.
+   */
+  static final String MAX_REQUEST_SECONDS = "300";
+  /** Connections the kernel queues before the server accepts them; 64 dropped SYNs when hundreds connect at once. */
+  private static final int BACKLOG = 1024;
 
   private final Path home;
   private final int requestedPort;
+  private final Limits limits;
+  private final SceneStore.Options storeOptions;
   private HttpServer server;
-  private ExecutorService executor;
+  private Workers workers;
   private HttpApi api;
   private RuntimeFile runtime;
   private SceneStore store;
   private boolean portWasTaken;
 
-  private Hub(Path home, int port) {
+  private Hub(Path home, int port, Limits limits, SceneStore.Options storeOptions) {
     this.home = home;
     this.requestedPort = port;
+    this.limits = limits;
+    this.storeOptions = storeOptions;
   }
 
   /**
@@ -44,39 +54,49 @@ public final class Hub implements AutoCloseable {
    * so in {@link #portWasTaken()}, because clients find the port in hub.json, not by convention.
    */
   public static Hub create(Path home, int port) {
-    return new Hub(home, port);
+    return new Hub(home, port, Limits.DEFAULTS, SceneStore.Options.DEFAULTS);
+  }
+
+  /** As {@link #create(Path, int)}, with other limits (tests, benchmarks). */
+  public static Hub create(Path home, int port, Limits limits) {
+    return new Hub(home, port, limits, SceneStore.Options.DEFAULTS);
+  }
+
+  /** With the store's grace period, sweep interval and clock set too (tests). */
+  static Hub create(Path home, int port, Limits limits, SceneStore.Options storeOptions) {
+    return new Hub(home, port, limits, storeOptions);
   }
 
   public synchronized Hub start() throws IOException {
     if (server != null) {
       return this;
     }
-    Files.createDirectories(home);
+    Home.createPrivate(home);
+    // The JDK server reads these once, when its first server is made in this JVM.
     // Small request/response exchanges on loopback: without TCP_NODELAY, Nagle and delayed ACKs add ~40 ms.
     System.setProperty("sun.net.httpserver.nodelay", "true");
-    store = new SceneStore(home);
+    if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+      System.setProperty("sun.net.httpserver.maxReqTime", MAX_REQUEST_SECONDS);
+    }
+    store = new SceneStore(home, storeOptions);
     InetAddress loopback = InetAddress.getLoopbackAddress();
     try {
-      server = HttpServer.create(new InetSocketAddress(loopback, requestedPort), 64);
+      server = HttpServer.create(new InetSocketAddress(loopback, requestedPort), BACKLOG);
     } catch (BindException e) {
       if (requestedPort == 0) {
+        store.close();
         throw e;
       }
       portWasTaken = true;
-      server = HttpServer.create(new InetSocketAddress(loopback, 0), 64);
+      server = HttpServer.create(new InetSocketAddress(loopback, 0), BACKLOG);
     }
-    AtomicInteger n = new AtomicInteger();
-    executor = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "livelink-http-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-    server.setExecutor(executor);
+    workers = new Workers(limits);
+    server.setExecutor(workers.http());
     byte[] tok = new byte[24];
     new SecureRandom().nextBytes(tok);
     int port = server.getAddress().getPort();
     runtime = new RuntimeFile(port, HexFormat.of().formatHex(tok), ProcessHandle.current().pid(), VERSION);
-    api = new HttpApi(runtime, store);
+    api = new HttpApi(runtime, store, limits, workers);
     server.createContext("/", api);
     server.start();
     runtime.write(home);
@@ -95,6 +115,10 @@ public final class Hub implements AutoCloseable {
     return home;
   }
 
+  public Limits limits() {
+    return limits;
+  }
+
   /** True when the requested port was in use and a free one was taken instead. */
   public boolean portWasTaken() {
     return portWasTaken;
@@ -111,13 +135,37 @@ public final class Hub implements AutoCloseable {
     }
   }
 
+  /** Runs the store's sweep now instead of at its interval (tests). @return blobs deleted */
+  int sweepNow() {
+    SceneStore s;
+    synchronized (this) {
+      s = store;
+    }
+    return s.sweep();
+  }
+
+  /** Request and event-stream threads alive now (both bounded, see {@link Limits}). */
+  public synchronized int connectionThreads() {
+    return workers == null ? 0 : workers.threads();
+  }
+
+  /** How many stalled reads or writes the hub cut so far. */
+  public synchronized long stallsCut() {
+    return workers == null ? 0 : workers.watchdog.cuts();
+  }
+
+  /** How many {@code peers} events went out so far (each to every open stream). */
+  public synchronized long peerBroadcasts() {
+    return api == null ? 0 : api.peers().broadcasts();
+  }
+
   public synchronized void stop() {
     if (server == null) {
       return;
     }
     api.shutdown();
     server.stop(0);
-    executor.shutdownNow();
+    workers.close();
     store.close();
     try {
       RuntimeFile current = RuntimeFile.read(home);

@@ -19,6 +19,6 @@ final class HubRoutes {
 
   void status(Request r) throws IOException {
     r.json(200, Json.object().put("app", "livelink").put("version", runtime.version()).put("pid", runtime.pid())
-        .put("peers", peers.list().size()).put("scenes", store.latestOfEach().size()));
+        .put("peers", peers.list().size()).put("scenes", store.sceneCount()));
   }
 }

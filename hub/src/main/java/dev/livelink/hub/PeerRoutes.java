@@ -57,33 +57,45 @@ final class PeerRoutes {
     if (!peers.remove(id)) {
       throw new HubException(404, "no peer \"" + id + "\"");
     }
-    acks.peersChanged();
     r.noContent();
   }
 
-  /** The stream runs on this request's thread until the peer leaves or the hub stops. */
+  /**
+   * Writes the peer's events on this request's thread until the peer leaves, is dropped, or the hub stops; once
+   * accepted, the stream no longer counts against the request threads.
+   */
   void events(Request r) throws IOException, InterruptedException {
     String id = r.param("peer");
     Peer peer = peers.get(id);
     if (peer == null) {
       throw new HubException(404, "no peer \"" + id + "\" (register first)");
     }
-    EventChannel ch = peers.open(id, c -> hello(c, peer));
-    if (ch == null) {
-      throw new HubException(404, "no peer \"" + id + "\"");
-    }
+    r.becomeLongLived();
     try {
-      ch.pump(r.header("Cache-Control", "no-store").stream("text/event-stream", 0), HEARTBEAT_MILLIS);
-    } catch (IOException e) {
-      // The peer closed its stream: that is how departure is detected.
+      List<SceneStore.Version> caughtUp = new ArrayList<>();
+      EventChannel ch = peers.open(id, c -> hello(c, peer, caughtUp));
+      if (ch == null) {
+        throw new HubException(404, "no peer \"" + id + "\"");
+      }
+      try {
+        // Outside the peers lock (the ack board may call into Peers): who was sent what by catch-up may ack it.
+        caughtUp.forEach(v -> acks.caughtUp(v.scene().id(), v.number(), id));
+        r.header("Cache-Control", "no-store");
+        ch.pump(r.stream("text/event-stream", 0), HEARTBEAT_MILLIS, r.guard());
+      } finally {
+        // The peer closed its stream, or was cut: that is how departure is detected.
+        peers.closed(id, ch);
+      }
     } finally {
-      peers.closed(id, ch);
-      acks.peersChanged();
+      r.longLivedEnded();
     }
   }
 
-  /** First event of a stream: who the peer is, every scene's latest version, and catch-up for a returning peer. */
-  private void hello(EventChannel ch, Peer peer) {
+  /**
+   * First event of a stream: who the peer is, every scene's latest version, and catch-up for a returning peer; the
+   * versions sent by catch-up are added to {@code caughtUp}.
+   */
+  private void hello(EventChannel ch, Peer peer, List<SceneStore.Version> caughtUp) {
     ObjectNode o = Json.object();
     o.put("peer", peer.id()).put("hub", runtime.version());
     ArrayNode scenes = o.putArray("scenes");
@@ -91,13 +103,14 @@ final class PeerRoutes {
     for (SceneStore.Version v : latest) {
       scenes.add(SceneJson.header(v.scene()).put("version", v.number()));
     }
-    ch.send("hello", o);
+    ch.offer(EventChannel.frame("hello", o));
     if (!peer.receives()) {
       return;
     }
     for (SceneStore.Version v : latest) {
       if (isFor(v, peer)) {
-        ch.send("version", SceneRoutes.versionEvent(v));
+        ch.offer(EventChannel.frame("version", SceneRoutes.versionEvent(v)));
+        caughtUp.add(v);
       }
     }
   }

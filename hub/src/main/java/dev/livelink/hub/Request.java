@@ -4,25 +4,37 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import dev.livelink.wire.Json;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Locale;
 import java.util.Map;
 
-/** One matched request as a handler sees it: path parameters, query, body, and the ways to answer. */
+/**
+ * One matched request as a handler sees it: path parameters, query, body, and the ways to answer. Every read of
+ * the body and every write of the answer is guarded by the {@link Watchdog}, and the body is cut at the route's
+ * limit (413) however it is framed: a declared Content-Length over it is refused before anything is read (see
+ * {@link HttpApi}), a chunked body when it passes the limit.
+ */
 final class Request {
-  private static final long MAX_JSON = 64L << 20;
-
   private final HttpExchange ex;
   private final long startedNanos;
   private final Map<String, String> params;
+  private final long maxBody;
+  private final Workers workers;
+  private final Watchdog.Guard guard;
   private Query query;
+  private InputStream body;
 
-  Request(HttpExchange ex, long startedNanos, Map<String, String> params) {
+  Request(HttpExchange ex, long startedNanos, Map<String, String> params, long maxBody, Watchdog.Guard guard,
+      Workers workers) {
     this.ex = ex;
     this.startedNanos = startedNanos;
     this.params = params;
+    this.maxBody = maxBody;
+    this.guard = guard;
+    this.workers = workers;
   }
 
   String method() {
@@ -50,43 +62,35 @@ final class Request {
     return query;
   }
 
-  /** The body, refused with 413 when it is over {@code max} bytes. */
-  byte[] body(long max) throws IOException {
-    String len = ex.getRequestHeaders().getFirst("Content-Length");
-    if (len != null) {
-      long l;
-      try {
-        l = Long.parseLong(len);
-      } catch (NumberFormatException e) {
-        throw new HubException(400, "Content-Length \"" + len + "\" is not a number");
-      }
-      if (l > max) {
-        throw new HubException(413, "body of " + l + " bytes is over the limit of " + max);
-      }
-    }
-    byte[] b = ex.getRequestBody().readNBytes((int) Math.min(max + 1, Integer.MAX_VALUE - 16));
-    if (b.length > max) {
-      throw new HubException(413, "body is over the limit of " + max + " bytes");
-    }
-    return b;
+  /** The whole body, at most the route's limit (413 past it). */
+  byte[] body() throws IOException {
+    return bodyStream().readAllBytes();
   }
 
   /** The body as a JSON object. */
   ObjectNode jsonBody() throws IOException {
-    return Json.parseObject(body(MAX_JSON));
+    return Json.parseObject(body());
   }
 
-  /** The body as a stream, for bodies read as they arrive. */
+  /** The body as a stream, for bodies read as they arrive; 413 when it runs past the route's limit. */
   InputStream bodyStream() {
-    return ex.getRequestBody();
+    if (body == null) {
+      body = new Body(ex.getRequestBody(), maxBody, guard);
+    }
+    return body;
   }
 
   void json(int status, JsonNode o) throws IOException {
-    sendJson(ex, startedNanos, status, o);
+    sendJson(ex, guard, startedNanos, status, o, 0);
   }
 
   void noContent() throws IOException {
-    ex.sendResponseHeaders(204, -1);
+    guard.arm(Watchdog.Phase.WRITE);
+    try {
+      ex.sendResponseHeaders(204, -1);
+    } finally {
+      guard.disarm();
+    }
   }
 
   Request header(String name, String value) {
@@ -100,19 +104,160 @@ final class Request {
    */
   OutputStream stream(String contentType, long length) throws IOException {
     ex.getResponseHeaders().set("Content-Type", contentType);
-    ex.sendResponseHeaders(200, length);
-    return ex.getResponseBody();
+    guard.arm(Watchdog.Phase.WRITE);
+    try {
+      ex.sendResponseHeaders(200, length);
+    } finally {
+      guard.disarm();
+    }
+    return new GuardedOutput(ex.getResponseBody(), guard);
   }
 
-  static void sendJson(HttpExchange ex, long startedNanos, int status, JsonNode o) throws IOException {
+  /** This thread's guard, for handlers that write a stream of their own. */
+  Watchdog.Guard guard() {
+    return guard;
+  }
+
+  /**
+   * This request now lasts long while doing little (an event stream, a wait for acks): it stops counting against
+   * the request threads (see {@link Workers#becomeLongLived()}); call {@link #longLivedEnded()} when it ends.
+   *
+   * @throws HubException 503 when the hub has as many open as it takes
+   */
+  void becomeLongLived() {
+    workers.becomeLongLived();
+  }
+
+  void longLivedEnded() {
+    workers.longLivedEnded();
+  }
+
+  /**
+   * Sends a JSON answer. With {@code drain} > 0 the answer goes out first and up to {@code drain} bytes of an unread
+   * body are then read and discarded, so a client that writes its whole body before reading still gets the answer.
+   * 401 answers carry no Server-Timing: how long a refusal took must not tell anything about the token.
+   */
+  static void sendJson(HttpExchange ex, Watchdog.Guard guard, long startedNanos, int status, JsonNode o, long drain)
+      throws IOException {
     byte[] b = Json.bytes(o);
     ex.getResponseHeaders().set("Content-Type", "application/json");
-    // The hub's own time for this request, so clients and benchmarks can tell it from network and client time.
-    ex.getResponseHeaders().set("Server-Timing",
-        String.format(Locale.ROOT, "hub;dur=%.3f", (System.nanoTime() - startedNanos) / 1e6));
-    ex.sendResponseHeaders(status, b.length);
-    try (OutputStream out = ex.getResponseBody()) {
-      out.write(b);
+    if (status != 401) {
+      // The hub's own time for this request, so clients and benchmarks can tell it from network and client time.
+      ex.getResponseHeaders().set("Server-Timing",
+          String.format(Locale.ROOT, "hub;dur=%.3f", (System.nanoTime() - startedNanos) / 1e6));
+    }
+    OutputStream out = new GuardedOutput(ex.getResponseBody(), guard);
+    guard.arm(Watchdog.Phase.WRITE);
+    try {
+      ex.sendResponseHeaders(status, b.length);
+    } finally {
+      guard.disarm();
+    }
+    out.write(b);
+    if (drain > 0) {
+      out.flush();
+      discard(ex.getRequestBody(), drain, guard);
+    }
+    out.close();
+  }
+
+  private static void discard(InputStream in, long max, Watchdog.Guard guard) throws IOException {
+    byte[] buf = new byte[64 << 10];
+    for (long left = max; left > 0; ) {
+      guard.arm(Watchdog.Phase.DRAIN);
+      int n;
+      try {
+        n = in.read(buf, 0, (int) Math.min(buf.length, left));
+      } finally {
+        guard.disarm();
+      }
+      if (n < 0) {
+        return;
+      }
+      left -= n;
+    }
+  }
+
+  /** The request body, each read guarded, cut at the route's limit. */
+  private static final class Body extends InputStream {
+    private final InputStream in;
+    private final long max;
+    private final Watchdog.Guard guard;
+    private long count;
+
+    Body(InputStream in, long max, Watchdog.Guard guard) {
+      this.in = in;
+      this.max = max;
+      this.guard = guard;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      guard.arm(Watchdog.Phase.READ);
+      int n;
+      try {
+        n = in.read(b, off, len);
+      } finally {
+        guard.disarm();
+      }
+      if (n > 0) {
+        count += n;
+        if (count > max) {
+          throw new HubException(413, "body is over the limit of " + max + " bytes");
+        }
+      }
+      return n;
+    }
+  }
+
+  /** A response body whose writes are guarded; its close reads what is left of the request (the JDK drains). */
+  private static final class GuardedOutput extends FilterOutputStream {
+    private final Watchdog.Guard guard;
+
+    GuardedOutput(OutputStream out, Watchdog.Guard guard) {
+      super(out);
+      this.guard = guard;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      guard.arm(Watchdog.Phase.WRITE);
+      try {
+        out.write(b, off, len);
+      } finally {
+        guard.disarm();
+      }
+    }
+
+    @Override
+    public void flush() throws IOException {
+      guard.arm(Watchdog.Phase.WRITE);
+      try {
+        out.flush();
+      } finally {
+        guard.disarm();
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      guard.arm(Watchdog.Phase.DRAIN);
+      try {
+        out.close();
+      } finally {
+        guard.disarm();
+      }
     }
   }
 }

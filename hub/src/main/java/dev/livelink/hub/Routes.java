@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The route table: method and path pattern to handler. A pattern segment {@code {name}} matches any one segment and
- * is handed to the handler as a path parameter; trailing slashes are ignored. The first matching row wins.
+ * The route table: method and path pattern to handler, and the largest body the row takes. A pattern segment
+ * {@code {name}} matches any one segment and is handed to the handler as a path parameter; trailing slashes are
+ * ignored. The first matching row wins.
  */
 final class Routes {
   /** Any method; for a row that answers every method the rows above it did not take. */
@@ -20,15 +21,23 @@ final class Routes {
     void handle(Request r) throws IOException, InterruptedException;
   }
 
-  /** A matched row: its handler and the path parameters it captured. */
-  record Match(Handler handler, Map<String, String> params) {}
+  /** Bodies of rows added without a limit: requests that carry none, or a small one. */
+  static final long SMALL_BODY = 64L << 10;
 
-  private record Route(String method, String[] segments, Handler handler) {}
+  /** A matched row: its handler, the path parameters it captured, and the largest body it takes. */
+  record Match(Handler handler, Map<String, String> params, long maxBody) {}
+
+  private record Route(String method, String[] segments, Handler handler, long maxBody) {}
 
   private final List<Route> routes = new ArrayList<>();
 
   Routes add(String method, String pattern, Handler handler) {
-    routes.add(new Route(method, segments(pattern), handler));
+    return add(method, pattern, SMALL_BODY, handler);
+  }
+
+  /** A row whose requests may carry bodies of up to {@code maxBody} bytes. */
+  Routes add(String method, String pattern, long maxBody, Handler handler) {
+    routes.add(new Route(method, segments(pattern), handler, maxBody));
     return this;
   }
 
@@ -39,7 +48,7 @@ final class Routes {
       if (r.method().equals(method) || r.method().equals(ANY)) {
         Map<String, String> params = match(r.segments(), segments);
         if (params != null) {
-          return new Match(r.handler(), params);
+          return new Match(r.handler(), params, r.maxBody());
         }
       }
     }

@@ -1,5 +1,8 @@
 package dev.livelink.hub;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,11 +23,13 @@ final class SceneRoutes {
   private final SceneStore store;
   private final Peers peers;
   private final AckBoard acks;
+  private final int maxNodes;
 
-  SceneRoutes(SceneStore store, Peers peers, AckBoard acks) {
+  SceneRoutes(SceneStore store, Peers peers, AckBoard acks, Limits limits) {
     this.store = store;
     this.peers = peers;
     this.acks = acks;
+    this.maxNodes = limits.maxNodes;
   }
 
   /** The {@code version} event that tells a receiver to fetch a delta. */
@@ -36,7 +41,17 @@ final class SceneRoutes {
   }
 
   void publish(Request r) throws IOException {
-    ObjectNode o = r.jsonBody();
+    byte[] body = r.body();
+    // The smallest node, {"id":"a"}, takes 11 bytes: a smaller body cannot hold too many, a larger one is counted
+    // before it becomes a tree (64 MB of tiny nodes would be gigabytes of tree).
+    if (body.length > 8L * maxNodes) {
+      checkNodeCount(body);
+    }
+    ObjectNode o = Json.parseObject(body);
+    JsonNode nodes = o.path("scene").path("nodes");
+    if (nodes.size() > maxNodes) {
+      throw tooMany(o.path("scene").path("id").asText(), nodes.size());
+    }
     Scene scene = SceneJson.scene(o.get("scene"));
     String sender = Json.textOr(o, "sender", null);
     if (sender != null && peers.get(sender) == null) {
@@ -68,19 +83,13 @@ final class SceneRoutes {
         }
       }
     }
-    List<String> missing = store.blobs().missing(scene.meshes());
-    if (!missing.isEmpty()) {
-      throw new HubException(409, missing.size() + " mesh blob(s) are not on the hub: upload them first", missing);
-    }
-    SceneStore.Version previous = store.latest(scene.id());
-    SceneStore.Version v = store.publish(scene, sender, targets);
+    // The store checks the blobs under the lock that collects them (409 with the list when some are missing).
+    SceneStore.Published p = store.publish(scene, sender, targets);
+    SceneStore.Version v = p.version();
     acks.expect(scene.id(), v.number(), deliverTo);
-    ObjectNode event = versionEvent(v);
-    for (String id : deliverTo) {
-      peers.send(id, "version", event);
-    }
-    Delta d = previous == null ? Delta.full(scene, v.number())
-        : Delta.between(previous.scene(), previous.number(), scene, v.number());
+    peers.send(deliverTo, "version", versionEvent(v));
+    Delta d = p.previous() == null ? Delta.full(scene, v.number())
+        : Delta.between(p.previous().scene(), p.previous().number(), scene, v.number());
     ObjectNode out = Json.object();
     out.put("scene", scene.id()).put("version", v.number());
     ArrayNode to = out.putArray("targets");
@@ -88,6 +97,48 @@ final class SceneRoutes {
     out.putObject("delta").put("added", d.added().size()).put("changed", d.changed().size())
         .put("removed", d.removed().size());
     r.json(201, out);
+  }
+
+  /** Counts {@code scene.nodes} with the streaming parser; 413 past {@link Limits#maxNodes}. */
+  private void checkNodeCount(byte[] body) throws IOException {
+    try (JsonParser p = Json.MAPPER.getFactory().createParser(body)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return; // not an object: the full parse names the problem
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        boolean scene = p.getCurrentName().equals("scene");
+        if (p.nextToken() != JsonToken.START_OBJECT || !scene) {
+          p.skipChildren();
+          continue;
+        }
+        String id = "";
+        int n = 0;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String field = p.getCurrentName();
+          JsonToken value = p.nextToken();
+          if (field.equals("id") && value == JsonToken.VALUE_STRING) {
+            id = p.getText();
+          } else if (field.equals("nodes") && value == JsonToken.START_ARRAY) {
+            while (p.nextToken() != JsonToken.END_ARRAY) {
+              p.skipChildren();
+              n++;
+            }
+          } else {
+            p.skipChildren();
+          }
+        }
+        if (n > maxNodes) {
+          throw tooMany(id, n);
+        }
+      }
+    } catch (JsonProcessingException e) {
+      // Malformed: the full parse says where.
+    }
+  }
+
+  private HubException tooMany(String scene, int nodes) {
+    return new HubException(413, "scene \"" + scene + "\" has " + nodes + " nodes, over the limit of " + maxNodes
+        + " per scene");
   }
 
   void list(Request r) throws IOException {

@@ -9,16 +9,35 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Set;
 
-/** Write-then-rename, so a reader or a crash sees either the old file or the whole new one, never a torn one. */
+/**
+ * Write-then-rename, so a reader or a crash sees either the old file or the whole new one, never a torn one. The
+ * data is fsync'd before the rename and the directory after it: on Linux a rename is durable only once its
+ * directory is (ext4 and xfs may otherwise lose the new name in a power cut even though the data was synced).
+ */
 public final class AtomicFiles {
+  /** Prefix of the temp files a write leaves behind only when the process dies mid-write; swept at start. */
+  public static final String TEMP_PREFIX = ".tmp-";
+
   private AtomicFiles() {}
 
+  /** Writes {@code target} atomically and durably, its directory included. */
   public static void write(Path target, byte[] data, boolean privateMode) throws IOException {
+    write(target, data, privateMode, true);
+  }
+
+  /**
+   * Writes {@code target} atomically; with {@code syncDirectory} false the caller fsyncs the directory itself (see
+   * {@link #syncDirectory}), for many files into few directories.
+   */
+  public static void write(Path target, byte[] data, boolean privateMode, boolean syncDirectory)
+      throws IOException {
     Path dir = target.getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, ".tmp-", "");
+    createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, TEMP_PREFIX, "");
     try {
       if (privateMode) {
         try {
@@ -41,6 +60,43 @@ public final class AtomicFiles {
       }
     } finally {
       Files.deleteIfExists(tmp);
+    }
+    if (syncDirectory) {
+      syncDirectory(dir);
+    }
+  }
+
+  /**
+   * Creates {@code dir} and any missing parents, fsyncing the parent of each one created so the new names survive a
+   * crash too.
+   */
+  public static void createDirectories(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) {
+      return;
+    }
+    Deque<Path> missing = new ArrayDeque<>();
+    for (Path p = dir.toAbsolutePath(); p != null && !Files.isDirectory(p); p = p.getParent()) {
+      missing.push(p);
+    }
+    Files.createDirectories(dir);
+    for (Path p : missing) {
+      syncDirectory(p.getParent());
+    }
+  }
+
+  /**
+   * Fsyncs a directory, which makes the renames, creations and deletions in it durable. Linux and macOS allow it;
+   * Windows refuses to open a directory as a file, and there NTFS journals the rename itself, so a refusal is not an
+   * error.
+   */
+  public static void syncDirectory(Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // Not supported on this platform or file system (see above); the data itself was synced.
     }
   }
 }

@@ -13,10 +13,12 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,6 +28,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
@@ -35,12 +39,23 @@ import java.util.stream.Stream;
  * {@link BlobBatch} framing), acknowledged, then split into blob files by a background thread, which deletes the
  * pack when done. A pack left by a crash is split at the next start. One fsync per batch instead of one per blob is
  * what makes a 410-blob first send cheap (fsync costs about 0.5-1 ms here).
+ *
+ * <p>Deleting is the {@link SceneStore}'s decision, taken under its lock so that no publish can reference a blob
+ * between the check that it is there and its deletion. Every upload of a blob, and every answer that the hub has it
+ * ({@link #missing}), <em>pins</em> it for the grace period (an hour): a sender is between its upload and its
+ * publish, so a pinned blob is not deleted even when the last version that used it goes. The pin also renews the
+ * file's time, so a restart in between keeps it too; a blob nothing references is swept once the grace is over.
  */
 public final class BlobStore implements AutoCloseable {
   private final Path root;
   private final Path packs;
+  private final long graceMillis;
+  private final LongSupplier clock;
+  /** Guards the step from "known" to "deleted" against a concurrent pin; held only for in-memory work and unlink. */
+  private final Object lock = new Object();
   private final Set<String> known = ConcurrentHashMap.newKeySet();
   private final Map<String, byte[]> pending = new ConcurrentHashMap<>();
+  private final Map<String, Long> pins = new ConcurrentHashMap<>();
   private final ExecutorService splitter = Executors.newSingleThreadExecutor(r -> {
     Thread t = new Thread(r, "livelink-pack-splitter");
     t.setDaemon(true);
@@ -48,19 +63,36 @@ public final class BlobStore implements AutoCloseable {
   });
 
   public BlobStore(Path root) {
+    this(root, Duration.ofHours(1), System::currentTimeMillis);
+  }
+
+  /**
+   * @param grace how long an uploaded blob that no version references is kept
+   * @param clockMillis the wall clock, in milliseconds (file times are compared with it)
+   */
+  public BlobStore(Path root, Duration grace, LongSupplier clockMillis) {
     this.root = root;
     this.packs = root.resolveSibling("packs");
+    this.graceMillis = grace.toMillis();
+    this.clock = clockMillis;
     index();
     recoverPacks();
   }
 
+  /** Learns which blobs are on disk; temp files left by a crash mid-write are deleted on the way. */
   private void index() {
     if (!Files.isDirectory(root)) {
       return;
     }
     try (Stream<Path> files = Files.walk(root, 2)) {
-      files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).filter(Ids::isSha256)
-          .forEach(known::add);
+      for (Path p : (Iterable<Path>) files::iterator) {
+        String name = p.getFileName().toString();
+        if (name.startsWith(AtomicFiles.TEMP_PREFIX)) {
+          Files.deleteIfExists(p);
+        } else if (Ids.isSha256(name) && Files.isRegularFile(p)) {
+          known.add(name);
+        }
+      }
     } catch (IOException e) {
       throw new StoreException("could not list blobs in " + root + ": " + e.getMessage(), e);
     }
@@ -70,9 +102,16 @@ public final class BlobStore implements AutoCloseable {
     if (!Files.isDirectory(packs)) {
       return;
     }
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(packs, "*.pack")) {
-      for (Path pack : ds) {
-        split(pack, readPack(pack));
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(packs)) {
+      for (Path f : ds) {
+        String name = f.getFileName().toString();
+        if (name.startsWith(AtomicFiles.TEMP_PREFIX)) {
+          Files.deleteIfExists(f); // a pack whose write never finished was never acknowledged
+        } else if (name.endsWith(".pack")) {
+          List<BlobBatch.Frame> frames = readPack(f);
+          frames.forEach(e -> known.add(e.hash()));
+          split(f, frames);
+        }
       }
     } catch (IOException e) {
       throw new StoreException("could not recover packs in " + packs + ": " + e.getMessage(), e);
@@ -112,8 +151,29 @@ public final class BlobStore implements AutoCloseable {
     MeshBlob.validate(data);
   }
 
+  /** Pins a blob for the grace period; the first pin in a while renews the file's time too. Holds {@link #lock}. */
+  private void pin(String hash) {
+    long now = clock.getAsLong();
+    Long before = pins.put(hash, now);
+    if ((before == null || now - before > graceMillis / 2) && known.contains(hash) && !pending.containsKey(hash)) {
+      try {
+        Files.setLastModifiedTime(path(hash), FileTime.fromMillis(now));
+      } catch (NoSuchFileException e) {
+        // Not split yet or being replaced; the pin itself holds it.
+      } catch (IOException e) {
+        System.err.println("livelink: could not renew the time of blob " + hash + ": " + e.getMessage());
+      }
+    }
+  }
+
+  private boolean pinned(String hash) {
+    Long at = pins.get(hash);
+    return at != null && clock.getAsLong() - at < graceMillis;
+  }
+
   /**
-   * Stores a blob after checking that its bytes hash to {@code hash} and that it is a valid mesh blob.
+   * Stores a blob after checking that its bytes hash to {@code hash} and that it is a valid mesh blob, and pins it
+   * (see the class comment).
    *
    * @return true when it was new
    * @throws StoreException for a hash mismatch
@@ -121,8 +181,11 @@ public final class BlobStore implements AutoCloseable {
    */
   public boolean put(String hash, byte[] data) {
     check(hash, data);
-    if (has(hash)) {
-      return false;
+    synchronized (lock) {
+      pin(hash);
+      if (known.contains(hash)) {
+        return false;
+      }
     }
     try {
       AtomicFiles.write(path(hash), data, false);
@@ -134,14 +197,14 @@ public final class BlobStore implements AutoCloseable {
   }
 
   /**
-   * Stores a batch durably with one fsync (see the class comment). Every entry is checked first; if one is bad,
-   * nothing is stored.
+   * Stores a batch durably with one fsync (see the class comment) and pins every blob in it. Every entry is checked
+   * first; if one is bad, nothing is stored.
    *
    * @return the hashes that were new
    */
   public List<String> putAll(List<BlobBatch.Frame> batch) {
     // Hashing and validating are independent per blob: spread over the cores.
-    java.util.stream.IntStream.range(0, batch.size()).parallel().forEach(i -> {
+    IntStream.range(0, batch.size()).parallel().forEach(i -> {
       try {
         check(batch.get(i).hash(), batch.get(i).data());
       } catch (RuntimeException e) {
@@ -149,10 +212,13 @@ public final class BlobStore implements AutoCloseable {
       }
     });
     List<BlobBatch.Frame> fresh = new ArrayList<>();
-    Set<String> seen = new java.util.HashSet<>();
-    for (BlobBatch.Frame e : batch) {
-      if (!has(e.hash()) && seen.add(e.hash())) {
-        fresh.add(e);
+    synchronized (lock) {
+      Set<String> seen = new HashSet<>();
+      for (BlobBatch.Frame e : batch) {
+        pin(e.hash());
+        if (!known.contains(e.hash()) && seen.add(e.hash())) {
+          fresh.add(e);
+        }
       }
     }
     if (fresh.isEmpty()) {
@@ -180,12 +246,17 @@ public final class BlobStore implements AutoCloseable {
 
   private void split(Path pack, List<BlobBatch.Frame> entries) {
     try {
+      Set<Path> dirs = new LinkedHashSet<>();
       for (BlobBatch.Frame e : entries) {
         Path p = path(e.hash());
         if (!Files.exists(p)) {
-          AtomicFiles.write(p, e.data(), false);
+          AtomicFiles.write(p, e.data(), false, false);
+          dirs.add(p.getParent());
         }
-        known.add(e.hash());
+      }
+      // The new names must be durable before the pack that also holds the bytes goes.
+      dirs.forEach(AtomicFiles::syncDirectory);
+      for (BlobBatch.Frame e : entries) {
         pending.remove(e.hash());
       }
       Files.deleteIfExists(pack);
@@ -217,50 +288,108 @@ public final class BlobStore implements AutoCloseable {
     }
   }
 
+  /**
+   * Which of {@code hashes} the hub lacks; those it has are pinned, since the asker is about to publish them
+   * instead of uploading them.
+   */
   public List<String> missing(Collection<String> hashes) {
     List<String> out = new ArrayList<>();
+    synchronized (lock) {
+      for (String h : hashes) {
+        if (known.contains(h)) {
+          pin(h);
+        } else {
+          out.add(h);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Which of {@code hashes} the hub lacks, pinning nothing: the check a publish makes under the store's lock. */
+  List<String> absent(Collection<String> hashes) {
+    List<String> out = new ArrayList<>();
     for (String h : hashes) {
-      if (!has(h)) {
+      if (!known.contains(h)) {
         out.add(h);
       }
     }
     return out;
   }
 
-  public void delete(String hash) {
-    if (pending.containsKey(hash)) {
-      return; // still being split; a later collection will take it
-    }
-    known.remove(hash);
-    try {
-      Files.deleteIfExists(path(hash));
-    } catch (IOException e) {
-      throw new StoreException("could not delete blob " + hash + ": " + e.getMessage(), e);
+  /**
+   * Deletes a blob no kept version references, unless it is pinned or still in a pack being split. Only the
+   * {@link SceneStore} calls this, holding its lock, after checking that nothing references the blob.
+   *
+   * @return true when it was deleted
+   */
+  boolean collect(String hash) {
+    synchronized (lock) {
+      if (pending.containsKey(hash) || pinned(hash) || !known.contains(hash)) {
+        return false;
+      }
+      known.remove(hash);
+      pins.remove(hash);
+      try {
+        Files.deleteIfExists(path(hash));
+      } catch (IOException e) {
+        known.add(hash);
+        System.err.println("livelink: could not delete blob " + hash + ": " + e.getMessage());
+        return false;
+      }
+      return true;
     }
   }
 
-  /** Deletes blobs not in {@code keep} that are older than {@code grace} (younger ones may await a publish). */
-  public int sweep(Set<String> keep, Duration grace) {
-    if (!Files.isDirectory(root)) {
-      return 0;
-    }
-    Instant cutoff = Instant.now().minus(grace);
-    int n = 0;
-    try (Stream<Path> files = Files.walk(root, 2)) {
-      for (Path p : (Iterable<Path>) files::iterator) {
-        String name = p.getFileName().toString();
-        if (Files.isRegularFile(p) && (name.startsWith(".tmp-")
-            || (Ids.isSha256(name) && !keep.contains(name) && !pending.containsKey(name)
-                && Files.getLastModifiedTime(p).toInstant().isBefore(cutoff)))) {
-          Files.deleteIfExists(p);
-          known.remove(name);
-          n++;
-        }
+  /**
+   * The blobs a sweep may collect: files whose time is older than the grace period and that are not pinned or
+   * pending. Temp files left by a crash go at once when {@code atStart}, else once older than the grace period (a
+   * younger one may be a write in progress). Expired pins are forgotten.
+   */
+  List<String> sweepCandidates(boolean atStart) {
+    long now = clock.getAsLong();
+    pins.values().removeIf(at -> now - at >= graceMillis);
+    List<String> out = new ArrayList<>();
+    sweepDirectory(packs, atStart, now, null);
+    sweepDirectory(root, atStart, now, null);
+    for (Path dir : list(root)) {
+      if (Files.isDirectory(dir)) {
+        sweepDirectory(dir, atStart, now, out);
       }
-    } catch (IOException e) {
-      throw new StoreException("could not sweep blobs in " + root + ": " + e.getMessage(), e);
     }
-    return n;
+    return out;
+  }
+
+  /** Deletes stale temp files in {@code dir}; adds the blobs in it that may be collected to {@code candidates}. */
+  private void sweepDirectory(Path dir, boolean atStart, long now, List<String> candidates) {
+    for (Path p : list(dir)) {
+      String name = p.getFileName().toString();
+      try {
+        boolean old = now - Files.getLastModifiedTime(p).toMillis() >= graceMillis;
+        if (name.startsWith(AtomicFiles.TEMP_PREFIX) && (atStart || old)) {
+          Files.deleteIfExists(p);
+        } else if (candidates != null && old && Ids.isSha256(name) && !pending.containsKey(name) && !pinned(name)) {
+          candidates.add(name);
+        }
+      } catch (NoSuchFileException e) {
+        // Went while sweeping (renamed into place, collected): nothing to do.
+      } catch (IOException e) {
+        System.err.println("livelink: sweep could not look at " + p + ": " + e.getMessage());
+      }
+    }
+  }
+
+  private static List<Path> list(Path dir) {
+    List<Path> out = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return out;
+    }
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      ds.forEach(out::add);
+    } catch (IOException e) {
+      throw new StoreException("could not list " + dir + ": " + e.getMessage(), e);
+    }
+    return out;
   }
 
   /**

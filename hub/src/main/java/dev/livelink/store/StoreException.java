@@ -1,7 +1,7 @@
 package dev.livelink.store;
 
 /** The on-disk store could not do what was asked; the message names the blob, scene or file. */
-public final class StoreException extends RuntimeException {
+public class StoreException extends RuntimeException {
   public StoreException(String message) {
     super(message);
   }

@@ -20,7 +20,20 @@ import java.util.Locale;
 public final class SceneJson {
   private SceneJson() {}
 
+  /**
+   * A scene as a sender publishes it, held to every rule, {@link Scene#checkHierarchy()} included.
+   *
+   * @throws ModelException naming the first field or node that breaks a rule
+   */
   public static Scene scene(JsonNode o) {
+    return storedScene(o).checkHierarchy();
+  }
+
+  /**
+   * A scene as the hub's store wrote it: the rules of the model, but not those added to what the hub accepts since
+   * (a version stored before them stays readable).
+   */
+  public static Scene storedScene(JsonNode o) {
     if (o == null || !o.isObject()) {
       throw new ModelException("field \"scene\" must be an object");
     }
@@ -63,8 +76,11 @@ public final class SceneJson {
         mats.add(material(m));
       }
       JsonNode vis = o.get("visible");
+      if (vis != null && !vis.isNull() && !vis.isBoolean()) {
+        throw new ModelException("field \"visible\" must be true or false, not " + vis);
+      }
       return new Node(id, Json.textOr(o, "name", id), Json.textOr(o, "parent", null), t,
-          Json.textOr(o, "mesh", null), mats, vis == null || vis.asBoolean(true));
+          Json.textOr(o, "mesh", null), mats, vis == null || vis.isNull() || vis.booleanValue());
     } catch (ModelException e) {
       throw e.getMessage().startsWith("node \"") ? e : new ModelException("node \"" + id + "\": " + e.getMessage());
     }
@@ -74,13 +90,19 @@ public final class SceneJson {
     if (!o.isObject()) {
       throw new ModelException("each material must be an object");
     }
+    String name = Json.textOr(o, "name", "material");
     JsonNode c = o.get("color");
     if (c == null || !c.isArray() || (c.size() != 3 && c.size() != 4)) {
-      throw new ModelException("material color must be [r, g, b] or [r, g, b, a]");
+      throw new ModelException("material \"" + name + "\": color must be [r, g, b] or [r, g, b, a]");
+    }
+    for (JsonNode channel : c) {
+      // asDouble() would read "red" as 0: a colour that is not numbers is refused, not guessed.
+      if (!channel.isNumber()) {
+        throw new ModelException("material \"" + name + "\": color holds " + channel + ", not a number");
+      }
     }
     double a = c.size() == 4 ? c.get(3).asDouble() : 1.0;
-    return new Material(Json.textOr(o, "name", "material"),
-        new Rgba(c.get(0).asDouble(), c.get(1).asDouble(), c.get(2).asDouble(), a),
+    return new Material(name, new Rgba(c.get(0).asDouble(), c.get(1).asDouble(), c.get(2).asDouble(), a),
         Json.number(o, "metallic", 0.0), Json.number(o, "roughness", 0.5));
   }
 

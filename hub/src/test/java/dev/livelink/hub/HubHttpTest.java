@@ -18,6 +18,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import dev.livelink.store.SceneStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -268,17 +270,24 @@ class HubHttpTest {
   }
 
   @Test
-  void keepsTwentyVersionsAndCollectsTheirBlobs() throws Exception {
+  void keepsTwentyVersionsAndCollectsTheirBlobsOnceTheirUploadIsAnHourOld() throws Exception {
+    t.close();
+    AtomicLong now = new AtomicLong(System.currentTimeMillis());
+    t = new TestHub(home, Limits.DEFAULTS, new SceneStore.Options(Duration.ofHours(1), Duration.ofDays(1), now::get));
     String first = null;
     for (int i = 1; i <= 23; i++) {
       String m = t.putBlob(TestHub.quad(i));
       if (i == 1) first = m;
       assertThat(t.call("POST", "/v1/scenes", publish(scene("doc", "Box", m))).status()).isEqualTo(201);
     }
-    assertThat(t.get("/v1/blobs/" + first).status()).isEqualTo(404);
     try (var files = Files.list(home.resolve("store/scenes/doc"))) {
       assertThat(files.count()).isEqualTo(20);
     }
+    // Version 1 is gone, but its blob was uploaded within the hour: a sender may be about to publish it again.
+    assertThat(t.get("/v1/blobs/" + first).status()).isEqualTo(200);
+    now.addAndGet(Duration.ofMinutes(61).toMillis());
+    assertThat(t.hub.sweepNow()).isEqualTo(3);
+    assertThat(t.get("/v1/blobs/" + first).status()).isEqualTo(404);
     assertThat(t.get("/v1/scenes/doc/delta?from=2").json().get("full").asBoolean()).isTrue();
     assertThat(t.get("/v1/scenes/doc/delta?from=10").json().get("full").asBoolean()).isFalse();
   }
@@ -337,5 +346,114 @@ class HubHttpTest {
     assertThat(r.status()).isEqualTo(405);
     assertThat(r.json().get("error").asText()).isEqualTo("method PUT not allowed on acks");
     assertThat(t.get("/v1/hub/").status()).isEqualTo(200);
+  }
+
+  @Test
+  void parentCyclesSelfParentsAndColourWordsAreRefusedNamingTheNode() throws Exception {
+    String m = t.putBlob(TestHub.quad(1));
+    ObjectNode s = scene("doc", "A", m, "B", m);
+    ((ObjectNode) s.get("nodes").get(0)).put("parent", "B");
+    ((ObjectNode) s.get("nodes").get(1)).put("parent", "A");
+    TestHub.Response r = t.call("POST", "/v1/scenes", publish(s));
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.json().get("error").asText()).isEqualTo("node \"A\": its parents form a cycle A -> B -> A");
+    ((ObjectNode) s.get("nodes").get(0)).put("parent", "A");
+    assertThat(t.call("POST", "/v1/scenes", publish(s)).json().get("error").asText())
+        .isEqualTo("node \"A\" is its own parent");
+    ObjectNode red = scene("doc", "A", m);
+    ((ObjectNode) red.get("nodes").get(0).get("materials").get(0)).putArray("color").add("red");
+    r = t.call("POST", "/v1/scenes", publish(red));
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.json().get("error").asText())
+        .isEqualTo("node \"A\": material \"red\": color must be [r, g, b] or [r, g, b, a]");
+    ((ObjectNode) red.get("nodes").get(0).get("materials").get(0)).putArray("color").add("red").add(0).add(0);
+    assertThat(t.call("POST", "/v1/scenes", publish(red)).json().get("error").asText())
+        .isEqualTo("node \"A\": material \"red\": color holds \"red\", not a number");
+    assertThat(t.get("/v1/scenes").json().get("scenes")).isEmpty();
+  }
+
+  @Test
+  void idsThatDifferOnlyByCaseAreRefused() throws Exception {
+    String m = t.putBlob(TestHub.quad(1));
+    TestHub.Response r = t.call("POST", "/v1/scenes", publish(scene("doc", "Box", m, "box", m)));
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(r.json().get("error").asText()).isEqualTo("scene \"doc\": node ids \"Box\" and \"box\" differ only by case");
+    assertThat(t.call("POST", "/v1/scenes", publish(scene("Doc:1", "Box", m))).status()).isEqualTo(201);
+    r = t.call("POST", "/v1/scenes", publish(scene("doc:1", "Box", m)));
+    assertThat(r.status()).isEqualTo(409);
+    assertThat(r.json().get("error").asText()).startsWith("scene id \"doc:1\" differs only by case from the scene "
+        + "\"Doc:1\" the hub holds");
+    assertThat(home.resolve("store/scenes/%44oc%3A1/v1.json")).exists();
+  }
+
+  @Test
+  void aSceneOverTheNodeLimitIs413() throws Exception {
+    t.close();
+    t = new TestHub(home, Limits.DEFAULTS.toBuilder().maxNodes(3).build());
+    String m = t.putBlob(TestHub.quad(1));
+    assertThat(t.call("POST", "/v1/scenes", publish(scene("doc", "A", m, "B", m, "C", m))).status()).isEqualTo(201);
+    TestHub.Response r = t.call("POST", "/v1/scenes", publish(scene("doc", "A", m, "B", m, "C", m, "D", m)));
+    assertThat(r.status()).isEqualTo(413);
+    assertThat(r.json().get("error").asText()).isEqualTo("scene \"doc\" has 4 nodes, over the limit of 3 per scene");
+  }
+
+  @Test
+  void onlyAPeerAVersionWentToMayAckIt() throws Exception {
+    String a = t.register("Blender", "a.blend", "receiver");
+    String b = t.register("Blender", "b.blend", "receiver");
+    String m = t.putBlob(TestHub.quad(1));
+    assertThat(t.call("POST", "/v1/scenes", publish(scene("doc", "Box", m), a)).status()).isEqualTo(201);
+    TestHub.Response r = t.call("POST", "/v1/scenes/doc/versions/1/acks", Json.object().put("peer", b)
+        .put("status", "ok"));
+    assertThat(r.status()).isEqualTo(403);
+    assertThat(r.json().get("error").asText()).isEqualTo("peer \"" + b + "\" was not sent version 1 of scene "
+        + "\"doc\"; only a peer a version went to acks it");
+    r = t.call("POST", "/v1/scenes/doc/versions/1/acks", Json.object().put("peer", "blender-00000000")
+        .put("status", "ok"));
+    assertThat(r.status()).isEqualTo(403);
+    assertThat(t.get("/v1/scenes/doc/versions/1/acks").json().get("acks")).isEmpty();
+    // A Blender that comes back with the same .blend is sent the version by catch-up, and may ack it.
+    assertThat(t.call("DELETE", "/v1/peers/" + a, (JsonNode) null).status()).isEqualTo(204);
+    String again = t.register("Blender", "a.blend", "receiver");
+    try (TestHub.Events e = t.events(again)) {
+      assertThat(e.next("version").get("version").asInt()).isEqualTo(1);
+      assertThat(t.call("POST", "/v1/scenes/doc/versions/1/acks", Json.object().put("peer", again)
+          .put("status", "ok")).status()).isEqualTo(204);
+    }
+  }
+
+  @Test
+  void acksOfAVersionThatDoesNotExistAre404() throws Exception {
+    TestHub.Response r = t.get("/v1/scenes/doc/versions/7/acks?wait=10");
+    assertThat(r.status()).isEqualTo(404);
+    assertThat(r.json().get("error").asText()).isEqualTo("no scene \"doc\"");
+    String m = t.putBlob(TestHub.quad(1));
+    t.call("POST", "/v1/scenes", publish(scene("doc", "Box", m)));
+    r = t.get("/v1/scenes/doc/versions/7/acks?wait=10");
+    assertThat(r.status()).isEqualTo(404);
+    assertThat(r.json().get("error").asText()).isEqualTo("no version 7 of scene \"doc\" (the hub keeps the last 20)");
+    r = t.call("POST", "/v1/scenes/doc/versions/7/acks", Json.object().put("peer", "x").put("status", "ok"));
+    assertThat(r.status()).isEqualTo(404);
+    assertThat(t.get("/v1/scenes/doc/versions/1/acks").json().get("complete").asBoolean()).isTrue();
+  }
+
+  @Test
+  void aRefusedTokenGetsNoServerTiming() throws Exception {
+    String r = t.raw("GET /v1/hub HTTP/1.1\r\nHost: 127.0.0.1:" + t.hub.port() + "\r\nAuthorization: Bearer nope");
+    assertThat(r).startsWith("HTTP/1.1 401").doesNotContainIgnoringCase("Server-Timing");
+    r = t.raw("GET /v1/hub HTTP/1.1\r\nHost: 127.0.0.1:" + t.hub.port() + "\r\nAuthorization: Bearer "
+        + t.hub.token());
+    assertThat(r).startsWith("HTTP/1.1 200").containsIgnoringCase("Server-Timing: hub;dur=");
+  }
+
+  @Test
+  void theHomeAndTheStoreAreCreatedPrivate() throws Exception {
+    t.close();
+    Path fresh = home.resolve("new/livelink");
+    t = new TestHub(fresh);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh))).isEqualTo("rwx------");
+    t.putBlob(TestHub.quad(1));
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(home.resolve("new"))))
+        .isEqualTo("rwx------");
   }
 }

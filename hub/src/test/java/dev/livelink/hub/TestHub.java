@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.livelink.model.MeshBlob;
 import dev.livelink.model.MeshData;
 import dev.livelink.model.Sha256;
+import dev.livelink.store.SceneStore;
 import dev.livelink.wire.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -32,7 +33,15 @@ final class TestHub implements AutoCloseable {
   record Response(int status, JsonNode json, byte[] body) {}
 
   TestHub(Path home) throws IOException {
-    hub = Hub.create(home, 0).start();
+    this(home, Limits.DEFAULTS);
+  }
+
+  TestHub(Path home, Limits limits) throws IOException {
+    this(home, limits, SceneStore.Options.DEFAULTS);
+  }
+
+  TestHub(Path home, Limits limits, SceneStore.Options store) throws IOException {
+    hub = Hub.create(home, 0, limits, store).start();
   }
 
   Response call(String method, String path, byte[] body, String token) throws Exception {
@@ -99,7 +108,7 @@ final class TestHub implements AutoCloseable {
           + "\r\nAuthorization: Bearer " + hub.token() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       InputStream in = socket.getInputStream();
       Thread t = new Thread(() -> {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(dechunked(in), StandardCharsets.UTF_8))) {
           String event = null;
           for (String line; (line = r.readLine()) != null; ) {
             if (line.startsWith("event: ")) {
@@ -146,6 +155,75 @@ final class TestHub implements AutoCloseable {
     public void close() throws IOException {
       socket.close();
     }
+  }
+
+  /**
+   * The body of a chunked HTTP response read from {@code in}, after its status line and headers (an error answer,
+   * which has a Content-Length, reads as its body too).
+   */
+  static InputStream dechunked(InputStream raw) {
+    InputStream in = new java.io.BufferedInputStream(raw);
+    return new InputStream() {
+      long left = -1; // bytes left in this chunk; -1 before the headers
+      boolean chunked = true;
+      boolean done;
+
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        if (done) {
+          return -1;
+        }
+        if (left == -1) {
+          for (String line; !(line = line()).isEmpty(); ) {
+            if (line.toLowerCase().startsWith("content-length:")) {
+              chunked = false;
+              left = Long.parseLong(line.substring(15).trim());
+            }
+          }
+          if (chunked) {
+            left = 0;
+          }
+        }
+        if (left == 0) {
+          if (!chunked) {
+            done = true;
+            return -1;
+          }
+          String size = line();
+          if (size.isEmpty()) {
+            size = line(); // the CRLF that ends the previous chunk
+          }
+          left = Long.parseLong(size.trim(), 16);
+          if (left == 0) {
+            done = true;
+            return -1;
+          }
+        }
+        int n = in.read(b, off, (int) Math.min(len, left));
+        if (n < 0) {
+          done = true;
+          return -1;
+        }
+        left -= n;
+        return n;
+      }
+
+      private String line() throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (int c; (c = in.read()) != -1 && c != '\n'; ) {
+          if (c != '\r') {
+            sb.append((char) c);
+          }
+        }
+        return sb.toString();
+      }
+    };
   }
 
   Events events(String peer) throws IOException {
