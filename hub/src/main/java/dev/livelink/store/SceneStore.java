@@ -1,26 +1,16 @@
 package dev.livelink.store;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.livelink.model.Delta;
-import dev.livelink.model.Ids;
-import dev.livelink.model.ModelException;
 import dev.livelink.model.Scene;
 import dev.livelink.runtime.AtomicFiles;
+import dev.livelink.store.VersionFiles.Kept;
 import dev.livelink.wire.Json;
 import dev.livelink.wire.SceneJson;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,8 +24,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Scene versions on disk ({@code scenes/<name>/v<N>.json}, the name from {@link FileNames}); the last {@link #KEEP}
@@ -61,7 +49,6 @@ public final class SceneStore implements AutoCloseable {
   private static final int OLD_SCENE_CACHE_NODES = 100_000;
   /** Blobs collected per turn of the lock in a sweep, so publishes are not held up behind a large one. */
   private static final int SWEEP_BATCH = 1000;
-  private static final Pattern VERSION_FILE = Pattern.compile("v([0-9]{1,9})\\.json");
 
   /** A stored version: who sent it and to whom (targets null = every receiver). */
   public record Version(int number, Scene scene, String sender, List<Target> targets, long publishedAtMillis) {}
@@ -81,13 +68,6 @@ public final class SceneStore implements AutoCloseable {
         new Options(Duration.ofHours(1), Duration.ofMinutes(10), System::currentTimeMillis);
   }
 
-  /** A kept version's header and the hashes of its meshes (the instances of the reference map's keys). */
-  private record Kept(int number, String sender, List<Target> targets, long time, String[] meshes) {
-    Header header(String scene) {
-      return new Header(scene, number, sender, targets, time);
-    }
-  }
-
   private static final class History {
     final Path dir;
     final TreeMap<Integer, Kept> kept = new TreeMap<>();
@@ -98,23 +78,13 @@ public final class SceneStore implements AutoCloseable {
     }
   }
 
-  /** How many kept versions reference one blob. */
-  private static final class Ref {
-    final String hash;
-    int count;
-
-    Ref(String hash) {
-      this.hash = hash;
-    }
-  }
-
   private final Path root;
   private final BlobStore blobs;
   private final LongSupplier clock;
   private final long graceMillis;
   private final Map<String, History> scenes = new LinkedHashMap<>();
   private final Map<String, String> idsByLowerCase = new HashMap<>();
-  private final Map<String, Ref> refs = new HashMap<>();
+  private final MeshRefs refs = new MeshRefs();
   private final OldScenes oldScenes = new OldScenes(OLD_SCENE_CACHE_NODES);
   private final ScheduledExecutorService sweeper;
 
@@ -161,8 +131,8 @@ public final class SceneStore implements AutoCloseable {
       return;
     }
     try {
-      migrateNames();
-      for (Path dir : list(root)) {
+      VersionFiles.migrateNames(root);
+      for (Path dir : VersionFiles.list(root)) {
         if (Files.isDirectory(dir)) {
           loadScene(dir);
         }
@@ -172,66 +142,20 @@ public final class SceneStore implements AutoCloseable {
     }
   }
 
-  /**
-   * Stores written before scene ids were encoded named each folder by the raw id ("Doc", "a.b:c"): such a folder
-   * is renamed to its encoded name once, at start.
-   */
-  private void migrateNames() throws IOException {
-    boolean renamed = false;
-    for (Path dir : list(root)) {
-      String name = dir.getFileName().toString();
-      if (!Files.isDirectory(dir) || FileNames.isEncoded(name)) {
-        continue;
-      }
-      try {
-        Ids.check("scene id", name);
-      } catch (ModelException e) {
-        System.err.println("livelink: " + dir + " is not a scene folder (" + e.getMessage() + "); left alone");
-        continue;
-      }
-      Path to = root.resolve(FileNames.encode(name));
-      if (Files.exists(to)) {
-        System.err.println("livelink: cannot rename " + dir + " to " + to + ": it exists; " + name + " left alone");
-        continue;
-      }
-      try {
-        Files.move(dir, to, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(dir, to);
-      }
-      renamed = true;
-    }
-    if (renamed) {
-      AtomicFiles.syncDirectory(root);
-    }
-  }
-
   private void loadScene(Path dir) throws IOException {
-    TreeMap<Integer, Path> files = new TreeMap<>();
-    for (Path f : list(dir)) {
-      String name = f.getFileName().toString();
-      Matcher m = VERSION_FILE.matcher(name);
-      if (name.startsWith(AtomicFiles.TEMP_PREFIX)) {
-        Files.deleteIfExists(f); // a write a crash cut short, never acknowledged
-      } else if (m.matches()) {
-        files.put(Integer.parseInt(m.group(1)), f);
-      }
-    }
+    TreeMap<Integer, Path> files = VersionFiles.scan(dir);
     if (files.isEmpty()) {
       return;
     }
-    // More than KEEP only when a crash came between writing a version and dropping the oldest.
-    while (files.size() > KEEP) {
-      Files.deleteIfExists(files.pollFirstEntry().getValue());
-    }
     ObjectNode latestJson = Json.parseObject(Files.readAllBytes(files.lastEntry().getValue()));
-    Version latest = readVersion(latestJson);
+    Version latest = VersionFiles.readVersion(latestJson);
     String id = latest.scene().id();
     History h = new History(dir);
     for (Map.Entry<Integer, Path> e : files.entrySet()) {
-      Kept k = e.getKey() == latest.number() ? kept(latest, meshesOf(latestJson, latest.scene()))
-          : readHeader(e.getValue());
-      h.kept.put(k.number(), new Kept(k.number(), k.sender(), k.targets(), k.time(), addRefs(k.meshes())));
+      Kept k = e.getKey() == latest.number()
+          ? VersionFiles.kept(latest, VersionFiles.meshesOf(latestJson, latest.scene()))
+          : VersionFiles.readHeader(e.getValue());
+      h.kept.put(k.number(), new Kept(k.number(), k.sender(), k.targets(), k.time(), refs.add(k.meshes())));
     }
     h.latest = latest;
     if (scenes.containsKey(id)) {
@@ -239,81 +163,6 @@ public final class SceneStore implements AutoCloseable {
     }
     scenes.put(id, h);
     idsByLowerCase.putIfAbsent(id.toLowerCase(Locale.ROOT), id);
-  }
-
-  private static Kept kept(Version v, String[] meshes) {
-    return new Kept(v.number(), v.sender(), v.targets(), v.publishedAtMillis(), meshes);
-  }
-
-  private static String[] meshesOf(ObjectNode versionJson, Scene scene) {
-    JsonNode m = versionJson.get("meshes");
-    if (m != null && m.isArray()) {
-      String[] out = new String[m.size()];
-      for (int i = 0; i < out.length; i++) {
-        out[i] = m.get(i).asText();
-      }
-      return out;
-    }
-    return sorted(scene);
-  }
-
-  private static Version readVersion(ObjectNode o) {
-    return new Version(o.get("version").asInt(), SceneJson.storedScene(o.get("scene")),
-        o.path("sender").asText(null), targets(o.get("targets")), o.path("time").asLong());
-  }
-
-  private static List<Target> targets(JsonNode a) {
-    if (a == null || a.isNull()) {
-      return null;
-    }
-    List<Target> targets = new ArrayList<>();
-    for (JsonNode t : a) {
-      targets.add(new Target(t.path("peer").asText(), t.path("app").asText(), t.path("document").asText()));
-    }
-    return List.copyOf(targets);
-  }
-
-  /**
-   * Reads a version file up to its {@code "scene"} field: the header and the mesh list, not the nodes. A file
-   * written before the header carried the meshes is read whole.
-   */
-  private static Kept readHeader(Path f) throws IOException {
-    int number = -1;
-    String sender = null;
-    List<Target> targets = null;
-    long time = 0;
-    String[] meshes = null;
-    try (JsonParser p = Json.MAPPER.getFactory().createParser(f.toFile())) {
-      if (p.nextToken() != JsonToken.START_OBJECT) {
-        throw new StoreException(f + " is not a JSON object");
-      }
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String field = p.getCurrentName();
-        JsonToken value = p.nextToken();
-        switch (field) {
-          case "version" -> number = p.getIntValue();
-          case "sender" -> sender = value == JsonToken.VALUE_NULL ? null : p.getText();
-          case "time" -> time = p.getLongValue();
-          case "targets" -> targets = targets(p.readValueAsTree());
-          case "meshes" -> {
-            List<String> m = new ArrayList<>();
-            while (p.nextToken() == JsonToken.VALUE_STRING) {
-              m.add(p.getText());
-            }
-            meshes = m.toArray(new String[0]);
-          }
-          case "scene" -> {
-            if (meshes == null) {
-              Version v = readVersion(Json.parseObject(Files.readAllBytes(f)));
-              return kept(v, sorted(v.scene()));
-            }
-            return new Kept(number, sender, targets, time, meshes);
-          }
-          default -> p.skipChildren();
-        }
-      }
-    }
-    throw new StoreException(f + " holds no scene");
   }
 
   // ---- publishing ------------------------------------------------------------------------------------------------
@@ -327,7 +176,7 @@ public final class SceneStore implements AutoCloseable {
   public Published publish(Scene scene, String sender, List<Target> targets) {
     // The bulk of the file is the scene: written outside the lock, so publishes of other scenes do not wait on it.
     byte[] sceneJson = Json.bytes(SceneJson.write(scene));
-    String[] meshes = sorted(scene);
+    String[] meshes = VersionFiles.sorted(scene);
     List<Target> to = targets == null ? null : List.copyOf(targets);
     List<String> collectable = new ArrayList<>();
     Published published;
@@ -351,7 +200,8 @@ public final class SceneStore implements AutoCloseable {
       int number = h.kept.isEmpty() ? 1 : h.kept.lastKey() + 1;
       long time = clock.getAsLong();
       try {
-        AtomicFiles.write(file(h, number), versionFile(number, sender, to, time, meshes, sceneJson), false);
+        AtomicFiles.write(VersionFiles.file(h.dir, number),
+            VersionFiles.versionFile(number, sender, to, time, meshes, sceneJson), false);
       } catch (IOException e) {
         throw new StoreException("could not write version " + number + " of scene " + scene.id() + ": "
             + e.getMessage(), e);
@@ -360,21 +210,21 @@ public final class SceneStore implements AutoCloseable {
         scenes.put(scene.id(), h);
         idsByLowerCase.put(scene.id().toLowerCase(Locale.ROOT), scene.id());
       }
-      h.kept.put(number, new Kept(number, sender, to, time, addRefs(meshes)));
+      h.kept.put(number, new Kept(number, sender, to, time, refs.add(meshes)));
       Version previous = h.latest;
       h.latest = new Version(number, scene, sender, to, time);
       published = new Published(h.latest, previous);
       while (h.kept.size() > KEEP) {
         Kept old = h.kept.pollFirstEntry().getValue();
         try {
-          Files.deleteIfExists(file(h, old.number()));
+          Files.deleteIfExists(VersionFiles.file(h.dir, old.number()));
         } catch (IOException e) {
           // The version was stored and is answered; the next start drops the extra file.
           System.err.println("livelink: could not drop version " + old.number() + " of " + scene.id() + ": "
               + e.getMessage());
         }
         for (String m : old.meshes()) {
-          if (release(m)) {
+          if (refs.release(m)) {
             collectable.add(m);
           }
         }
@@ -384,66 +234,6 @@ public final class SceneStore implements AutoCloseable {
       }
     }
     return published;
-  }
-
-  private static Path file(History h, int number) {
-    return h.dir.resolve("v" + number + ".json");
-  }
-
-  /** The header fields first, the mesh list among them, then the scene: see {@link #readHeader}. */
-  private static byte[] versionFile(int number, String sender, List<Target> targets, long time, String[] meshes,
-      byte[] sceneJson) {
-    ObjectNode o = Json.object();
-    o.put("version", number).put("sender", sender).put("time", time);
-    if (targets == null) {
-      o.putNull("targets");
-    } else {
-      ArrayNode a = o.putArray("targets");
-      for (Target t : targets) {
-        a.addObject().put("peer", t.peer()).put("app", t.app()).put("document", t.document());
-      }
-    }
-    ArrayNode m = o.putArray("meshes");
-    for (String h : meshes) {
-      m.add(h);
-    }
-    byte[] head = Json.bytes(o);
-    ByteArrayOutputStream out = new ByteArrayOutputStream(head.length + sceneJson.length + 16);
-    out.write(head, 0, head.length - 1); // without its closing brace
-    out.writeBytes(",\"scene\":".getBytes(StandardCharsets.US_ASCII));
-    out.writeBytes(sceneJson);
-    out.write('}');
-    return out.toByteArray();
-  }
-
-  private static String[] sorted(Scene scene) {
-    String[] m = scene.meshes().toArray(new String[0]);
-    Arrays.sort(m);
-    return m;
-  }
-
-  /** Counts one more reference to each hash; returns the hashes as the reference map's own instances. */
-  private String[] addRefs(String[] meshes) {
-    String[] out = new String[meshes.length];
-    for (int i = 0; i < meshes.length; i++) {
-      Ref r = refs.computeIfAbsent(meshes[i], Ref::new);
-      r.count++;
-      out[i] = r.hash;
-    }
-    return out;
-  }
-
-  /** @return true when that was the last reference */
-  private boolean release(String hash) {
-    Ref r = refs.get(hash);
-    if (r == null) {
-      return false;
-    }
-    if (--r.count > 0) {
-      return false;
-    }
-    refs.remove(hash);
-    return true;
   }
 
   // ---- sweeping --------------------------------------------------------------------------------------------------
@@ -456,7 +246,7 @@ public final class SceneStore implements AutoCloseable {
    */
   public int sweep() {
     for (Path dir : scenesDirs()) {
-      sweepTemp(dir);
+      VersionFiles.sweepTemp(dir, clock, graceMillis);
     }
     return collect(blobs.sweepCandidates(false));
   }
@@ -469,25 +259,12 @@ public final class SceneStore implements AutoCloseable {
     }
   }
 
-  private void sweepTemp(Path dir) {
-    try {
-      for (Path f : list(dir)) {
-        if (f.getFileName().toString().startsWith(AtomicFiles.TEMP_PREFIX)
-            && clock.getAsLong() - Files.getLastModifiedTime(f).toMillis() >= graceMillis) {
-          Files.deleteIfExists(f);
-        }
-      }
-    } catch (IOException | StoreException e) {
-      // Removed meanwhile, or unreadable: the next sweep tries again.
-    }
-  }
-
   private int collect(List<String> candidates) {
     int n = 0;
     for (int from = 0; from < candidates.size(); from += SWEEP_BATCH) {
       synchronized (this) {
         for (String h : candidates.subList(from, Math.min(candidates.size(), from + SWEEP_BATCH))) {
-          if (!refs.containsKey(h) && blobs.collect(h)) {
+          if (!refs.contains(h) && blobs.collect(h)) {
             n++;
           }
         }
@@ -533,7 +310,7 @@ public final class SceneStore implements AutoCloseable {
       }
       to = h.latest;
       if (from > 0 && from < to.number() && h.kept.containsKey(from)) {
-        file = file(h, from);
+        file = VersionFiles.file(h.dir, from);
       }
     }
     Scene base = from == to.number() ? to.scene() : file == null ? null : oldScene(sceneId, from, file);
@@ -548,7 +325,7 @@ public final class SceneStore implements AutoCloseable {
       return s;
     }
     try {
-      s = readVersion(Json.parseObject(Files.readAllBytes(file))).scene();
+      s = VersionFiles.readVersion(Json.parseObject(Files.readAllBytes(file))).scene();
     } catch (NoSuchFileException e) {
       return null;
     } catch (IOException e) {
@@ -557,47 +334,5 @@ public final class SceneStore implements AutoCloseable {
     }
     oldScenes.put(sceneId, number, s);
     return s;
-  }
-
-  private static List<Path> list(Path dir) {
-    List<Path> out = new ArrayList<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-      ds.forEach(out::add);
-    } catch (NoSuchFileException e) {
-      return out;
-    } catch (IOException e) {
-      throw new StoreException("could not list " + dir + ": " + e.getMessage(), e);
-    }
-    return out;
-  }
-
-  /** Parsed older versions, least recently used first out, bounded by their total node count. */
-  private static final class OldScenes {
-    private record Key(String scene, int number) {}
-
-    private final int maxNodes;
-    private int nodes;
-    private final LinkedHashMap<Key, Scene> map = new LinkedHashMap<>(16, 0.75f, true);
-
-    OldScenes(int maxNodes) {
-      this.maxNodes = maxNodes;
-    }
-
-    synchronized Scene get(String scene, int number) {
-      return map.get(new Key(scene, number));
-    }
-
-    synchronized void put(String scene, int number, Scene s) {
-      if (s.nodes().size() > maxNodes || map.containsKey(new Key(scene, number))) {
-        return;
-      }
-      map.put(new Key(scene, number), s);
-      nodes += s.nodes().size();
-      var it = map.entrySet().iterator();
-      while (nodes > maxNodes && it.hasNext()) {
-        nodes -= it.next().getValue().nodes().size();
-        it.remove();
-      }
-    }
   }
 }

@@ -1,0 +1,34 @@
+package dev.livelink.store;
+
+import dev.livelink.model.Scene;
+import java.util.LinkedHashMap;
+
+/** Parsed older versions, least recently used first out, bounded by their total node count. */
+final class OldScenes {
+  private record Key(String scene, int number) {}
+
+  private final int maxNodes;
+  private int nodes;
+  private final LinkedHashMap<Key, Scene> map = new LinkedHashMap<>(16, 0.75f, true);
+
+  OldScenes(int maxNodes) {
+    this.maxNodes = maxNodes;
+  }
+
+  synchronized Scene get(String scene, int number) {
+    return map.get(new Key(scene, number));
+  }
+
+  synchronized void put(String scene, int number, Scene s) {
+    if (s.nodes().size() > maxNodes || map.containsKey(new Key(scene, number))) {
+      return;
+    }
+    map.put(new Key(scene, number), s);
+    nodes += s.nodes().size();
+    var it = map.entrySet().iterator();
+    while (nodes > maxNodes && it.hasNext()) {
+      nodes -= it.next().getValue().nodes().size();
+      it.remove();
+    }
+  }
+}
