@@ -74,11 +74,10 @@ class SendWorker:
             nodes = [dict(n, mesh=hashes[n["mesh"]]) if n.get("mesh") in hashes else n for n in job.nodes]
             client, peer = self._connect()
             t2 = time.perf_counter()
-            sent = client.upload(blobs)
-            r = client.publish(dict(job.scene, nodes=nodes), targets=job.targets, sender=peer)
+            r, sent, sent_bytes = client.send_scene(dict(job.scene, nodes=nodes), blobs, job.targets, peer)
             network_ms = (time.perf_counter() - t2) * 1000.0
             return SendDone(job.serial, str(r["scene"]), int(r["version"]), tuple(r["targets"]), hashes, len(sent),
-                            sum(len(blobs[h]) for h in sent), dict(r["delta"]), (t1 - t0) * 1000.0, network_ms)
+                            sent_bytes, dict(r["delta"]), (t1 - t0) * 1000.0, network_ms)
         except LiveLinkError as e:
             return SendFailed(job.serial, str(e))
         except (KeyError, TypeError, ValueError) as e:

@@ -110,6 +110,12 @@ class HubClient:
             o["sender"] = sender
         return self.request("POST", "scenes", o)
 
+    def send_scene(self, scene, blobs, targets=(), sender=None):
+        """Uploads those of {hash: bytes} the hub lacks, then publishes the scene.
+        Returns (the publish answer, hashes uploaded, bytes uploaded)."""
+        sent = self.upload(blobs)
+        return self.publish(scene, targets=targets, sender=sender), sent, sum(len(blobs[h]) for h in sent)
+
     def delta(self, scene, since):
         return self.request("GET", "scenes/%s/delta?from=%d" % (scene, since))
 

@@ -123,16 +123,14 @@ class Sender:
         try:
             client, peer = self._session.wait_connected(CONNECT_TIMEOUT_S)
             t0 = time.perf_counter()
-            blobs = {m.hash: m.data for m in job.meshes}
-            sent = client.upload(blobs)
-            r = client.publish(job.scene, targets=job.targets, sender=peer)
+            r, sent, sent_bytes = client.send_scene(job.scene, {m.hash: m.data for m in job.meshes}, job.targets, peer)
             network_ms = (time.perf_counter() - t0) * 1000.0
             answer = {"acks": [], "pending": []}
             if r["targets"]:
                 answer = client.await_acks(job.scene["id"], r["version"], ACK_TIMEOUT_S)
             return Published(job, time.perf_counter(), int(r["version"]), tuple(r["targets"]),
                              tuple(parse_event("ack", a) for a in answer["acks"]), tuple(answer["pending"]),
-                             len(sent), sum(len(blobs[h]) for h in sent), int(r["delta"]["changed"]), network_ms)
+                             len(sent), sent_bytes, int(r["delta"]["changed"]), network_ms)
         except LiveLinkError as e:
             return NotSent(job, time.perf_counter(), str(e))
         except (KeyError, TypeError, ValueError) as e:
