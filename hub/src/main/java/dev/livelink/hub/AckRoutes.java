@@ -57,7 +57,7 @@ final class AckRoutes {
   /**
    * Whom a version went to is on the ack board while it remembers the version; after a restart (or for a version
    * it forgot) the version's own record decides: its targets, or for a version to everyone any receiver but its
-   * sender.
+   * sender that takes from the sender's application.
    */
   private boolean mayAck(SceneStore.Header v, String peer, Peer p) {
     switch (acks.wasSent(v.scene(), v.number(), peer)) {
@@ -69,7 +69,7 @@ final class AckRoutes {
         if (v.targets() != null) {
           return v.targets().stream().anyMatch(t -> t.peer().equals(peer));
         }
-        return p != null && p.receives() && !peer.equals(v.sender());
+        return p != null && p.receives() && !peer.equals(v.sender()) && p.takesFrom(v.origin().app());
     }
   }
 

@@ -58,7 +58,7 @@ final class Peers implements AutoCloseable {
 
   /** @throws HubException 503 when the hub holds {@link Limits#maxPeers} peers */
   synchronized Peer register(String app, String appVersion, long pid, String document, String role,
-      List<String> accepts) {
+      List<String> accepts, List<String> from) {
     if (peers.size() >= limits.maxPeers) {
       throw new HubException(503, "the hub has " + peers.size() + " peers registered, its limit; a peer that "
           + "does not open its event stream is removed after " + limits.peerStreamGrace.toSeconds() + " s");
@@ -66,7 +66,8 @@ final class Peers implements AutoCloseable {
     byte[] b = new byte[4];
     random.nextBytes(b);
     String id = app.replaceAll("[^A-Za-z0-9]", "").toLowerCase() + "-" + HexFormat.of().formatHex(b);
-    Peer p = new Peer(id, app, appVersion, pid, document, role, List.copyOf(accepts), System.currentTimeMillis());
+    Peer p = new Peer(id, app, appVersion, pid, document, role, List.copyOf(accepts), List.copyOf(from),
+        System.currentTimeMillis());
     peers.put(id, p);
     streamless.put(id, System.nanoTime());
     changed(false);

@@ -54,9 +54,12 @@ final class SceneRoutes {
     }
     Scene scene = SceneJson.scene(o.get("scene"));
     String sender = Json.textOr(o, "sender", null);
-    if (sender != null && peers.get(sender) == null) {
+    Peer from = sender == null ? null : peers.get(sender);
+    if (sender != null && from == null) {
       throw new HubException(404, "sender \"" + sender + "\" is not a registered peer");
     }
+    SceneStore.Origin origin = from == null ? SceneStore.Origin.ANONYMOUS
+        : new SceneStore.Origin(from.id(), from.app(), from.document());
     List<SceneStore.Target> targets = null;
     Set<String> deliverTo = new LinkedHashSet<>();
     JsonNode t = o.get("targets");
@@ -77,14 +80,16 @@ final class SceneRoutes {
         deliverTo.add(peer.id());
       }
     } else {
+      // Explicit targets win; without them, every receiver that takes from the sender's application, never the
+      // sender itself.
       for (Peer peer : peers.list()) {
-        if (peer.receives() && !peer.id().equals(sender)) {
+        if (peer.receives() && !peer.id().equals(sender) && peer.takesFrom(origin.app())) {
           deliverTo.add(peer.id());
         }
       }
     }
     // The store checks the blobs under the lock that collects them (409 with the list when some are missing).
-    SceneStore.Published p = store.publish(scene, sender, targets);
+    SceneStore.Published p = store.publish(scene, origin, targets);
     SceneStore.Version v = p.version();
     acks.expect(scene.id(), v.number(), deliverTo);
     peers.send(deliverTo, "version", versionEvent(v));
