@@ -82,7 +82,7 @@ final class Receiver implements AutoCloseable {
 
   private void read() {
     String[] bye = {null};
-    String why;
+    String failure = null;
     try {
       client.events(peer, (name, data) -> {
         if (name.equals("version")) {
@@ -91,11 +91,13 @@ final class Receiver implements AutoCloseable {
           bye[0] = data.path("reason").asText();
         }
       });
-      why = "the hub ended the event stream" + (bye[0] == null ? "" : ": " + bye[0]);
     } catch (ClientException e) {
-      why = "the event stream failed: " + e.getMessage();
+      failure = e.getMessage();
     }
-    queue.add(new StreamEnded(why));
+    // A stopping hub may close the connection right after its bye, so the stream can end in an error even then:
+    // the bye, when it came, is the reason.
+    queue.add(new StreamEnded("the hub ended the event stream" + (bye[0] != null ? ": " + bye[0]
+        : failure != null ? " (" + failure + ")" : "")));
   }
 
   /**

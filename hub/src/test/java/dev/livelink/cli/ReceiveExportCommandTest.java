@@ -74,7 +74,7 @@ class ReceiveExportCommandTest {
     }
     assertThat(out.text()).startsWith("receiving scene Demo from livelink into " + dir + " as stl (peer livelink-")
         .endsWith("stopped; said goodbye to the hub\n");
-    assertThat(err.text()).isEqualTo("livelink: the hub ended the event stream: the hub is stopping\n");
+    assertThat(err.text()).startsWith("livelink: the hub ended the event stream").hasLineCount(1);
   }
 
   @Test

@@ -241,7 +241,9 @@ class ReceiverTest {
     ack("Demo", publish(assembly("Demo", 200, meshes), meshes)); // the stream is open
     hub.stop();
     assertThat(rc.get(WATCHDOG.toSeconds(), TimeUnit.SECONDS)).isEqualTo(1);
-    assertThat(err.text()).isEqualTo("livelink: the hub ended the event stream: the hub is stopping\n");
+    // Whether the hub's last "bye" is read before the connection closes is up to the network: one line either way.
+    assertThat(err.text()).startsWith("livelink: the hub ended the event stream").endsWith("\n")
+        .hasLineCount(1);
     r.close(); // no hub to say goodbye to: quietly nothing
   }
 }
