@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "livelink", mixinStandardHelpOptions = true, version = "livelink 0.1.0",
     description = "Live link that moves 3D models between desktop applications.",
     subcommands = {HubCommand.class, StatusCommand.class, PeersCommand.class, SendCommand.class,
-        WatchCommand.class, InstallCommand.class, PackageCommand.class})
+        WatchCommand.class, InstallCommand.class, PackageCommand.class, OpenCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -24,7 +24,7 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (hub, status, peers, "
-        + "send, watch, install, package)");
+        + "send, watch, install, package, open)");
   }
 
   public static void main(String[] args) {
