@@ -77,7 +77,7 @@ function ackItem(peerId, who, ack) {
 function versionItem(r) {
   const parts = [`v${r.version}`];
   if (r.publishedAt) parts.push(clock(r.publishedAt));
-  parts.push(`from ${r.sender ? label(r.sender) : 'the command line'}`);
+  parts.push(r.sender ? `from ${label(r.sender)}` : 'from an unregistered sender');
   const to = (r.targets || []).map(label);
   parts.push(to.length ? `to ${to.join(', ')}` : r.to === 'every receiver' ? 'to every receiver (none connected)'
       : 'to nobody');

@@ -76,7 +76,7 @@ export class Viewer {
       this.frame();
       this.renderNow();
       const ms = performance.now() - started;
-      this.on.status(`${delta.scene.name || sceneId} v${this.version}: ${this.nodes.size} nodes, `
+      this.on.status(`v${this.version}: ${this.nodes.size} nodes, `
           + `${this.triangles().toLocaleString('en')} triangles, opened in ${Math.round(ms)} ms`, 'ready',
           { openMs: ms });
       this.busy = false;
