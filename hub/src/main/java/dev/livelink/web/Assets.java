@@ -23,7 +23,7 @@ public final class Assets {
    * post forms elsewhere. WebGL needs nothing more.
    */
   public static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
-      + "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+      + "img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
   private static final Pattern PAGE_FILE = Pattern.compile("[a-z0-9-]{1,40}\\.(html|js|css|svg)");
   private static final String WEBJAR = "META-INF/resources/webjars/three/";

@@ -235,6 +235,15 @@ class PageBrowserTest {
       ObjectNode n = PageFixture.node("Cube", "Cube", null, m, 0.8, 0.8, 0.8);
       f.publish("Fresh", "Fresh", List.of(n));
       waitFor(d -> text("article.scene[data-scene='Fresh'] .version-line").contains("later.blend"));
+      // A receiver that could not apply it: its reason, in the scene and in the send log.
+      assertThat(e.next("version")).isNotNull();
+      ObjectNode failed = dev.livelink.wire.Json.object().put("peer", later).put("status", "failed")
+          .put("reason", "the collection is linked from a library");
+      assertThat(t.call("POST", "/v1/scenes/Fresh/versions/1/acks", failed).status()).isEqualTo(204);
+      waitFor(d -> text("article.scene[data-scene='Fresh'] li.ack.failed")
+          .equals("Blender 4.3 (later.blend): failed — the collection is linked from a library"));
+      assertThat(text("#log")).contains(
+          "Blender 4.3 (later.blend) could not apply Fresh v1: the collection is linked from a library");
       assertThat(js("return window.notReloaded")).isEqualTo(true);
     }
     waitFor(d -> !text("#peers tbody").contains("later.blend"));
