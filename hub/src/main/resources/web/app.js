@@ -16,6 +16,7 @@ const page = {
   state,
   shown: { scene: null, version: 0, state: 'empty', openMs: null, lagMs: null, updates: 0 },
   project: (nodeId) => (viewer ? viewer.project(nodeId) : null),
+  inspect: (nodeId) => (viewer ? viewer.inspect(nodeId) : null),
 };
 window.livelinkPage = page;
 

@@ -271,6 +271,16 @@ export class Viewer {
     return { x: r.left + (p.x + 1) / 2 * r.width, y: r.top + (1 - p.y) / 2 * r.height };
   }
 
+  /** A node as drawn: its world centre in metres (Z up), its blob and the geometry object (shared by instances). */
+  inspect(nodeId) {
+    const rec = this.nodes.get(nodeId);
+    if (!rec) return null;
+    this.root.updateMatrixWorld(true);
+    const c = new THREE.Box3().setFromObject(rec.group).getCenter(new THREE.Vector3());
+    return { centre: [c.x, c.y, c.z], mesh: rec.data.mesh, geometry: rec.mesh ? rec.mesh.geometry.uuid : null,
+      visible: rec.mesh ? rec.mesh.visible : false };
+  }
+
   listenForPicks() {
     const canvas = this.renderer.domElement;
     let down = null;

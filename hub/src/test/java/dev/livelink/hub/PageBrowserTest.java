@@ -24,8 +24,8 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -101,16 +101,26 @@ class PageBrowserTest {
   }
 
   private <T> T waitFor(Function<WebDriver, T> condition) {
-    return new WebDriverWait(driver, WATCHDOG, Duration.ofMillis(20)).until(condition);
+    return new WebDriverWait(driver, WATCHDOG, Duration.ofMillis(20))
+        .ignoring(StaleElementReferenceException.class).until(condition);
   }
 
   private Object js(String script, Object... args) {
     return ((JavascriptExecutor) driver).executeScript(script, args);
   }
 
+  /** Clicks the element {@code css} names; found again if the page redrew it meanwhile. */
+  private void click(String css) {
+    waitFor(d -> {
+      d.findElement(By.cssSelector(css)).click();
+      return true;
+    });
+  }
+
+  /** The rendered text of the first element matching {@code css}, or "": read in one step, since the page redraws. */
   private String text(String css) {
-    List<WebElement> e = driver.findElements(By.cssSelector(css));
-    return e.isEmpty() ? "" : e.get(0).getText();
+    Object t = js("const e = document.querySelector(arguments[0]); return e ? e.innerText : ''", css);
+    return t == null ? "" : t.toString().trim();
   }
 
   private BufferedImage screenshot(String name) throws Exception {
@@ -152,7 +162,7 @@ class PageBrowserTest {
     assertThat(text("#figures")).contains("blob");
 
     // The 3D view: the red box is drawn red at its projected centre.
-    driver.findElement(By.cssSelector("article.scene[data-scene='Demo'] button.view")).click();
+    click("article.scene[data-scene='Demo'] button.view");
     waitFor(d -> "ready".equals(d.findElement(By.id("viewer")).getAttribute("data-state")));
     assertThat(text("#viewer-status")).contains("v1", "3 nodes", "24 triangles", "opened in");
     int[] red = colourOf("Box", "page-3d.png");
@@ -181,9 +191,12 @@ class PageBrowserTest {
 
     // Re-send the latest version to the receiver: it is told again, and acks again (one more send line).
     int lines = driver.findElements(By.cssSelector("#log li")).size();
-    new Select(driver.findElement(By.cssSelector("article.scene[data-scene='Demo'] select.resend-to")))
-        .selectByValue(f.receiver);
-    driver.findElement(By.cssSelector("article.scene[data-scene='Demo'] button.resend")).click();
+    waitFor(d -> {
+      new Select(d.findElement(By.cssSelector("article.scene[data-scene='Demo'] select.resend-to")))
+          .selectByValue(f.receiver);
+      return true;
+    });
+    click("article.scene[data-scene='Demo'] button.resend");
     waitFor(d -> text("article.scene[data-scene='Demo'] .scene-note").contains("Sent v2 again to Blender 4.3"));
     waitFor(d -> d.findElements(By.cssSelector("#log li")).size() > lines + 1); // the resend's line, then its ack
     waitFor(d -> text("article.scene[data-scene='Demo'] li.resend").contains("sent again to Blender 4.3"));
@@ -203,7 +216,7 @@ class PageBrowserTest {
     f.publish("Broken", "Broken", List.of(PageFixture.node("Lost", "Lost", null, lost, 0.2, 0.2, 0.8)));
     Files.delete(home.resolve("store/blobs").resolve(lost.substring(0, 2)).resolve(lost));
     waitFor(d -> !d.findElements(By.cssSelector("article.scene[data-scene='Broken'] button.view")).isEmpty());
-    driver.findElement(By.cssSelector("article.scene[data-scene='Broken'] button.view")).click();
+    click("article.scene[data-scene='Broken'] button.view");
     waitFor(d -> "error".equals(d.findElement(By.id("viewer")).getAttribute("data-state")));
     assertThat(text("#viewer-status")).isEqualTo("Could not load Broken: no blob " + lost);
 
@@ -219,6 +232,35 @@ class PageBrowserTest {
     waitFor(d -> d.getCurrentUrl().equals(base + "/login"));
     driver.get(base + "/v1/scenes");
     assertThat(driver.getPageSource()).contains("missing Authorization").doesNotContain("Demo");
+  }
+
+  @Test
+  void theViewIsInMetresZUpWithHierarchyInstancesAndVisibility() throws Exception {
+    String leg = t.putBlob(PageFixture.cube(100, 0, 0, 0));
+    ObjectNode ghost = PageFixture.node("Ghost", "Ghost", null, leg, 0.5, 0.5, 0.5);
+    ghost.put("visible", false);
+    // Millimetres, Y up: the frame 1 m along x; one leg 2 m up (y), the other 0.5 m towards the viewer (−z).
+    f.publish("Shop", "Shop", "mm", "Y", List.of(
+        PageFixture.translated(PageFixture.node("Frame", "Frame", null, null), 1000, 0, 0),
+        PageFixture.translated(PageFixture.node("Leg1", "Leg 1", "Frame", leg, 0.3, 0.3, 0.9), 0, 2000, 0),
+        PageFixture.translated(PageFixture.node("Leg2", "Leg 2", "Frame", leg, 0.3, 0.3, 0.9), 0, 0, -500),
+        ghost));
+    driver.manage().deleteAllCookies();
+    driver.get(f.t.call("POST", "/v1/page/logins", dev.livelink.wire.Json.object()).json().get("url").asText());
+    waitFor(d -> !d.findElements(By.cssSelector("article.scene[data-scene='Shop'] button.view")).isEmpty());
+    click("article.scene[data-scene='Shop'] button.view");
+    waitFor(d -> "ready".equals(d.findElement(By.id("viewer")).getAttribute("data-state")));
+    Map<?, ?> leg1 = (Map<?, ?>) js("return window.livelinkPage.inspect('Leg1')");
+    Map<?, ?> leg2 = (Map<?, ?>) js("return window.livelinkPage.inspect('Leg2')");
+    assertThat(centre(leg1)).containsExactly(new double[] {1, 0, 2}, org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(centre(leg2)).containsExactly(new double[] {1, 0.5, 0}, org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(leg1.get("geometry")).isEqualTo(leg2.get("geometry")); // instances share one geometry
+    assertThat(((Map<?, ?>) js("return window.livelinkPage.inspect('Ghost')")).get("visible")).isEqualTo(false);
+    assertThat(leg1.get("visible")).isEqualTo(true);
+  }
+
+  private static double[] centre(Map<?, ?> inspected) {
+    return ((List<?>) inspected.get("centre")).stream().mapToDouble(v -> ((Number) v).doubleValue()).toArray();
   }
 
   @Test

@@ -111,10 +111,23 @@ final class PageFixture implements AutoCloseable {
     return n;
   }
 
-  /** Publishes {@code nodes} as scene {@code id} from the sender; returns the version. */
+  /** {@code n} moved by (x, y, z) in its scene's units: the row-major transform's last column. */
+  static ObjectNode translated(ObjectNode n, double x, double y, double z) {
+    ArrayNode tr = (ArrayNode) n.get("transform");
+    tr.set(3, x);
+    tr.set(7, y);
+    tr.set(11, z);
+    return n;
+  }
+
+  /** Publishes {@code nodes} as scene {@code id} from the sender, in metres, Z up; returns the version. */
   int publish(String id, String name, List<ObjectNode> nodes) throws Exception {
-    ObjectNode scene = Json.object().put("id", id).put("name", name).put("source", "FreeCAD 1.0.0").put("units", "m")
-        .put("up", "Z");
+    return publish(id, name, "m", "Z", nodes);
+  }
+
+  int publish(String id, String name, String units, String up, List<ObjectNode> nodes) throws Exception {
+    ObjectNode scene = Json.object().put("id", id).put("name", name).put("source", "FreeCAD 1.0.0")
+        .put("units", units).put("up", up);
     ArrayNode a = scene.putArray("nodes");
     nodes.forEach(a::add);
     ObjectNode body = Json.object().put("sender", sender);
