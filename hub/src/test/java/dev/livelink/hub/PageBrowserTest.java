@@ -223,6 +223,7 @@ class PageBrowserTest {
     // Nothing on the page broke the Content-Security-Policy.
     List<LogEntry> log = driver.manage().logs().get(LogType.BROWSER).getAll();
     assertThat(log).noneMatch(e -> e.getMessage().contains("Content Security Policy"));
+    assertThat(log).noneMatch(e -> e.getMessage().contains("Uncaught")); // no script error on the way
 
     // The login link worked once: again, it is refused; without the cookie, no data.
     driver.manage().deleteAllCookies();
