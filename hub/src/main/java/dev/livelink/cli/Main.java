@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
 @Command(name = "livelink", mixinStandardHelpOptions = true, version = "livelink 0.1.0",
     description = "Live link that moves 3D models between desktop applications.",
     subcommands = {HubCommand.class, StatusCommand.class, PeersCommand.class, SendCommand.class,
-        WatchCommand.class, InstallCommand.class, PackageCommand.class, ReceiveCommand.class, ExportCommand.class})
+        WatchCommand.class, InstallCommand.class, PackageCommand.class, ReceiveCommand.class, ExportCommand.class,
+        OpenCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -25,7 +26,7 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (hub, status, peers, "
-        + "send, watch, install, package, receive, export)");
+        + "send, watch, install, package, receive, export, open)");
   }
 
   public static void main(String[] args) {

@@ -13,11 +13,13 @@ final class AckRoutes {
   private final SceneStore store;
   private final Peers peers;
   private final AckBoard acks;
+  private final HubEvents events;
 
-  AckRoutes(SceneStore store, Peers peers, AckBoard acks) {
+  AckRoutes(SceneStore store, Peers peers, AckBoard acks, HubEvents events) {
     this.store = store;
     this.peers = peers;
     this.acks = acks;
+    this.events = events;
   }
 
   /**
@@ -48,6 +50,7 @@ final class AckRoutes {
     JsonNode timings = o.get("timings");
     ack.set("timings", timings != null && timings.isObject() ? timings : Json.object());
     acks.ack(scene, version, peer, ack);
+    events.acked(ack);
     if (v.sender() != null) {
       peers.send(v.sender(), "ack", ack);
     }

@@ -96,7 +96,7 @@ public final class Hub implements AutoCloseable {
     new SecureRandom().nextBytes(tok);
     int port = server.getAddress().getPort();
     runtime = new RuntimeFile(port, HexFormat.of().formatHex(tok), ProcessHandle.current().pid(), VERSION);
-    api = new HttpApi(runtime, store, limits, workers);
+    api = new HttpApi(home, runtime, store, limits, workers);
     server.createContext("/", api);
     server.start();
     runtime.write(home);

@@ -32,6 +32,7 @@ import java.util.function.Consumer;
 final class Peers implements AutoCloseable {
   private final Limits limits;
   private final Runnable onLeave;
+  private final Consumer<byte[]> onList;
   private final SecureRandom random = new SecureRandom();
   private final Map<String, Peer> peers = new LinkedHashMap<>();
   private final Map<String, EventChannel> channels = new LinkedHashMap<>();
@@ -48,10 +49,14 @@ final class Peers implements AutoCloseable {
   private long lastBroadcast = System.nanoTime() - Long.MAX_VALUE / 4;
   private long broadcasts;
 
-  /** @param onLeave runs (on the peers thread, no lock held) after peers left, so ack waiters re-check */
-  Peers(Limits limits, Runnable onLeave) {
+  /**
+   * @param onLeave runs (on the peers thread, no lock held) after peers left, so ack waiters re-check
+   * @param onList is handed every {@code peers} frame, whether or not a peer stream is open (the hub's page)
+   */
+  Peers(Limits limits, Runnable onLeave, Consumer<byte[]> onList) {
     this.limits = limits;
     this.onLeave = onLeave;
+    this.onList = onList;
     long every = Math.max(100, Math.min(5000, limits.peerStreamGrace.toMillis() / 4));
     timer.scheduleWithFixedDelay(this::removeStreamless, every, every, TimeUnit.MILLISECONDS);
   }
@@ -202,13 +207,14 @@ final class Peers implements AutoCloseable {
   private synchronized void broadcast() {
     broadcastScheduled = false;
     lastBroadcast = System.nanoTime();
+    ObjectNode o = Json.object();
+    o.set("peers", toJson());
+    byte[] frame = EventChannel.frame("peers", o);
+    onList.accept(frame);
     if (channels.isEmpty()) {
       return;
     }
     broadcasts++;
-    ObjectNode o = Json.object();
-    o.set("peers", toJson());
-    byte[] frame = EventChannel.frame("peers", o);
     List<String> overflowed = new ArrayList<>();
     channels.forEach((id, ch) -> {
       if (!ch.offerPeers(frame)) {

@@ -24,12 +24,14 @@ final class SceneRoutes {
   private final Peers peers;
   private final AckBoard acks;
   private final int maxNodes;
+  private final HubEvents events;
 
-  SceneRoutes(SceneStore store, Peers peers, AckBoard acks, Limits limits) {
+  SceneRoutes(SceneStore store, Peers peers, AckBoard acks, Limits limits, HubEvents events) {
     this.store = store;
     this.peers = peers;
     this.acks = acks;
     this.maxNodes = limits.maxNodes;
+    this.events = events;
   }
 
   /** The {@code version} event that tells a receiver to fetch a delta. */
@@ -95,6 +97,7 @@ final class SceneRoutes {
     peers.send(deliverTo, "version", versionEvent(v));
     Delta d = p.previous() == null ? Delta.full(scene, v.number())
         : Delta.between(p.previous().scene(), p.previous().number(), scene, v.number());
+    events.published(v, deliverTo, d);
     ObjectNode out = Json.object();
     out.put("scene", scene.id()).put("version", v.number());
     ArrayNode to = out.putArray("targets");

@@ -131,6 +131,11 @@ public final class LiveLinkClient {
     return send(req("hub").GET().build());
   }
 
+  /** A one-time login URL for the hub's page (see {@code livelink open}). */
+  public String pageLogin() {
+    return postJson("page/logins", Json.object()).path("url").asText();
+  }
+
   public ArrayNode peers() {
     return (ArrayNode) send(req("peers").GET().build()).path("peers");
   }
