@@ -13,8 +13,10 @@ final class AckRoutes {
   private final SceneStore store;
   private final Peers peers;
   private final AckBoard acks;
+  private final Federation federation;
 
-  AckRoutes(SceneStore store, Peers peers, AckBoard acks) {
+  AckRoutes(SceneStore store, Peers peers, AckBoard acks, Federation federation) {
+    this.federation = federation;
     this.store = store;
     this.peers = peers;
     this.acks = acks;
@@ -51,6 +53,7 @@ final class AckRoutes {
     if (v.sender() != null) {
       peers.send(v.sender(), "ack", ack);
     }
+    federation.acked(scene, version, ack);
     r.noContent();
   }
 

@@ -29,6 +29,7 @@ final class HttpApi implements HttpHandler {
   private final AckBoard acks = new AckBoard();
   private final Peers peers;
   private final Routes routes;
+  private final Federation federation;
   private final Set<String> allowedHosts;
   private final Set<String> allowedOrigins;
   /** What is discarded of the body of a caller without the token, before its connection is closed. */
@@ -36,7 +37,7 @@ final class HttpApi implements HttpHandler {
   /** What is discarded of a refused chunked body, whose end nothing announces. */
   private static final long CHUNKED_DRAIN = 64L << 20;
 
-  HttpApi(RuntimeFile runtime, SceneStore store, Limits limits, Workers workers) {
+  HttpApi(RuntimeFile runtime, SceneStore store, Limits limits, Workers workers, Federation.Factory federate) {
     this.expectedAuthorization = ("Bearer " + runtime.token()).getBytes(StandardCharsets.UTF_8);
     this.limits = limits;
     this.workers = workers;
@@ -44,11 +45,13 @@ final class HttpApi implements HttpHandler {
     int p = runtime.port();
     allowedHosts = Set.of("127.0.0.1:" + p, "localhost:" + p, "[::1]:" + p, "127.0.0.1", "localhost", "[::1]");
     allowedOrigins = Set.of("http://127.0.0.1:" + p, "http://localhost:" + p, "http://[::1]:" + p);
-    HubRoutes hub = new HubRoutes(runtime, store, peers);
+    federation = federate == null ? Federation.NONE : federate.start(new LocalSide(store, peers, acks));
+    peers.remote(federation::remotePeers);
+    HubRoutes hub = new HubRoutes(runtime, store, peers, federation);
     PeerRoutes peer = new PeerRoutes(runtime, store, peers, acks);
     BlobRoutes blob = new BlobRoutes(store.blobs(), limits);
-    SceneRoutes scene = new SceneRoutes(store, peers, acks, limits);
-    AckRoutes ack = new AckRoutes(store, peers, acks);
+    SceneRoutes scene = new SceneRoutes(store, peers, acks, limits, federation);
+    AckRoutes ack = new AckRoutes(store, peers, acks, federation);
     // The endpoint table of docs/protocol.md, in its order, with the largest body each takes.
     routes = new Routes()
         .add("GET", "/v1/hub", hub::status)
@@ -73,7 +76,12 @@ final class HttpApi implements HttpHandler {
     return peers;
   }
 
+  Federation federation() {
+    return federation;
+  }
+
   void shutdown() {
+    federation.close();
     peers.close();
   }
 
