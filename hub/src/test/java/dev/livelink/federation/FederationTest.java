@@ -227,4 +227,48 @@ class FederationTest {
     assertThat(v.path("version").asInt()).isEqualTo(1);
     assertThat(e1.queue.stream().noneMatch(e -> e.path("event").asText().equals("version"))).isTrue();
   }
+
+  @Test
+  void aVersionWhoseBlobsNeverArriveIsAckedFailed() throws Exception {
+    String blender = b.register("Blender", "file.blend", "both");
+    b.events(blender);
+    String freecad = a.register("FreeCAD", "Doc", "sender");
+    FedHub.Events freecadEvents = a.events(freecad);
+    awaitRemotePeer(a, blender);
+    announceFakeHub("0000feedf00d", "blender-else0001");
+    awaitRemotePeer(a, "blender-else0001");
+    String hash = a.putBlob(box(5));
+    // Sent to another machine's Blender: A uploads the blob to the object store, B does not take it.
+    a.publish(scene("Doc", Map.of("Box", hash)), freecad, List.of("blender-else0001"));
+    a.awaitFederation(f -> f.path("sent").asInt() == 1);
+    try (Connection c = Nats.connect(nats.url())) {
+      c.objectStore(new Subjects("test").blobsBucket()).delete(hash); // gone from the space, A still thinks not
+    }
+    a.publish(scene("Other", Map.of("Box", hash)), freecad, null);
+    JsonNode ack = freecadEvents.next("ack", d -> d.path("scene").asText().equals("Other"));
+    assertThat(ack.path("status").asText()).isEqualTo("failed");
+    assertThat(ack.path("reason").asText()).isEqualTo("blob " + hash + " is not in the space's object store");
+  }
+
+  /** Puts a hub's entry in the peers bucket as a hub on "crashed-pc" would, once, and never again. */
+  void announceFakeHub(String hub, String blender) throws Exception {
+    try (Connection c = Nats.connect(nats.url())) {
+      ObjectNode peer = Json.object().put("id", blender).put("app", "Blender").put("role", "both")
+          .put("document", "x.blend");
+      ObjectNode entry = Json.object().put("hub", hub).put("host", "crashed-pc");
+      entry.putArray("peers").add(peer);
+      c.keyValue(new Subjects("test").peersBucket()).put(hub, Json.bytes(entry));
+    }
+  }
+
+  @Test
+  void aDeadHubsPeersDisappearWhenItsEntryExpires() throws Exception {
+    announceFakeHub("0000deadbeef", "blender-dead0001");
+    assertThat(awaitRemotePeer(a, "blender-dead0001").path("host").asText()).isEqualTo("crashed-pc");
+    long deadline = System.nanoTime() + FedHub.WATCHDOG.toNanos();
+    while (a.get("peers").toString().contains("blender-dead0001")) {
+      assertThat(System.nanoTime()).as("the dead hub's peer is still listed").isLessThan(deadline);
+      Thread.sleep(50); // the entry ages out after the bucket's max age (6 s here); polled with a watchdog
+    }
+  }
 }
