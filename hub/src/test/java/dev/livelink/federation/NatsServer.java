@@ -69,11 +69,12 @@ final class NatsServer implements AutoCloseable {
       } catch (IOException e) {
         // The server stopped.
       }
+      ready.countDown(); // ended before it was ready: the check below sees it is not alive
     }, "nats-server-log");
     reader.setDaemon(true);
     reader.start();
     try {
-      if (!ready.await(30, TimeUnit.SECONDS)) {
+      if (!ready.await(30, TimeUnit.SECONDS) || !p.isAlive()) {
         p.destroyForcibly();
         throw new IllegalStateException("nats-server did not start:\n" + log());
       }
