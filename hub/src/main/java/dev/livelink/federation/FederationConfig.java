@@ -99,7 +99,7 @@ public record FederationConfig(List<URI> servers, String space, Path tokenFile, 
   }
 
   /** Comma-separated NATS URLs; {@code host:port} alone means nats://. */
-  static List<URI> parseServers(String list) {
+  public static List<URI> parseServers(String list) {
     List<URI> out = new ArrayList<>();
     for (String s : list.split(",")) {
       String t = s.trim();

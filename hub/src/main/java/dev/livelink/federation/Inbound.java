@@ -95,8 +95,9 @@ final class Inbound {
     }
     SceneStore store = local.store();
     try {
-      for (String h : store.blobs().missing(scene.meshes())) {
-        store.blobs().put(h, blobs.fetch(space.blobs(), h));
+      List<String> missing = store.blobs().missing(scene.meshes());
+      if (!missing.isEmpty()) {
+        store.blobs().putAll(blobs.fetchAll(space, missing)); // checked again there, and one fsync for all
       }
     } catch (Blobs.Refused e) {
       fail(space, m, mine, e.getMessage());
@@ -138,7 +139,7 @@ final class Inbound {
     if (!name.startsWith("manifest-") || !Ids.isSha256(name.substring(9))) {
       throw new Blobs.Refused("manifest name \"" + name + "\" is not manifest-<sha256>");
     }
-    return blobs.fetch(space.blobs(), name, name.substring(9), VersionMessage.MAX_UNPACKED);
+    return blobs.fetch(space, name, name.substring(9), VersionMessage.MAX_UNPACKED);
   }
 
   /** Acks {@code failed} to the sender for each receiver here the version was for (or for the hub, when none). */

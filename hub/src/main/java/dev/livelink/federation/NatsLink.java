@@ -330,9 +330,9 @@ public final class NatsLink implements Federation {
   }
 
   /** Blobs first, so that a version on the stream never names a blob the object store lacks. */
-  private void send(Space s, Outbox.Item item) throws IOException, JetStreamApiException {
+  private void send(Space s, Outbox.Item item) throws IOException, JetStreamApiException, InterruptedException {
     VersionMessage m = VersionMessage.decode(item.data());
-    blobs.upload(s.blobs(), m.blobs(), local.store().blobs());
+    blobs.upload(s, m.blobs(), local.store().blobs());
     byte[] body = item.data();
     Headers h = new Headers();
     if (body.length > INLINE_LIMIT) {
@@ -364,7 +364,9 @@ public final class NatsLink implements Federation {
                 .configuration(Space.consumer(subjects, hubId)).build());
             gen = s.generation();
           }
-          for (Message m : sub.fetch(FETCH_BATCH, FETCH_WAIT)) {
+          // Yields each message as it arrives (fetch would wait for a full batch or the whole wait).
+          for (java.util.Iterator<Message> it = sub.iterate(FETCH_BATCH, FETCH_WAIT); it.hasNext(); ) {
+            Message m = it.next();
             if (inbound.apply(s, m) == Inbound.Outcome.RETRY) {
               m.nakWithDelay(RETRY);
             } else {
@@ -485,6 +487,7 @@ public final class NatsLink implements Federation {
       lock.unlock();
     }
     control.shutdownNow();
+    blobs.close();
     publisher.interrupt();
     receiver.interrupt();
     try {

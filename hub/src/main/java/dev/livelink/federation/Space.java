@@ -3,6 +3,7 @@ package dev.livelink.federation;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamManagement;
 import io.nats.client.KeyValue;
 import io.nats.client.ObjectStore;
 import io.nats.client.api.AckPolicy;
@@ -22,7 +23,8 @@ import java.time.Duration;
  *
  * @param generation counts the sessions of this hub: a worker holding an older one starts over
  */
-record Space(Connection conn, JetStream js, ObjectStore blobs, KeyValue peers, int generation) {
+record Space(Connection conn, JetStream js, JetStreamManagement jsm, ObjectStore blobs, String blobsBucket,
+    KeyValue peers, int generation) {
   /** A version waits this long for its receiver hub's ack to NATS before it is sent again (blobs may be big). */
   static final Duration ACK_WAIT = Duration.ofMinutes(5);
 
@@ -56,7 +58,8 @@ record Space(Connection conn, JetStream js, ObjectStore blobs, KeyValue peers, i
     } catch (JetStreamApiException e) {
       c.objectStoreManagement().getStatus(s.blobsBucket());
     }
-    return new Space(c, c.jetStream(), c.objectStore(s.blobsBucket()), c.keyValue(s.peersBucket()), generation);
+    return new Space(c, c.jetStream(), c.jetStreamManagement(), c.objectStore(s.blobsBucket()), s.blobsBucket(),
+        c.keyValue(s.peersBucket()), generation);
   }
 
   /** The hub's durable consumer: a new hub starts from the latest version of each scene, a returning one resumes. */
