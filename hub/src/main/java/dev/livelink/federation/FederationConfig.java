@@ -2,17 +2,21 @@ package dev.livelink.federation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.livelink.runtime.AtomicFiles;
 import dev.livelink.wire.Json;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -166,5 +170,29 @@ public record FederationConfig(List<URI> servers, String space, Path tokenFile, 
     List<String> s = new ArrayList<>();
     servers.forEach(u -> s.add(u.getScheme() + "://" + u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "")));
     return String.join(",", s);
+  }
+
+  /** This hub's id in the space, made once and kept in the home. */
+  public static String hubId(Path home) {
+    Path f = home.resolve("federation").resolve("hub-id");
+    try {
+      String id = Files.readString(f, StandardCharsets.US_ASCII).trim();
+      if (id.matches("[0-9a-f]{12}")) {
+        return id;
+      }
+    } catch (NoSuchFileException e) {
+      // First start: made below.
+    } catch (IOException e) {
+      throw new FederationException("cannot read " + f + ": " + e.getMessage(), e);
+    }
+    byte[] b = new byte[6];
+    new SecureRandom().nextBytes(b);
+    String id = HexFormat.of().formatHex(b);
+    try {
+      AtomicFiles.write(f, id.getBytes(StandardCharsets.US_ASCII), true);
+    } catch (IOException e) {
+      throw new FederationException("cannot write " + f + ": " + e.getMessage(), e);
+    }
+    return id;
   }
 }

@@ -11,6 +11,8 @@ import dev.livelink.store.StoreException;
 import dev.livelink.wire.Json;
 import dev.livelink.wire.SceneJson;
 import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.PullSubscribeOptions;
 import io.nats.client.Message;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -39,6 +41,10 @@ final class Inbound {
   private final Blobs blobs;
   private final Origins origins;
   private final Consumer<String> problem;
+  private static final int FETCH_BATCH = 16;
+  private static final java.time.Duration FETCH_WAIT = java.time.Duration.ofSeconds(1);
+  private static final java.time.Duration RETRY = java.time.Duration.ofSeconds(1);
+  final java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
 
   Inbound(String self, String host, Subjects subjects, Federation.Local local, Blobs blobs, Origins origins,
       Consumer<String> problem) {
@@ -54,6 +60,55 @@ final class Inbound {
   /** The local id of a scene from {@code hub}: its hub, then its own id. */
   static String localId(String hub, String scene) {
     return hub + ":" + scene;
+  }
+
+  /** The receiving thread: pulls this hub's durable consumer whenever the space is open. */
+  void run(LinkState link) {
+    JetStreamSubscription sub = null;
+    int gen = 0;
+    try {
+      while (true) {
+        Space s = link.awaitSpace();
+        if (s == null) {
+          return;
+        }
+        try {
+          if (sub == null || gen != s.generation()) {
+            unsubscribe(sub);
+            sub = s.js().subscribe(subjects.scenes(), PullSubscribeOptions.builder().durable(subjects.durable(self))
+                .configuration(Space.consumer(subjects, self)).build());
+            gen = s.generation();
+          }
+          // Yields each message as it arrives (fetch would wait for a full batch or the whole wait).
+          for (java.util.Iterator<Message> it = sub.iterate(FETCH_BATCH, FETCH_WAIT); it.hasNext(); ) {
+            Message m = it.next();
+            if (apply(s, m) == Inbound.Outcome.RETRY) {
+              m.nakWithDelay(RETRY);
+            } else {
+              m.ack();
+              received.incrementAndGet();
+            }
+          }
+        } catch (IOException | JetStreamApiException | IllegalStateException e) {
+          link.problem("could not read the space's versions: " + e.getMessage());
+          unsubscribe(sub);
+          sub = null;
+          link.pause(RETRY);
+        }
+      }
+    } catch (InterruptedException e) {
+      // Closing.
+    }
+  }
+
+  private static void unsubscribe(JetStreamSubscription sub) {
+    try {
+      if (sub != null) {
+        sub.unsubscribe();
+      }
+    } catch (IllegalStateException e) {
+      // Already gone with its connection.
+    }
   }
 
   Outcome apply(Space space, Message msg) throws InterruptedException {

@@ -29,6 +29,9 @@ final class RemotePeers implements KeyValueWatcher {
   private final Runnable onChange;
   private final Map<String, Hub> hubs = new LinkedHashMap<>();
   private volatile List<RemotePeer> current = List.of();
+  /** What this hub put last, and when (control thread only). */
+  private byte[] announced;
+  private long announcedAt;
 
   /** @param onChange runs (no lock held) when the list changed */
   RemotePeers(String self, Duration ttl, Runnable onChange) {
@@ -43,6 +46,22 @@ final class RemotePeers implements KeyValueWatcher {
     ArrayNode a = o.putArray("peers");
     peers.forEach(p -> a.add(p.toJson()));
     return Json.bytes(o);
+  }
+
+  /** Puts this hub's peers in the bucket when they changed, and at least every third of its max age. */
+  void announce(Space s, String host, List<Peer> peers, boolean force, java.util.function.Consumer<String> problem) {
+    byte[] a = announce(self, host, peers);
+    long now = System.nanoTime();
+    if (!force && java.util.Arrays.equals(a, announced) && now - announcedAt < ttlNanos / 3) {
+      return;
+    }
+    try {
+      s.peers().put(self, a);
+      announced = a;
+      announcedAt = now;
+    } catch (java.io.IOException | io.nats.client.JetStreamApiException e) {
+      problem.accept("could not announce this hub's peers: " + e.getMessage());
+    }
   }
 
   List<RemotePeer> list() {
