@@ -6,7 +6,7 @@ from array import array
 import hostfree  # noqa: F401 - makes livelink_blender importable without bpy
 from livelink_blender.logic.host import Scan, SendHost
 from livelink_blender.logic.messages import AckReceived, MeshArrays, SendDone, SendFailed
-from livelink_blender.logic.sending import DEBOUNCE_S, SendError, Sender
+from livelink_blender.logic.sending import peer_label, DEBOUNCE_S, SendError, Sender
 from livelink_blender.logic.sendscene import Collected, Present
 
 FREECAD = {"id": "freecad-1", "app": "FreeCAD", "appVersion": "1.0.0", "document": "Demo", "role": "both"}
@@ -146,6 +146,15 @@ class SenderTest(unittest.TestCase):
         self.s.tick()
         self.assertEqual(self.host.reports[-1], ("ERROR", "FreeCAD 1.0 (Demo) could not apply a: shape is null"))
         self.assertEqual(self.s.status.error, "FreeCAD 1.0 (Demo) could not apply a: shape is null")
+
+    def test_peers_on_other_machines_are_offered_only_with_online_access(self):
+        remote = dict(FREECAD, id="freecad-remote", remote=True, host="artist-pc")
+        self.link.peer_list = [FREECAD, remote]
+        self.assertEqual([p["id"] for p in self.s.receivers()], [FREECAD["id"], "freecad-remote"])
+        self.host.online_access = lambda: False
+        self.assertEqual([p["id"] for p in self.s.receivers()], [FREECAD["id"]])
+        self.assertEqual(self.s.default_targets(), (FREECAD["id"],))
+        self.assertEqual(peer_label(remote), peer_label(FREECAD) + " on artist-pc")
 
     def test_with_no_freecad_the_hub_keeps_the_version_and_the_user_is_told(self):
         self.link.peer_list = [OTHER_BLENDER, SENDER_ONLY]

@@ -14,8 +14,10 @@ final class AckRoutes {
   private final Peers peers;
   private final AckBoard acks;
   private final HubEvents events;
+  private final Federation federation;
 
-  AckRoutes(SceneStore store, Peers peers, AckBoard acks, HubEvents events) {
+  AckRoutes(SceneStore store, Peers peers, AckBoard acks, HubEvents events, Federation federation) {
+    this.federation = federation;
     this.store = store;
     this.peers = peers;
     this.acks = acks;
@@ -54,6 +56,7 @@ final class AckRoutes {
     if (v.sender() != null) {
       peers.send(v.sender(), "ack", ack);
     }
+    federation.acked(scene, version, ack);
     r.noContent();
   }
 

@@ -34,6 +34,7 @@ final class HttpApi implements HttpHandler {
   private final HubEvents events;
   private final PageRoutes page;
   private final Routes routes;
+  private final Federation federation;
   private final Set<String> allowedHosts;
   private final Set<String> allowedOrigins;
   /** What is discarded of the body of a caller without the token, before its connection is closed. */
@@ -41,7 +42,8 @@ final class HttpApi implements HttpHandler {
   /** What is discarded of a refused chunked body, whose end nothing announces. */
   private static final long CHUNKED_DRAIN = 64L << 20;
 
-  HttpApi(Path home, RuntimeFile runtime, SceneStore store, Limits limits, Workers workers) {
+  HttpApi(Path home, RuntimeFile runtime, SceneStore store, Limits limits, Workers workers,
+      Federation.Factory federate) {
     this.expectedAuthorization = ("Bearer " + runtime.token()).getBytes(StandardCharsets.UTF_8);
     this.limits = limits;
     this.workers = workers;
@@ -53,11 +55,13 @@ final class HttpApi implements HttpHandler {
     int p = runtime.port();
     allowedHosts = Set.of("127.0.0.1:" + p, "localhost:" + p, "[::1]:" + p, "127.0.0.1", "localhost", "[::1]");
     allowedOrigins = Set.of("http://127.0.0.1:" + p, "http://localhost:" + p, "http://[::1]:" + p);
-    HubRoutes hub = new HubRoutes(runtime, store, peers);
+    federation = federate == null ? Federation.NONE : federate.start(new LocalSide(store, peers, acks));
+    peers.remote(federation::remotePeers);
+    HubRoutes hub = new HubRoutes(runtime, store, peers, federation);
     PeerRoutes peer = new PeerRoutes(runtime, store, peers, acks);
     BlobRoutes blob = new BlobRoutes(store.blobs(), limits);
-    SceneRoutes scene = new SceneRoutes(store, peers, acks, limits, events);
-    AckRoutes ack = new AckRoutes(store, peers, acks, events);
+    SceneRoutes scene = new SceneRoutes(store, peers, acks, limits, events, federation);
+    AckRoutes ack = new AckRoutes(store, peers, acks, events, federation);
     SceneActions actions = new SceneActions(store, peers, acks, events);
     Routes.Access session = Routes.Access.SESSION;
     // The endpoint table of docs/protocol.md, in its order, with the largest body each takes and, where the hub's
@@ -107,8 +111,13 @@ final class HttpApi implements HttpHandler {
     return peers.toJson();
   }
 
+  Federation federation() {
+    return federation;
+  }
+
   void shutdown() {
     events.close();
+    federation.close();
     peers.close();
   }
 

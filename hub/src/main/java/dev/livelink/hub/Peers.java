@@ -17,6 +17,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Registered peers and their event channels. A peer leaves when its event stream ends, when it says goodbye, when
@@ -45,6 +46,8 @@ final class Peers implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
+  /** Receivers on other hubs (see Federation): listed after the local peers, and connected as far as acks go. */
+  private volatile Supplier<List<Federation.RemotePeer>> remote = List::of;
   private boolean broadcastScheduled;
   private long lastBroadcast = System.nanoTime() - Long.MAX_VALUE / 4;
   private long broadcasts;
@@ -87,7 +90,16 @@ final class Peers implements AutoCloseable {
     return new ArrayList<>(peers.values());
   }
 
-  /** The ids of the registered peers; lock-free, for callers that hold other locks. */
+  void remote(Supplier<List<Federation.RemotePeer>> remote) {
+    this.remote = remote;
+  }
+
+  /** The remote peers changed: one broadcast, as for a local change. */
+  synchronized void remoteChanged() {
+    changed(false);
+  }
+
+  /** The ids of the registered peers and of remote receivers; lock-free, for callers that hold other locks. */
   Set<String> ids() {
     return ids;
   }
@@ -179,6 +191,7 @@ final class Peers implements AutoCloseable {
     for (Peer p : peers.values()) {
       a.add(p.toJson().put("connected", channels.containsKey(p.id())));
     }
+    remote.get().forEach(r -> a.add(r.toJson()));
     return a;
   }
 
@@ -189,7 +202,9 @@ final class Peers implements AutoCloseable {
 
   /** Call with the lock held after any change: schedules one broadcast and, when peers left, {@code onLeave}. */
   private void changed(boolean left) {
-    ids = Set.copyOf(peers.keySet());
+    Set<String> all = new java.util.HashSet<>(peers.keySet());
+    remote.get().forEach(r -> all.add(r.id()));
+    ids = Set.copyOf(all);
     try {
       if (left) {
         timer.execute(onLeave);
