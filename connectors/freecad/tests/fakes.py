@@ -234,6 +234,12 @@ class FcObject:
         if type_id == "App::Part":
             self.Group = []
 
+    def __setattr__(self, name, value):
+        super().__setattr__(name, value)
+        if name in ("Mesh", "Shape"):
+            # As FreeCAD's features do: a new mesh or shape brings its placement (identity here) into the feature.
+            super().__setattr__("Placement", Placement16(getattr(getattr(value, "Placement", None), "m", None)))
+
     @property
     def Label(self):
         return self._label

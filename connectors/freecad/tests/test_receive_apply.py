@@ -103,7 +103,7 @@ class CreateTest(ApplyTestCase):
         self.assertEqual(o["Arm"].ViewObject.ShapeColor, (1.0, 0.0, 0.0))
         self.assertEqual(o["Box"].ViewObject.ShapeColor, (0.50196, 0.50196, 0.50196), "linear 0.21586 is sRGB 128")
         two = o["TwoTone"]
-        self.assertEqual(two.FaceColors, [[1.0, 0.0, 0.0]] * 6 + [[0.0, 0.0, 1.0]] * 6)
+        self.assertEqual(two.FaceColors, [0xFF000000] * 6 + [0x0000FF00] * 6, "red, then blue (0xRRGGBBAA)")
         self.assertEqual((two.ViewObject.ShapeColor, two.ViewObject.Transparency), ((1.0, 0.0, 0.0), 0),
                          "one transparency for the object: faces of different alphas are drawn opaque")
         self.assertEqual(two.ViewObject.toggles, [False, True], "Coloring turned on after the mesh was set")

@@ -119,6 +119,11 @@ def _objects(doc, scene_id):
             if ids.received(o) and getattr(o, ids.SCENE) == scene_id and getattr(o, ids.ID)}
 
 
+def _matrix16(placement):
+    m = placement.toMatrix()
+    return tuple(getattr(m, "A%d%d" % (r, c)) for r in range(1, 5) for c in range(1, 5))
+
+
 def _show_face_colors(o):
     vo = getattr(o, "ViewObject", None)
     if vo is not None:
@@ -189,12 +194,16 @@ class _Build:
             obj = self.objects[op.id] = self.new(op.node)
         if op.container is not planning.KEEP:
             self.move(obj, op.container, op.create)
-        if op.placement is not None:
-            obj.Placement = fc.placement(op.placement)
-        if op.geometry:
-            self.geometry(obj, op.geometry, op.vertices)
-        elif op.rescale is not None:
-            self.rescale(obj, op.rescale)
+        placement = op.placement if op.placement is not None else None
+        if op.geometry or op.rescale is not None:
+            # A new Mesh (or Shape) brings its own placement into the feature: the feature's is set after.
+            placement = placement or _matrix16(obj.Placement)
+            if op.geometry:
+                self.geometry(obj, op.geometry, op.vertices)
+            else:
+                self.rescale(obj, op.rescale)
+        if placement is not None:
+            obj.Placement = fc.placement(placement)
         name = op.node.get("name") or op.id
         if op.create:
             obj.Label = name
@@ -203,7 +212,7 @@ class _Build:
             obj.Label = op.label
             setattr(obj, ids.LABEL, obj.Label)
         setattr(obj, ids.NODE, json.dumps(op.node, sort_keys=True))
-        if op.colors or op.geometry or op.rescale is not None:
+        if planning.kind(op.node) == planning.MESH and (op.colors or op.geometry or op.rescale is not None):
             self._paint.append((obj, op.node, op.node.get("mesh")))
         self.touched += 1
 

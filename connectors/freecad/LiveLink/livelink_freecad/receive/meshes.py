@@ -94,10 +94,17 @@ class Colors:
     a colour per face when its faces have several."""
     color: tuple
     transparency: int
-    faces: list = None  # [[r, g, b], ...] per face, or None
+    faces: list = None  # a packed colour (int) per face, or None
 
 
 DEFAULT = {"color": [0.8, 0.8, 0.8, 1.0]}
+
+
+def packed(rgb):
+    """Colours (n x 3, 0..1) as the ints FreeCAD's colour lists also take (App::Color's packed value, 0xRRGGBBAA;
+    alpha 0: FreeCAD's mesh view uses only RGB per face)."""
+    c = np.round(np.clip(rgb, 0.0, 1.0) * 255.0).astype(np.uint32)
+    return (c[:, 0] << 24) | (c[:, 1] << 16) | (c[:, 2] << 8)
 
 
 def colors(materials, geometry=None):
@@ -111,7 +118,7 @@ def colors(materials, geometry=None):
     faces, alphas = None, alphas[:1]
     if len(mats) > 1 and geometry is not None and geometry.material_index is not None:
         used = np.clip(geometry.material_index, 0, len(mats) - 1)
-        faces = srgb[used].tolist()  # one C-side conversion: FreeCAD's colour list takes Python sequences
+        faces = packed(srgb)[used].tolist()  # Python ints made in C: no Python loop per face
         alphas = np.clip(rgba[np.unique(used), 3], 0.0, 1.0)
     alpha = float(alphas[0]) if np.all(alphas == alphas[0]) else 1.0
     return Colors(tuple(float(x) for x in srgb[0]), int(round((1.0 - alpha) * 100)), faces)

@@ -198,7 +198,7 @@ def operations(scene, held, plan, fetched):
         if old is None or kind(old) != kind(node):
             ops.append(Op(i, node, True, lay.container, lay.placement, node.get("mesh"),
                           vertex_matrix(scene, lay.residual) if node.get("mesh") else None, label=node.get("name"),
-                          colors=True))
+                          colors=kind(node) == MESH))
             continue
         was = before[i]
         moved = node.get("parent") != old.get("parent") or was.container != lay.container
