@@ -187,6 +187,18 @@ class UpdateTest(ApplyTestCase):
         self.receive(delta([node("two", T, None, trs((5, 0, 0)), [RED, BLUE], "TwoTone")], 3, 0, full=True), TWO)
         self.assertIn("TwoTone", self.objects(self.doc))
 
+    def test_a_deleted_app_part_is_made_again_and_takes_back_what_was_left_of_the_scene(self):
+        self.doc.removeObject("untitled")  # its members go to the top of the document, as in FreeCAD
+        self.assertIsNone(self.host.holder(SCENE["id"]))
+        again = self.first_version()
+        again["to"] = 2
+        self.receive(again, CUBE, TWO, holder=None)
+        o = self.objects(self.doc)
+        self.assertEqual(sorted(o), sorted(self.o), "nothing duplicated")
+        self.assertIsNot(o["untitled"], self.o["untitled"])
+        self.assertEqual(sorted(c.Label for c in o["untitled"].Group), ["Box", "Rig", "TwoTone"])
+        self.assertIs(o["Box"], self.o["Box"])
+
     def test_a_users_copy_is_the_users(self):
         copy = self.doc.addObject("Mesh::Feature", "Box")  # Ctrl+C / Ctrl+V copies the properties
         for p in ("LiveLinkScene", "LiveLinkId", "LiveLinkName", "LiveLinkLabel", "LiveLinkNode"):

@@ -178,6 +178,15 @@ class CatchUpTest(ReceiverTestCase):
         self.r.document_activated(doc)
         self.assertEqual(self.link.fetches[-1], FetchRequest(SID, 1, 3, {"box": (C, [RED]), "two": (T, [RED, BLUE])}))
 
+    def test_a_saved_document_that_is_open_but_lost_the_scene_takes_it_whole(self):
+        doc = self.receive_first()
+        doc.FileName = os.path.join(self.tmp, "shop.FCStd")
+        open(doc.FileName, "w").close()
+        self.r.document_saved(doc, doc.FileName)
+        doc.removeObject("untitled")  # the user deleted the scene's App::Part to receive it anew
+        self.r.handle(VersionAnnounced(SID, 2))
+        self.assertEqual(self.link.fetches[-1], FetchRequest(SID, 0, 2, {}))
+
     def test_opening_a_document_shows_its_face_colours_again(self):
         doc = self.receive_first()
         two = next(o for o in doc.Objects if o.Label == "TwoTone")

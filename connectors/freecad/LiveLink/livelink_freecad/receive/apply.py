@@ -74,6 +74,10 @@ class FreeCADReceiveHost:
                     return Holder(doc, o, int(getattr(o, ids.VERSION, 0) or 0))
         return None
 
+    def is_open(self, file):
+        """Whether a document saved as `file` is open."""
+        return any(getattr(d, "FileName", "") == file for d in fc.documents())
+
     def scenes_in(self, doc):
         """(scene id, version) of every scene the document holds."""
         return [(getattr(o, ids.SCENE), int(getattr(o, ids.VERSION, 0) or 0)) for o in doc.Objects if ids.is_root(o)]
@@ -144,6 +148,9 @@ class _Build:
         self._paint = []  # (object, node, hash) whose colours are set once every mesh is in place
 
     def run(self, delta, root):
+        # A new root where objects of the scene are left (the user deleted its App::Part and not its contents):
+        # they are the scene's still, and go back into it.
+        self.adopting = root is None
         self.root = root if root is not None else self._root()
         title = self.scene.get("name") or self.sid
         if self.root.Label != title and self.root.Label == getattr(self.root, ids.LABEL):
@@ -151,7 +158,8 @@ class _Build:
             setattr(self.root, ids.LABEL, self.root.Label)
         self.objects = _objects(self.doc, self.sid)
         held = {i: _node(o) for i, o in self.objects.items()}
-        ops, removed = planning.operations(self.scene, held, make_plan(delta, self.objects.keys()), set(self.blobs))
+        ops, removed = planning.operations(self.scene, held, make_plan(delta, self.objects.keys()), set(self.blobs),
+                                           adopt=self.adopting)
         for op in ops:
             self.op(op)
         for i in removed:
@@ -234,9 +242,11 @@ class _Build:
         if current is target:
             return
         if not created:
-            owned = current is not None and ids.received(current) and getattr(current, ids.SCENE) == self.sid
+            owned = current is None and self.adopting or \
+                current is not None and ids.received(current) and getattr(current, ids.SCENE) == self.sid
             if not owned:
                 return  # the user moved it out of the link's App::Parts: theirs
+        if current is not None:
             current.removeObject(obj)
         target.addObject(obj)
 

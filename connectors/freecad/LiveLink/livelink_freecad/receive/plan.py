@@ -177,11 +177,11 @@ class Op:
     colors: bool = False
 
 
-def operations(scene, held, plan, fetched):
+def operations(scene, held, plan, fetched, adopt=False):
     """(ops, removed ids): ops parents first. held: {node id: node as applied}; plan: livelink_client.plan.Plan;
     fetched: the mesh hashes whose blobs arrived. What changed is found by comparing with what is held, so a full
     version changes only what differs, and a node the delta did not name still gets an op when an ancestor moved it
-    (a mesh parent's transform, a residual passed down)."""
+    (a mesh parent's transform, a residual passed down). adopt: every held node is put in its App::Part again."""
     new = dict(held)
     for c in plan.creates:
         new[c.node["id"]] = c.node
@@ -201,7 +201,7 @@ def operations(scene, held, plan, fetched):
                           colors=kind(node) == MESH))
             continue
         was = before[i]
-        moved = node.get("parent") != old.get("parent") or was.container != lay.container
+        moved = adopt or node.get("parent") != old.get("parent") or was.container != lay.container
         placement = lay.placement if moved or not same(was.placement, lay.placement) else None
         geometry = vertices = rescale = None
         if kind(node) == MESH and (node["mesh"] != old.get("mesh") or not same(was.residual, lay.residual)):

@@ -4,8 +4,8 @@ the status dialog shows. No FreeCAD here: the host is apply.FreeCADReceiveHost (
 link the network side (fetch(FetchRequest), ack(AckRequest)).
 
 Which document: the open one that holds the scene; else, for a scene this FreeCAD never applied (or whose document
-was never saved), the active document or a new one. A scene applied before into a saved document that is not open
-waits for that document: opening it brings it up to date. The record (record.py) keeps what was applied across
+was never saved, or whose App::Part the user deleted), the active document or a new one. A scene applied before into
+a saved document that is not open waits for that document: opening it brings it up to date. The record (record.py) keeps what was applied across
 sessions, so a FreeCAD started again applies no version twice."""
 import collections
 import os
@@ -94,7 +94,7 @@ class Receiver:
         entry = self.record.get(scene)
         if entry is not None and entry.version >= version:
             return  # applied already, into a document that is not open now
-        if entry is not None and entry.file and os.path.exists(entry.file):
+        if entry is not None and entry.file and os.path.exists(entry.file) and not self.host.is_open(entry.file):
             if self._waiting.get(scene) != (entry.file, version):
                 self._waiting[scene] = (entry.file, version)
                 self.say("%s v%d from Blender waits for %s, which holds that scene: it is brought up to date when you "
