@@ -308,7 +308,8 @@ class FcDoc:
             unique = "%s%03d" % (name, n)
         o = FcObject(self, type_id, unique)
         self.Objects.append(o)
-        self.open[-1][1].append(o) if self.open else None
+        if self.open:
+            self.open[-1][1].append(o)  # what an abort of the open transaction takes away
         return o
 
     def getObject(self, name):
@@ -322,7 +323,7 @@ class FcDoc:
             o.removeObject(child)
         self.Objects.remove(o)
 
-    open = ()
+    open = ()  # the open transaction: [(name, objects made in it)]
 
     def openTransaction(self, name):
         self.open = [(name, [])]

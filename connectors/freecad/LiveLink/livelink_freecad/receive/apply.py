@@ -202,7 +202,7 @@ class _Build:
             obj = self.objects[op.id] = self.new(op.node)
         if op.container is not planning.KEEP:
             self.move(obj, op.container, op.create)
-        placement = op.placement if op.placement is not None else None
+        placement = op.placement
         if op.geometry or op.rescale is not None:
             # A new Mesh (or Shape) brings its own placement into the feature: the feature's is set after.
             placement = placement or _matrix16(obj.Placement)
