@@ -156,6 +156,16 @@ class SenderTest(unittest.TestCase):
         self.assertEqual(self.s.default_targets(), (FREECAD["id"],))
         self.assertEqual(peer_label(remote), peer_label(FREECAD) + " on artist-pc")
 
+    def test_an_ack_that_names_objects_the_receiver_skipped_is_a_warning(self):
+        self.s.send(["Box", "Ball"])
+        self.done()
+        reason = "skipped 1 object whose mesh could not be made: Ball (ball-id): it has no faces"
+        self.link.inbox.append(AckReceived("blender:a", 1, "freecad-1", True, reason, "FreeCAD", "1.0.0", "Demo", {}))
+        self.s.tick()
+        self.assertEqual(self.host.reports[-1][0], "WARNING")
+        self.assertRegex(self.host.reports[-1][1], r"^Sent 2 objects to FreeCAD 1\.0 \(Demo\): applied in \d+ ms; "
+                                                   + reason.replace("(", r"\(").replace(")", r"\)") + "$")
+
     def test_with_no_freecad_the_hub_keeps_the_version_and_the_user_is_told(self):
         self.link.peer_list = [OTHER_BLENDER, SENDER_ONLY]
         self.assertIn("the hub", self.s.send(["Box"]))

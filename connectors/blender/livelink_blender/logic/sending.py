@@ -273,7 +273,9 @@ class Sender:
             self.status.last = "Sent %s to %s: applied in %.0f ms" % (a.text, who,
                                                                       (self.clock() - a.started) * 1000.0)
             self.status.error = ""
-            self.host.report(self.status.last, "INFO")
+            if m.reason:  # applied, less what the receiver names (FreeCAD: objects whose mesh it could not make)
+                self.status.last += "; " + m.reason
+            self.host.report(self.status.last, "WARNING" if m.reason else "INFO")
         else:
             self._fail("%s could not apply %s: %s" % (who, a.name, m.reason or "no reason given"))
 
