@@ -14,10 +14,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads Wavefront OBJ: {@code v} positions, {@code f} faces (polygons are fanned into triangles, negative indices
- * count back), {@code o}/{@code g} start a new part, {@code usemtl} sets the material of following faces,
- * {@code mtllib} loads colours. Texture coordinates and normals are skipped. One pass over the bytes, no per-line
- * allocation.
+ * Reads Wavefront OBJ: {@code v} positions, {@code vn} normals, {@code f} faces (polygons are fanned into
+ * triangles, negative indices count back; {@code v//vn} and {@code v/vt/vn} corners carry a normal), {@code o}/
+ * {@code g} start a new part, {@code usemtl} sets the material of following faces, {@code mtllib} loads colours.
+ * Texture coordinates are skipped, and so is a corner's normal index that names no {@code vn} line so far. One
+ * pass over the bytes, no per-line allocation.
+ *
+ * <p>OBJ normals belong to face corners, a mesh blob's to vertices: a vertex used with two normals (the corners of
+ * a hard edge) becomes two vertices. A part where any corner lacks a normal gets none, so the receiver shades it
+ * by angle rather than half by the file and half by guess.
  */
 public final class ObjReader {
   private ObjReader() {}
@@ -35,6 +40,8 @@ public final class ObjReader {
     int slot;
     int min = Integer.MAX_VALUE;
     int max = -1;
+    boolean someNormals; // a corner of this group named a normal
+    boolean missingNormals; // a corner of this group named none
 
     Group(String name, int start) {
       this.name = name;
@@ -84,18 +91,25 @@ public final class ObjReader {
     }
   }
 
-  /** The parse result; positions and corners are over-allocated buffers with their used lengths. */
-  private record Parsed(List<Group> groups, float[] positions, int positionCount, int[] corners) {}
+  /**
+   * The parse result; positions and corners are over-allocated buffers with their used lengths. cornerNormals is
+   * parallel to corners (a normal index, -1 for none), or null when no corner names a normal.
+   */
+  private record Parsed(List<Group> groups, float[] positions, int positionCount, int[] corners, float[] normals,
+      int[] cornerNormals) {}
 
   private static Parsed parse(byte[] bytes, String name, Set<String> mtllibs) {
     AsciiScanner s = new AsciiScanner(bytes, 0, bytes.length, name);
     FloatList pos = new FloatList(bytes.length / 16, name);
+    FloatList nrm = new FloatList(16, name);
+    IntList cn = null; // made at the first corner that names a normal
     // One corner list for all groups, sized for a typical file so it rarely grows: each group is a range of it.
     IntList tris = new IntList(bytes.length / 10, name);
     List<Group> groups = new ArrayList<>();
     Group g = new Group(null, 0);
     groups.add(g);
     int[] poly = new int[64];
+    int[] npoly = new int[64];
     while (!s.atEnd()) {
       s.skipBlanks();
       if (s.atEnd()) {
@@ -105,12 +119,18 @@ public final class ObjReader {
       if (c == 'v' && s.pos + 1 < s.end && (bytes[s.pos + 1] == ' ' || bytes[s.pos + 1] == '\t')) {
         s.pos += 2;
         pos.add3(s.parseFloat(), s.parseFloat(), s.parseFloat());
+      } else if (c == 'v' && s.pos + 2 < s.end && bytes[s.pos + 1] == 'n'
+          && (bytes[s.pos + 2] == ' ' || bytes[s.pos + 2] == '\t')) {
+        s.pos += 3;
+        nrm.add3(s.parseFloat(), s.parseFloat(), s.parseFloat());
       } else if (c == 'f' && s.pos + 1 < s.end && (bytes[s.pos + 1] == ' ' || bytes[s.pos + 1] == '\t')) {
         s.pos += 2;
         int vcount = pos.n / 3;
         int n;
-        while ((n = faceIndices(s, vcount, poly)) < 0) {
-          poly = Arrays.copyOf(poly, poly.length * 4); // a face with more corners than poly holds: again, with room
+        while ((n = faceIndices(s, vcount, nrm.n / 3, poly, npoly)) < 0) {
+          // a face with more corners than poly holds: again, with room
+          poly = Arrays.copyOf(poly, poly.length * 4);
+          npoly = new int[poly.length];
         }
         if (n < 3) {
           throw s.error("face has " + n + " vertices, needs at least 3");
@@ -124,10 +144,26 @@ public final class ObjReader {
           if (poly[i] < g.min) g.min = poly[i];
           if (poly[i] > g.max) g.max = poly[i];
         }
+        boolean named = false;
+        for (int i = 0; i < n; i++) {
+          if (npoly[i] >= 0) named = true;
+          else g.missingNormals = true;
+        }
+        if (named && cn == null) {
+          cn = new IntList(tris.a.length, name);
+          Arrays.fill(cn.a, 0, tris.n, -1);
+          cn.n = tris.n;
+        }
+        g.someNormals |= named;
         for (int i = 1; i + 1 < n; i++) {
           tris.add(poly[0]);
           tris.add(poly[i]);
           tris.add(poly[i + 1]);
+          if (cn != null) {
+            cn.add(npoly[0]);
+            cn.add(npoly[i]);
+            cn.add(npoly[i + 1]);
+          }
         }
         g.end = tris.n;
       } else if (c == 'o' || c == 'g') {
@@ -160,7 +196,7 @@ public final class ObjReader {
       }
       s.nextLine();
     }
-    return new Parsed(groups, pos.a, pos.n, tris.a);
+    return new Parsed(groups, pos.a, pos.n, tris.a, nrm.a, cn == null ? null : cn.a);
   }
 
   /** Splits the global vertex array into one compact vertex array per part. */
@@ -177,8 +213,18 @@ public final class ObjReader {
       }
       int[] tris = Arrays.copyOfRange(parsed.corners(), g.start, g.end);
       float[] local;
+      float[] normals = null;
       int span = g.max - g.min + 1;
-      if (span <= tris.length) {
+      if (g.someNormals && !g.missingNormals) {
+        if (remap == null) {
+          remap = new int[posCount / 3];
+          Arrays.fill(remap, -1);
+        }
+        float[][] both = remapWithNormals(tris, parsed.cornerNormals(), g.start, pos, parsed.normals(), remap,
+            Math.min(tris.length, span));
+        local = both[0];
+        normals = both[1];
+      } else if (span <= tris.length) {
         // The usual layout: a part's vertices are one block of the file. Copy the block, shift the indices.
         local = Arrays.copyOfRange(pos, 3 * g.min, 3 * (g.max + 1));
         int lo = g.min;
@@ -205,21 +251,23 @@ public final class ObjReader {
       int[] mi = mats.size() > 1 ? expand(g.runs, tris.length / 3) : null;
       String name = g.name != null ? g.name : (groups.size() == 1 ? stem : stem + "." + k);
       parts.add(new Part("part" + k, name, null, Transform.IDENTITY,
-          new MeshData(local, tris, null, mi), mats));
+          new MeshData(local, tris, normals, mi), mats));
       k++;
     }
     return parts;
   }
 
   /**
-   * Reads the position indices of one "f" line into {@code poly} (0-based, negatives resolved), skipping
-   * "/vt/vn". Returns how many, or -1 when poly is too small (the cursor is then left where it was). A tight loop
-   * over local variables: faces are half of a typical file.
+   * Reads the corners of one "f" line: position indices into {@code poly}, normal indices into {@code npoly} (-1
+   * where a corner names none), both 0-based with negatives resolved; texture indices are skipped. Returns how
+   * many, or -1 when poly is too small (the cursor is then left where it was). A tight loop over local variables:
+   * faces are half of a typical file.
    */
-  private static int faceIndices(AsciiScanner s, int vcount, int[] poly) {
+  private static int faceIndices(AsciiScanner s, int vcount, int ncount, int[] poly, int[] npoly) {
     final byte[] b = s.b;
     final int end = s.end;
-    int p = s.pos;
+    final int begin = s.pos;
+    int p = begin;
     int n = 0;
     while (true) {
       while (p < end && (b[p] == ' ' || b[p] == '\t')) {
@@ -227,6 +275,10 @@ public final class ObjReader {
       }
       if (p >= end || b[p] == '\n' || b[p] == '\r') {
         break;
+      }
+      if (n == poly.length) {
+        s.pos = begin;
+        return -1;
       }
       boolean neg = b[p] == '-';
       if (neg || b[p] == '+') {
@@ -249,12 +301,35 @@ public final class ObjReader {
         s.pos = p;
         throw s.error("face names vertex " + k + " but " + vcount + " vertices are defined so far");
       }
-      if (n == poly.length) {
-        return -1;
+      poly[n] = (int) idx;
+      int normal = -1;
+      if (p < end && b[p] == '/') {
+        p++;
+        while (p < end && b[p] != '/' && b[p] > ' ') {
+          p++; // the texture index, if any
+        }
+        if (p < end && b[p] == '/') {
+          p++;
+          neg = p < end && b[p] == '-';
+          if (neg) {
+            p++;
+          }
+          start = p;
+          v = 0;
+          while (p < end && (d = b[p] - '0') >= 0 && d <= 9 && p - start < 10) {
+            v = v * 10 + d;
+            p++;
+          }
+          long ni = neg ? ncount - v : v - 1;
+          // A normal that is not there (exporters write "f 1/1/1" with no vn lines) leaves the corner without one.
+          if (p > start && v > 0 && ni >= 0 && ni < ncount) {
+            normal = (int) ni;
+          }
+        }
       }
-      poly[n++] = (int) idx;
+      npoly[n++] = normal;
       while (p < end && b[p] > ' ') {
-        p++; // "/vt/vn"
+        p++; // the rest of the corner
       }
     }
     s.pos = p;
@@ -280,6 +355,48 @@ public final class ObjReader {
       remap[touched.a[i]] = -1;
     }
     return local.toArray();
+  }
+
+  /**
+   * Like {@link #remap}, with one vertex per distinct (position, normal) pair of the part's corners. A position's
+   * vertices form a chain (first in {@code remap}, the next ones through {@code next}), a few long at most: one per
+   * face meeting there. {@code expected}: vertices to make room for at first. Returns {positions, normals}.
+   */
+  private static float[][] remapWithNormals(int[] tris, int[] cornerNormals, int from, float[] pos, float[] nrm,
+      int[] remap, int expected) {
+    FloatList local = new FloatList(expected * 3, null);
+    FloatList localN = new FloatList(expected * 3, null);
+    int[] normalOf = new int[tris.length];
+    int[] next = new int[tris.length];
+    IntList touched = new IntList(tris.length, null);
+    for (int i = 0; i < tris.length; i++) {
+      int v = tris[i];
+      int n = cornerNormals[from + i];
+      int l = remap[v];
+      int last = -1;
+      while (l >= 0 && normalOf[l] != n) {
+        last = l;
+        l = next[l];
+      }
+      if (l < 0) {
+        l = local.n / 3;
+        normalOf[l] = n;
+        next[l] = -1;
+        if (last < 0) {
+          remap[v] = l;
+          touched.add(v);
+        } else {
+          next[last] = l;
+        }
+        local.add3(pos[3 * v], pos[3 * v + 1], pos[3 * v + 2]);
+        localN.add3(nrm[3 * n], nrm[3 * n + 1], nrm[3 * n + 2]);
+      }
+      tris[i] = l;
+    }
+    for (int i = 0; i < touched.n; i++) {
+      remap[touched.a[i]] = -1;
+    }
+    return new float[][] {local.toArray(), localN.toArray()};
   }
 
   private static int[] expand(IntList runs, int triangles) {
