@@ -122,7 +122,7 @@ public final class ObjReader {
       } else if (c == 'v' && s.pos + 2 < s.end && bytes[s.pos + 1] == 'n'
           && (bytes[s.pos + 2] == ' ' || bytes[s.pos + 2] == '\t')) {
         s.pos += 3;
-        nrm.add3(s.parseFloat(), s.parseFloat(), s.parseFloat());
+        normal(s, nrm);
       } else if (c == 'f' && s.pos + 1 < s.end && (bytes[s.pos + 1] == ' ' || bytes[s.pos + 1] == '\t')) {
         s.pos += 2;
         int vcount = pos.n / 3;
@@ -144,26 +144,15 @@ public final class ObjReader {
           if (poly[i] < g.min) g.min = poly[i];
           if (poly[i] > g.max) g.max = poly[i];
         }
-        boolean named = false;
-        for (int i = 0; i < n; i++) {
-          if (npoly[i] >= 0) named = true;
-          else g.missingNormals = true;
+        if (nrm.n == 0) {
+          g.missingNormals = true; // no vn so far: no corner names one
+        } else {
+          cn = fanNormals(g, cn, tris.n, npoly, n, name);
         }
-        if (named && cn == null) {
-          cn = new IntList(tris.a.length, name);
-          Arrays.fill(cn.a, 0, tris.n, -1);
-          cn.n = tris.n;
-        }
-        g.someNormals |= named;
         for (int i = 1; i + 1 < n; i++) {
           tris.add(poly[0]);
           tris.add(poly[i]);
           tris.add(poly[i + 1]);
-          if (cn != null) {
-            cn.add(npoly[0]);
-            cn.add(npoly[i]);
-            cn.add(npoly[i + 1]);
-          }
         }
         g.end = tris.n;
       } else if (c == 'o' || c == 'g') {
@@ -197,6 +186,38 @@ public final class ObjReader {
       s.nextLine();
     }
     return new Parsed(groups, pos.a, pos.n, tris.a, nrm.a, cn == null ? null : cn.a);
+  }
+
+  /** A "vn" line's numbers. Apart from the face loop, so that a file without normals runs the loop it ran before. */
+  private static void normal(AsciiScanner s, FloatList nrm) {
+    nrm.add3(s.parseFloat(), s.parseFloat(), s.parseFloat());
+  }
+
+  /**
+   * Appends the normal indices of one face's fan to {@code cn} (parallel to the corners: {@code corners} of them
+   * before this face), making it at the first face that names a normal, and notes in {@code g} whether corners
+   * named normals or not. Returns cn.
+   */
+  private static IntList fanNormals(Group g, IntList cn, int corners, int[] npoly, int n, String name) {
+    boolean named = false;
+    for (int i = 0; i < n; i++) {
+      if (npoly[i] >= 0) named = true;
+      else g.missingNormals = true;
+    }
+    g.someNormals |= named;
+    if (named && cn == null) {
+      cn = new IntList(Math.max(corners * 2, 1024), name);
+      Arrays.fill(cn.a, 0, corners, -1);
+      cn.n = corners;
+    }
+    if (cn != null) {
+      for (int i = 1; i + 1 < n; i++) {
+        cn.add(npoly[0]);
+        cn.add(npoly[i]);
+        cn.add(npoly[i + 1]);
+      }
+    }
+    return cn;
   }
 
   /** Splits the global vertex array into one compact vertex array per part. */
@@ -259,15 +280,14 @@ public final class ObjReader {
 
   /**
    * Reads the corners of one "f" line: position indices into {@code poly}, normal indices into {@code npoly} (-1
-   * where a corner names none), both 0-based with negatives resolved; texture indices are skipped. Returns how
-   * many, or -1 when poly is too small (the cursor is then left where it was). A tight loop over local variables:
-   * faces are half of a typical file.
+   * where a corner names none; not written while {@code ncount} is 0, as none can be named), both 0-based with
+   * negatives resolved; texture indices are skipped. Returns how many, or -1 when poly is too small (the cursor is
+   * then left where it was). A tight loop over local variables: faces are half of a typical file.
    */
   private static int faceIndices(AsciiScanner s, int vcount, int ncount, int[] poly, int[] npoly) {
     final byte[] b = s.b;
     final int end = s.end;
-    final int begin = s.pos;
-    int p = begin;
+    int p = s.pos;
     int n = 0;
     while (true) {
       while (p < end && (b[p] == ' ' || b[p] == '\t')) {
@@ -275,10 +295,6 @@ public final class ObjReader {
       }
       if (p >= end || b[p] == '\n' || b[p] == '\r') {
         break;
-      }
-      if (n == poly.length) {
-        s.pos = begin;
-        return -1;
       }
       boolean neg = b[p] == '-';
       if (neg || b[p] == '+') {
@@ -301,39 +317,55 @@ public final class ObjReader {
         s.pos = p;
         throw s.error("face names vertex " + k + " but " + vcount + " vertices are defined so far");
       }
-      poly[n] = (int) idx;
-      int normal = -1;
-      if (p < end && b[p] == '/') {
-        p++;
-        while (p < end && b[p] != '/' && b[p] > ' ') {
-          p++; // the texture index, if any
-        }
-        if (p < end && b[p] == '/') {
-          p++;
-          neg = p < end && b[p] == '-';
-          if (neg) {
-            p++;
-          }
-          start = p;
-          v = 0;
-          while (p < end && (d = b[p] - '0') >= 0 && d <= 9 && p - start < 10) {
-            v = v * 10 + d;
-            p++;
-          }
-          long ni = neg ? ncount - v : v - 1;
-          // A normal that is not there (exporters write "f 1/1/1" with no vn lines) leaves the corner without one.
-          if (p > start && v > 0 && ni >= 0 && ni < ncount) {
-            normal = (int) ni;
-          }
-        }
+      if (n == poly.length) {
+        return -1;
       }
-      npoly[n++] = normal;
+      if (ncount > 0) {
+        p = cornerNormal(b, p, end, ncount, npoly, n);
+      }
+      poly[n++] = (int) idx;
       while (p < end && b[p] > ' ') {
-        p++; // the rest of the corner
+        p++; // "/vt/vn", or what is left of it
       }
     }
     s.pos = p;
     return n;
+  }
+
+  /**
+   * Reads the "/vt/vn" after a corner's vertex index at {@code p} into {@code npoly[n]}: the 0-based normal index,
+   * or -1 when the corner names none, or one that is not there (exporters write "f 1/1/1" with no vn lines).
+   * Returns the position after what it read. Apart from faceIndices, whose loop a file without normals runs as
+   * fast as before.
+   */
+  private static int cornerNormal(byte[] b, int p, int end, int ncount, int[] npoly, int n) {
+    int normal = -1;
+    if (p < end && b[p] == '/') {
+      p++;
+      while (p < end && b[p] != '/' && b[p] > ' ') {
+        p++; // the texture index, if any
+      }
+      if (p < end && b[p] == '/') {
+        p++;
+        boolean neg = p < end && b[p] == '-';
+        if (neg) {
+          p++;
+        }
+        int start = p;
+        long v = 0;
+        int d;
+        while (p < end && (d = b[p] - '0') >= 0 && d <= 9 && p - start < 10) {
+          v = v * 10 + d;
+          p++;
+        }
+        long ni = neg ? ncount - v : v - 1;
+        if (p > start && v > 0 && ni >= 0 && ni < ncount) {
+          normal = (int) ni;
+        }
+      }
+    }
+    npoly[n] = normal;
+    return p;
   }
 
   /** Gathers the vertices a part uses, in first-use order; {@code remap} is all -1 before and after. */
