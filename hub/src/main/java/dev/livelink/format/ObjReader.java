@@ -122,7 +122,7 @@ public final class ObjReader {
       } else if (c == 'v' && s.pos + 2 < s.end && bytes[s.pos + 1] == 'n'
           && (bytes[s.pos + 2] == ' ' || bytes[s.pos + 2] == '\t')) {
         s.pos += 3;
-        normal(s, nrm);
+        ObjNormals.read(s, nrm);
       } else if (c == 'f' && s.pos + 1 < s.end && (bytes[s.pos + 1] == ' ' || bytes[s.pos + 1] == '\t')) {
         s.pos += 2;
         int vcount = pos.n / 3;
@@ -188,11 +188,6 @@ public final class ObjReader {
     return new Parsed(groups, pos.a, pos.n, tris.a, nrm.a, cn == null ? null : cn.a);
   }
 
-  /** A "vn" line's numbers. Apart from the face loop, so that a file without normals runs the loop it ran before. */
-  private static void normal(AsciiScanner s, FloatList nrm) {
-    nrm.add3(s.parseFloat(), s.parseFloat(), s.parseFloat());
-  }
-
   /**
    * Appends the normal indices of one face's fan to {@code cn} (parallel to the corners: {@code corners} of them
    * before this face), making it at the first face that names a normal, and notes in {@code g} whether corners
@@ -241,7 +236,7 @@ public final class ObjReader {
           remap = new int[posCount / 3];
           Arrays.fill(remap, -1);
         }
-        float[][] both = remapWithNormals(tris, parsed.cornerNormals(), g.start, pos, parsed.normals(), remap,
+        float[][] both = ObjNormals.remap(tris, parsed.cornerNormals(), g.start, pos, parsed.normals(), remap,
             Math.min(tris.length, span));
         local = both[0];
         normals = both[1];
@@ -321,7 +316,7 @@ public final class ObjReader {
         return -1;
       }
       if (ncount > 0) {
-        p = cornerNormal(b, p, end, ncount, npoly, n);
+        p = ObjNormals.corner(b, p, end, ncount, npoly, n);
       }
       poly[n++] = (int) idx;
       while (p < end && b[p] > ' ') {
@@ -330,42 +325,6 @@ public final class ObjReader {
     }
     s.pos = p;
     return n;
-  }
-
-  /**
-   * Reads the "/vt/vn" after a corner's vertex index at {@code p} into {@code npoly[n]}: the 0-based normal index,
-   * or -1 when the corner names none, or one that is not there (exporters write "f 1/1/1" with no vn lines).
-   * Returns the position after what it read. Apart from faceIndices, whose loop a file without normals runs as
-   * fast as before.
-   */
-  private static int cornerNormal(byte[] b, int p, int end, int ncount, int[] npoly, int n) {
-    int normal = -1;
-    if (p < end && b[p] == '/') {
-      p++;
-      while (p < end && b[p] != '/' && b[p] > ' ') {
-        p++; // the texture index, if any
-      }
-      if (p < end && b[p] == '/') {
-        p++;
-        boolean neg = p < end && b[p] == '-';
-        if (neg) {
-          p++;
-        }
-        int start = p;
-        long v = 0;
-        int d;
-        while (p < end && (d = b[p] - '0') >= 0 && d <= 9 && p - start < 10) {
-          v = v * 10 + d;
-          p++;
-        }
-        long ni = neg ? ncount - v : v - 1;
-        if (p > start && v > 0 && ni >= 0 && ni < ncount) {
-          normal = (int) ni;
-        }
-      }
-    }
-    npoly[n] = normal;
-    return p;
   }
 
   /** Gathers the vertices a part uses, in first-use order; {@code remap} is all -1 before and after. */
@@ -387,48 +346,6 @@ public final class ObjReader {
       remap[touched.a[i]] = -1;
     }
     return local.toArray();
-  }
-
-  /**
-   * Like {@link #remap}, with one vertex per distinct (position, normal) pair of the part's corners. A position's
-   * vertices form a chain (first in {@code remap}, the next ones through {@code next}), a few long at most: one per
-   * face meeting there. {@code expected}: vertices to make room for at first. Returns {positions, normals}.
-   */
-  private static float[][] remapWithNormals(int[] tris, int[] cornerNormals, int from, float[] pos, float[] nrm,
-      int[] remap, int expected) {
-    FloatList local = new FloatList(expected * 3, null);
-    FloatList localN = new FloatList(expected * 3, null);
-    int[] normalOf = new int[tris.length];
-    int[] next = new int[tris.length];
-    IntList touched = new IntList(tris.length, null);
-    for (int i = 0; i < tris.length; i++) {
-      int v = tris[i];
-      int n = cornerNormals[from + i];
-      int l = remap[v];
-      int last = -1;
-      while (l >= 0 && normalOf[l] != n) {
-        last = l;
-        l = next[l];
-      }
-      if (l < 0) {
-        l = local.n / 3;
-        normalOf[l] = n;
-        next[l] = -1;
-        if (last < 0) {
-          remap[v] = l;
-          touched.add(v);
-        } else {
-          next[last] = l;
-        }
-        local.add3(pos[3 * v], pos[3 * v + 1], pos[3 * v + 2]);
-        localN.add3(nrm[3 * n], nrm[3 * n + 1], nrm[3 * n + 2]);
-      }
-      tris[i] = l;
-    }
-    for (int i = 0; i < touched.n; i++) {
-      remap[touched.a[i]] = -1;
-    }
-    return new float[][] {local.toArray(), localN.toArray()};
   }
 
   private static int[] expand(IntList runs, int triangles) {
