@@ -155,6 +155,6 @@ final class SceneRoutes {
     if (store.latest(id) == null) {
       throw new HubException(404, "no scene \"" + id + "\"");
     }
-    r.json(200, SceneJson.write(store.delta(id, from)));
+    r.json(200, store.deltaJson(id, from));
   }
 }
