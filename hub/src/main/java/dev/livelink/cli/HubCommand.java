@@ -1,6 +1,7 @@
 package dev.livelink.cli;
 
 import dev.livelink.hub.Hub;
+import dev.livelink.hub.Warmup;
 import dev.livelink.runtime.RuntimeFile;
 import dev.livelink.sdk.ClientException;
 import dev.livelink.sdk.LiveLinkClient;
@@ -16,14 +17,26 @@ import picocli.CommandLine.Model.CommandSpec;
 /** Runs the hub in the foreground until interrupted. */
 @Command(name = "hub", description = "Run the hub in the foreground (Ctrl-C stops it).")
 final class HubCommand implements Callable<Integer> {
+  /** Made-up sends run at start (see Warmup); {@code -Dlivelink.warmup=0} turns it off. */
+  static final int WARMUP_ROUNDS = 12;
+
   @Spec CommandSpec spec;
   @Mixin HomeOption home;
 
   @Option(names = "--port", description = "port on 127.0.0.1 (default ${DEFAULT-VALUE}; 0 = any free port)")
   int port = Hub.DEFAULT_PORT;
 
+  @Option(names = "--warm-up-only", hidden = true,
+      description = "run the start's made-up sends and exit: the launcher's training run for its class archive")
+  boolean warmUpOnly;
+
   @Override
   public Integer call() throws Exception {
+    int rounds = Integer.getInteger("livelink.warmup", WARMUP_ROUNDS);
+    if (warmUpOnly) {
+      Warmup.run(rounds, () -> false);
+      return 0;
+    }
     Path dir = home.resolve();
     RuntimeFile existing = RuntimeFile.read(dir);
     if (existing != null) {
@@ -47,7 +60,28 @@ final class HubCommand implements Callable<Integer> {
     }
     spec.commandLine().getOut().println("livelink hub " + Hub.VERSION + " listening on 127.0.0.1:" + hub.port()
         + " (home " + dir + ")");
+    if (rounds > 0) {
+      warmUp(hub, rounds);
+    }
     stopped.await();
     return 0;
+  }
+
+  /**
+   * Warms the hub up off the request path, after it is announced: a hub started ahead of time (Blender starts one
+   * when it opens) is warm when the first send comes. A send that comes first stops it, rather than share the
+   * machine with it; that send runs cold, as it would have anyway.
+   */
+  private void warmUp(Hub hub, int rounds) {
+    long sendsBefore = hub.sends();
+    Thread t = new Thread(() -> {
+      long t0 = System.nanoTime();
+      int done = Warmup.run(rounds, () -> hub.sends() != sendsBefore);
+      spec.commandLine().getErr().printf("livelink: warmed up with %d made-up sends in %.0f ms%n", done,
+          (System.nanoTime() - t0) / 1e6);
+    }, "livelink-warm-up");
+    t.setDaemon(true);
+    t.setPriority(Thread.MIN_PRIORITY);
+    t.start();
   }
 }

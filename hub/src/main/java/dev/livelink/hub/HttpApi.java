@@ -31,6 +31,8 @@ final class HttpApi implements HttpHandler {
   private final Routes routes;
   private final Set<String> allowedHosts;
   private final Set<String> allowedOrigins;
+  /** Blob uploads and publishes begun: what tells the warm-up that a real send has come. */
+  private final java.util.concurrent.atomic.AtomicLong sends = new java.util.concurrent.atomic.AtomicLong();
   /** What is discarded of the body of a caller without the token, before its connection is closed. */
   private static final long UNAUTHENTICATED_DRAIN = 64 << 10;
   /** What is discarded of a refused chunked body, whose end nothing announces. */
@@ -73,6 +75,10 @@ final class HttpApi implements HttpHandler {
     return peers;
   }
 
+  long sends() {
+    return sends.get();
+  }
+
   void shutdown() {
     peers.close();
   }
@@ -93,7 +99,11 @@ final class HttpApi implements HttpHandler {
       try {
         guard(ex);
         drain = limits.maxDrain;
-        Routes.Match m = routes.find(ex.getRequestMethod(), ex.getRequestURI().getPath());
+        String path = ex.getRequestURI().getPath();
+        Routes.Match m = routes.find(ex.getRequestMethod(), path);
+        if (!ex.getRequestMethod().equals("GET") && (path.startsWith("/v1/blobs") || path.startsWith("/v1/scenes"))) {
+          sends.incrementAndGet();
+        }
         checkDeclaredLength(ex, m.maxBody());
         m.handler().handle(new Request(ex, started, m.params(), m.maxBody(), guard, workers));
       } catch (HubException e) {
