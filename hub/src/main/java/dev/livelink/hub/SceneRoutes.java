@@ -84,7 +84,10 @@ final class SceneRoutes {
       }
     }
     // The store checks the blobs under the lock that collects them (409 with the list when some are missing).
+    long stored = System.nanoTime();
+    r.timing("read", stored - r.startedNanos());
     SceneStore.Published p = store.publish(scene, sender, targets);
+    r.timing("store", System.nanoTime() - stored);
     SceneStore.Version v = p.version();
     acks.expect(scene.id(), v.number(), deliverTo);
     peers.send(deliverTo, "version", versionEvent(v));

@@ -98,19 +98,27 @@ public final class HubBench {
         c.publish(scene("warm", hashes, i), List.of(), null);
         c.delta("warm", 0);
       }
-      // Publishes, each followed by the floor of its one durable write: a file of the version file's size.
+      // Publishes of new scenes, each followed by the floor of its durable write (a file of the version file's size)
+      // and by a publish of a new version of an existing scene.
       byte[] versionSized = new byte[Json.bytes(SceneJson.write(scene("full", hashes, -1))).length];
       double[] full = new double[runs];
       double[] fullHub = new double[runs];
       double[] floorVersion = new double[runs];
+      double[] fullRead = new double[runs];
+      double[] nextVersionHub = new double[runs];
+      double[] fullStore = new double[runs];
       for (int i = 0; i < runs; i++) {
         long t = System.nanoTime();
         c.publish(scene("full" + i, hashes, -1), List.of(), null);
         full[i] = (System.nanoTime() - t) / 1e6;
         fullHub[i] = c.lastServerMillis();
+        fullRead[i] = c.lastServerMillis("read");
+        fullStore[i] = c.lastServerMillis("store");
         t = System.nanoTime();
         AtomicFiles.write(floorFile, versionSized, false);
         floorVersion[i] = (System.nanoTime() - t) / 1e6;
+        c.publish(scene("warm", hashes, 1000 + i), List.of(), null);
+        nextVersionHub[i] = c.lastServerMillis();
       }
       double[] fullDeltaHub = new double[runs];
       int[] d = {0};
@@ -154,8 +162,12 @@ public final class HubBench {
       System.out.printf("  then, in the background: the split into 410 blob files %.1f ms%n", Stats.median(split));
       System.out.printf("publish 410 nodes, blobs present  %7.2f ms         %7.2f ms%n", Stats.median(full),
           Stats.median(fullHub));
+      System.out.printf("  of which reading and checking the body %.2f ms, storing the version %.2f ms%n",
+          Stats.median(fullRead), Stats.median(fullStore));
       System.out.printf("  floor, same run: durable write of a file of the version's size (%d KB) %.2f ms%n",
           versionSized.length / 1024, Stats.median(floorVersion));
+      System.out.printf("publish a new version of a scene (410 nodes moved)          %7.2f ms%n",
+          Stats.median(nextVersionHub));
       System.out.printf("serve full delta (410 nodes)      %7.2f ms         %7.2f ms%n", Stats.median(fullDelta),
           Stats.median(fullDeltaHub));
       System.out.printf("one-node edit: upload 1 blob      %7.2f ms%n", Stats.median(editUpload));
