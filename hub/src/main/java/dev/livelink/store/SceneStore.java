@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -210,15 +209,8 @@ public final class SceneStore implements AutoCloseable {
       int number = h.kept.isEmpty() ? 1 : h.kept.lastKey() + 1;
       long time = clock.getAsLong();
       try {
-        CompletableFuture<Void> named = CompletableFuture.completedFuture(null);
-        if (fresh && Files.isDirectory(root) && !Files.isDirectory(h.dir)) {
-          // A new scene's folder: its name is made durable on another thread while the version is written.
-          Files.createDirectory(h.dir);
-          named = CompletableFuture.runAsync(() -> AtomicFiles.syncDirectory(root));
-        }
         AtomicFiles.write(VersionFiles.file(h.dir, number),
             VersionFiles.versionFile(number, sender, to, time, meshes, sceneJson), false);
-        named.join();
       } catch (IOException e) {
         throw new StoreException("could not write version " + number + " of scene " + scene.id() + ": "
             + e.getMessage(), e);
