@@ -17,7 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** Runs the hub in the foreground until interrupted. */
 @Command(name = "hub", description = "Run the hub in the foreground (Ctrl-C stops it).")
 final class HubCommand implements Callable<Integer> {
-  /** Made-up sends run at start (see Warmup); {@code -Dlivelink.warmup=0} turns it off. */
+  /** Made-up sends run at start (see Warmup); {@code LIVELINK_WARMUP=0} or {@code -Dlivelink.warmup=0}: none. */
   static final int WARMUP_ROUNDS = 12;
 
   @Spec CommandSpec spec;
@@ -32,7 +32,7 @@ final class HubCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    int rounds = Integer.getInteger("livelink.warmup", WARMUP_ROUNDS);
+    int rounds = warmUpRounds();
     if (warmUpOnly) {
       Warmup.run(rounds, () -> false);
       return 0;
@@ -65,6 +65,20 @@ final class HubCommand implements Callable<Integer> {
     }
     stopped.await();
     return 0;
+  }
+
+  private int warmUpRounds() {
+    String env = System.getenv("LIVELINK_WARMUP");
+    int rounds = WARMUP_ROUNDS;
+    if (env != null) {
+      try {
+        rounds = Integer.parseInt(env.trim());
+      } catch (NumberFormatException e) {
+        spec.commandLine().getErr().println("livelink: LIVELINK_WARMUP=\"" + env + "\" is not a number; warming up "
+            + WARMUP_ROUNDS + " rounds");
+      }
+    }
+    return Integer.getInteger("livelink.warmup", rounds);
   }
 
   /**
