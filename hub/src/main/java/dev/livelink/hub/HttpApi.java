@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The HTTP side of docs/protocol.md: checks host, origin and token, finds the route in one table, refuses a body
@@ -32,7 +33,7 @@ final class HttpApi implements HttpHandler {
   private final Set<String> allowedHosts;
   private final Set<String> allowedOrigins;
   /** Blob uploads and publishes begun: what tells the warm-up that a real send has come. */
-  private final java.util.concurrent.atomic.AtomicLong sends = new java.util.concurrent.atomic.AtomicLong();
+  private final AtomicLong sends = new AtomicLong();
   /** What is discarded of the body of a caller without the token, before its connection is closed. */
   private static final long UNAUTHENTICATED_DRAIN = 64 << 10;
   /** What is discarded of a refused chunked body, whose end nothing announces. */

@@ -30,10 +30,10 @@ import java.util.function.LongSupplier;
  * versions of each scene are kept and blobs no kept version references are deleted. A version is on disk (fsync'd,
  * its directory too) before publish returns.
  *
- * <p>Memory holds the latest version of each scene whole; of the older ones only what routing and collection need
- * (sender, targets, mesh hashes). A delta from an older version reads it from disk, through a small cache. A version
- * file starts with that header, so a restart reads the latest version of each scene whole and only the header of
- * the others.
+ * <p>Memory holds the latest version of each scene whole, and its JSON (see {@link EncodedScene}); of the older
+ * ones only what routing and collection need (sender, targets, mesh hashes). A delta from an older version reads it
+ * from disk, through a small cache. A version file starts with that header, so a restart reads the latest version of
+ * each scene whole and only the header of the others.
  *
  * <p>Every decision about deleting blobs is taken under this store's lock, and so is a publish's check that its
  * blobs are there: no publish can be acknowledged for a blob that a concurrent collection is deleting. Blobs that
