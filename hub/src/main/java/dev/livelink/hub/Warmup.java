@@ -24,6 +24,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
@@ -42,6 +45,8 @@ public final class Warmup {
   private static final int NODES = 410;
   private static final int BLOBS = 60;
   private static final int GRID = 15;
+  /** The throwaway hub's folder: {@code livelink-warmup-<pid>-<random>}. */
+  private static final String PREFIX = "livelink-warmup-";
 
   private Warmup() {}
 
@@ -53,23 +58,72 @@ public final class Warmup {
    */
   public static int run(int rounds, BooleanSupplier stop) {
     Path home = null;
+    Thread cleanup = null;
+    AtomicBoolean exiting = new AtomicBoolean();
+    CountDownLatch finished = new CountDownLatch(1);
+    BooleanSupplier enough = () -> exiting.get() || stop.getAsBoolean();
     int done = 0;
     try {
-      home = Files.createTempDirectory(scratch(), "livelink-warmup-");
+      Path scratch = scratch();
+      sweep(scratch);
+      home = Files.createTempDirectory(scratch, PREFIX + ProcessHandle.current().pid() + "-");
+      // A hub stopped while it warms up (Ctrl-C, a test's terminate) leaves no folder in memory behind: the hook
+      // stops the warm-up between two requests and waits for it to delete its folder.
+      Path dir = home;
+      cleanup = new Thread(() -> {
+        exiting.set(true);
+        try {
+          finished.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        delete(dir);
+      }, "livelink-warm-up-cleanup");
+      Runtime.getRuntime().addShutdownHook(cleanup);
       try (Hub hub = Hub.create(home.resolve("home"), 0).start();
           Socket s = new Socket(InetAddress.getLoopbackAddress(), hub.port())) {
         s.setTcpNoDelay(true);
         Client c = new Client(s, hub.port(), hub.token());
-        for (; done < rounds && !stop.getAsBoolean(); done++) {
-          round(c, done, stop);
+        for (; done < rounds && !enough.getAsBoolean(); done++) {
+          round(c, done, enough);
         }
       }
     } catch (IOException | RuntimeException e) {
       System.err.println("livelink: warm-up skipped: " + e);
     } finally {
       delete(home);
+      finished.countDown();
+      if (cleanup != null) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(cleanup);
+        } catch (IllegalStateException e) {
+          // The JVM is shutting down: the hook runs anyway, and finds nothing left.
+        }
+      }
     }
     return done;
+  }
+
+  /** Deletes the folders of warm-ups whose process is gone (killed, so no shutdown hook ran). */
+  private static void sweep(Path scratch) throws IOException {
+    try (Stream<Path> dirs = Files.list(scratch)) {
+      for (Path d : (Iterable<Path>) dirs::iterator) {
+        String name = d.getFileName().toString();
+        if (!name.startsWith(PREFIX)) {
+          continue;
+        }
+        String pid = name.substring(PREFIX.length()).split("-", 2)[0];
+        try {
+          if (ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false)) {
+            continue;
+          }
+        } catch (NumberFormatException e) {
+          // Not one of ours after all.
+          continue;
+        }
+        delete(d);
+      }
+    }
   }
 
   /**
