@@ -19,15 +19,48 @@ def _connect(port, timeout):
     return conn
 
 
+# Bodies up to this size go out in one send with their headers; a larger one is sent from where it lies, not copied
+# behind the headers first.
+_ONE_SEND = 256 << 10
+# The most hashes remembered as stored on the hub (about 100 bytes each).
+_KNOWN_MAX = 200_000
+
+
+def _json(o):
+    # No spaces after separators: a 410-node scene is 10% shorter and encodes faster.
+    return json.dumps(o, separators=(",", ":")).encode("utf-8")
+
+
+def _server_timing(header):
+    """{metric: ms} from a Server-Timing header, e.g. "hub;dur=2.1, body;dur=1.5"."""
+    out = {}
+    for metric in (header or "").split(","):
+        name, _, params = metric.strip().partition(";")
+        for p in params.split(";"):
+            k, _, v = p.strip().partition("=")
+            if k == "dur":
+                try:
+                    out[name] = float(v)
+                except ValueError:
+                    pass
+    return out
+
+
 class HubClient:
-    """Calls the hub. Thread-safe: calls are serialised on one connection, reopened after a failure."""
+    """Calls the hub. Thread-safe: calls are serialised on one connection, reopened after a failure.
+
+    It remembers which blobs the hub said it holds, so sending a scene whose meshes it already has is one request
+    (the publish); a hub that lost one since answers 409 with the list, and those are uploaded then.
+    `last_timing` is the Server-Timing of the last answer, {"hub": ms, ...}: the hub's own time."""
 
     def __init__(self, port, token, timeout=30.0):
         self.port = port
         self.token = token
         self.timeout = timeout
+        self.last_timing = {}
         self._lock = threading.Lock()
         self._conn = None
+        self._known = set()
 
     @classmethod
     def discover(cls, home=None, timeout=30.0):
@@ -45,9 +78,11 @@ class HubClient:
     def request(self, method, path, body=None, content_type="application/json", raw=False, timeout=None):
         headers = {"Authorization": "Bearer " + self.token, "Host": "127.0.0.1:%d" % self.port}
         if body is not None and not isinstance(body, (bytes, bytearray, memoryview)):
-            body = json.dumps(body).encode("utf-8")
+            body = _json(body)
         if body is not None:
             headers["Content-Type"] = content_type
+            if isinstance(body, bytes) and len(body) > _ONE_SEND:
+                body = memoryview(body)  # http.client copies bytes behind the headers, a view it sends as is
         with self._lock:
             for attempt in (0, 1):
                 try:
@@ -56,6 +91,7 @@ class HubClient:
                     self._conn.request(method, "/v1/" + path, body=body, headers=headers)
                     resp = self._conn.getresponse()
                     data = resp.read()
+                    self.last_timing = _server_timing(resp.getheader("Server-Timing"))
                     break
                 except (ConnectionError, http.client.HTTPException, OSError) as e:
                     if self._conn is not None:
@@ -93,7 +129,10 @@ class HubClient:
         return self.request("GET", "peers")["peers"]
 
     def missing(self, hashes):
-        return self.request("POST", "blobs/missing", {"hashes": list(hashes)})["missing"]
+        hashes = list(hashes)
+        need = self.request("POST", "blobs/missing", {"hashes": hashes})["missing"]
+        self._remember(set(hashes).difference(need))
+        return need
 
     def upload(self, blobs):
         """Uploads those of {hash: bytes} the hub lacks, in one request. Returns the hashes sent."""
@@ -101,7 +140,14 @@ class HubClient:
         if not need:
             return []
         self.request("POST", "blobs", batch.encode(blobs, need), content_type="application/octet-stream")
+        self._remember(need)
         return need
+
+    def _remember(self, hashes):
+        # Set operations are atomic under the GIL; a lost race only costs a `missing` request.
+        if len(self._known) > _KNOWN_MAX:
+            self._known = set()
+        self._known.update(hashes)
 
     def publish(self, scene, targets=(), sender=None):
         o = {"scene": scene}
@@ -113,9 +159,24 @@ class HubClient:
 
     def send_scene(self, scene, blobs, targets=(), sender=None):
         """Uploads those of {hash: bytes} the hub lacks, then publishes the scene.
-        Returns (the publish answer, hashes uploaded, bytes uploaded)."""
-        sent = self.upload(blobs)
-        return self.publish(scene, targets=targets, sender=sender), sent, sum(len(blobs[h]) for h in sent)
+        Returns (the publish answer, hashes uploaded, bytes uploaded).
+
+        Blobs this client saw the hub hold are not asked about: a re-send of an unchanged document is one request.
+        The hub checks every mesh of a publish; if it lost some meanwhile (restarted with another store, or
+        collected them), it names them in a 409, and they are uploaded and the publish made again, once."""
+        unknown = [h for h in blobs if h not in self._known]
+        sent = self.upload({h: blobs[h] for h in unknown}) if unknown else []
+        try:
+            answer = self.publish(scene, targets=targets, sender=sender)
+        except LiveLinkError as e:
+            lost = [h for h in e.missing if h in blobs]
+            if e.status != 409 or not lost:
+                raise
+            self._known.difference_update(lost)
+            sent = sent + self.upload({h: blobs[h] for h in lost})
+            answer = self.publish(scene, targets=targets, sender=sender)
+        self._remember(blobs)
+        return answer, sent, sum(len(blobs[h]) for h in sent)
 
     def delta(self, scene, since):
         return self.request("GET", "scenes/%s/delta?from=%d" % (scene, since))

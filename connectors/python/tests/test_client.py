@@ -105,6 +105,38 @@ class ClientTest(unittest.TestCase):
             EventStream(self.c.port, self.c.token, "ghost-1")
         self.assertEqual(self.c.status()["app"], "livelink")
 
+    def own_receiver(self):
+        """A receiver for one test's versions only, so that other tests' receivers do not get them."""
+        rx = self.c.register("Blender", "3.4.1", self.id(), role="receiver")
+        self.addCleanup(self.c.goodbye, rx)
+        return rx
+
+    def test_a_resend_of_stored_meshes_is_one_request(self):
+        b = quad(2)
+        h = hashlib.sha256(b).hexdigest()
+        sc = dict(scene([("Box", h)]), id="resend")
+        to = [self.own_receiver()]
+        with mock.patch.object(self.c, "request", wraps=self.c.request) as calls:
+            r1, sent1, n1 = self.c.send_scene(sc, {h: b}, to)
+            first = [c.args[1] for c in calls.call_args_list]
+            calls.reset_mock()
+            r2, sent2, n2 = self.c.send_scene(sc, {h: b}, to)
+            again = [c.args[1] for c in calls.call_args_list]
+        self.assertEqual((first, sent1, n1), (["blobs/missing", "blobs", "scenes"], [h], len(b)))
+        self.assertEqual((again, sent2, n2), (["scenes"], [], 0))
+        self.assertEqual(r2["version"], r1["version"] + 1)
+        self.assertGreaterEqual(self.c.last_timing["hub"], 0.0)
+
+    def test_a_blob_the_hub_lost_is_uploaded_on_its_409(self):
+        b = quad(3)
+        h = hashlib.sha256(b).hexdigest()
+        c = HubClient(self.c.port, self.c.token)
+        self.addCleanup(c.close)
+        c._remember([h])  # as if the hub had said it held the blob, and lost it since
+        r, sent, n = c.send_scene(dict(scene([("Box", h)]), id="lost"), {h: b}, [self.own_receiver()])
+        self.assertEqual((sent, n), ([h], len(b)))
+        self.assertEqual(self.c.delta("lost", 0)["added"][0]["mesh"], h)
+
     def test_unreachable_hub_is_named(self):
         with self.assertRaisesRegex(LiveLinkError, "does not answer"):
             HubClient(1, "x", timeout=1).status()

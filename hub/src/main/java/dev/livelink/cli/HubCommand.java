@@ -4,6 +4,7 @@ import dev.livelink.federation.FederationConfig;
 import dev.livelink.federation.FederationException;
 import dev.livelink.federation.NatsLink;
 import dev.livelink.hub.Hub;
+import dev.livelink.hub.Warmup;
 import dev.livelink.runtime.RuntimeFile;
 import dev.livelink.sdk.ClientException;
 import dev.livelink.sdk.LiveLinkClient;
@@ -19,6 +20,9 @@ import picocli.CommandLine.Model.CommandSpec;
 /** Runs the hub in the foreground until interrupted. */
 @Command(name = "hub", description = "Run the hub in the foreground (Ctrl-C stops it).")
 final class HubCommand implements Callable<Integer> {
+  /** Made-up sends run at start (see Warmup); {@code LIVELINK_WARMUP=0} or {@code -Dlivelink.warmup=0}: none. */
+  static final int WARMUP_ROUNDS = 12;
+
   @Spec CommandSpec spec;
   @Mixin HomeOption home;
 
@@ -50,8 +54,17 @@ final class HubCommand implements Callable<Integer> {
   @Option(names = "--insecure", description = "allow plain TCP to a NATS server on another machine")
   boolean insecure;
 
+  @Option(names = "--warm-up-only", hidden = true,
+      description = "run the start's made-up sends and exit: the launcher's training run for its class archive")
+  boolean warmUpOnly;
+
   @Override
   public Integer call() throws Exception {
+    int rounds = warmUpRounds();
+    if (warmUpOnly) {
+      Warmup.run(rounds, () -> false);
+      return 0;
+    }
     Path dir = home.resolve();
     RuntimeFile existing = RuntimeFile.read(dir);
     if (existing != null) {
@@ -91,7 +104,42 @@ final class HubCommand implements Callable<Integer> {
       spec.commandLine().getOut().println("joining space \"" + federation.space() + "\" through "
           + federation.describe() + " as " + federation.host());
     }
+    if (rounds > 0) {
+      warmUp(hub, rounds);
+    }
     stopped.await();
     return 0;
+  }
+
+  private int warmUpRounds() {
+    String env = System.getenv("LIVELINK_WARMUP");
+    int rounds = WARMUP_ROUNDS;
+    if (env != null) {
+      try {
+        rounds = Integer.parseInt(env.trim());
+      } catch (NumberFormatException e) {
+        spec.commandLine().getErr().println("livelink: LIVELINK_WARMUP=\"" + env + "\" is not a number; warming up "
+            + WARMUP_ROUNDS + " rounds");
+      }
+    }
+    return Integer.getInteger("livelink.warmup", rounds);
+  }
+
+  /**
+   * Warms the hub up off the request path, after it is announced: a hub started ahead of time (Blender starts one
+   * when it opens) is warm when the first send comes. A send that comes first stops it, rather than share the
+   * machine with it; that send runs cold, as it would have anyway.
+   */
+  private void warmUp(Hub hub, int rounds) {
+    long sendsBefore = hub.sends();
+    Thread t = new Thread(() -> {
+      long t0 = System.nanoTime();
+      int done = Warmup.run(rounds, () -> hub.sends() != sendsBefore);
+      spec.commandLine().getErr().printf("livelink: warmed up with %d made-up sends in %.0f ms%n", done,
+          (System.nanoTime() - t0) / 1e6);
+    }, "livelink-warm-up");
+    t.setDaemon(true);
+    t.setPriority(Thread.MIN_PRIORITY);
+    t.start();
   }
 }

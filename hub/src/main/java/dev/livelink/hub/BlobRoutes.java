@@ -6,7 +6,6 @@ import dev.livelink.model.Ids;
 import dev.livelink.store.BlobStore;
 import dev.livelink.wire.BlobBatch;
 import dev.livelink.wire.Json;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -50,15 +49,15 @@ final class BlobRoutes {
   }
 
   /**
-   * Many blobs in one request, in the {@link BlobBatch} framing. The batch is checked whole and stored with one
-   * fsync; a bad blob refuses the batch and stores nothing.
+   * Many blobs in one request, in the {@link BlobBatch} framing. The batch is checked whole, while it arrives, and
+   * stored with one fsync; a bad blob refuses the batch and stores nothing.
    */
-  void upload(Request r) throws IOException {
-    List<BlobBatch.Frame> batch =
-        BlobBatch.reader(new BufferedInputStream(r.bodyStream(), 1 << 20), maxBlob).readAll();
-    blobs.putAll(batch);
+  void upload(Request r) throws IOException, InterruptedException {
+    BlobStore.Stored s = blobs.receive(r.bodyStream(), r.declaredLength(), r.maxBody(), maxBlob);
+    // Until the last byte is in, the sender sets the pace; what comes after is the hub's alone.
+    r.timing("body", s.receivedNanos() - r.startedNanos());
     ArrayNode stored = Json.array();
-    batch.forEach(f -> stored.add(f.hash()));
+    s.hashes().forEach(stored::add);
     r.json(200, Json.object().set("stored", stored));
   }
 

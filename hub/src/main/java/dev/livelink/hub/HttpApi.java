@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The HTTP side of docs/protocol.md: checks host, origin and token (or the page's session, where the route takes
@@ -37,6 +38,8 @@ final class HttpApi implements HttpHandler {
   private final Federation federation;
   private final Set<String> allowedHosts;
   private final Set<String> allowedOrigins;
+  /** Blob uploads and publishes begun: what tells the warm-up that a real send has come. */
+  private final AtomicLong sends = new AtomicLong();
   /** What is discarded of the body of a caller without the token, before its connection is closed. */
   private static final long UNAUTHENTICATED_DRAIN = 64 << 10;
   /** What is discarded of a refused chunked body, whose end nothing announces. */
@@ -115,6 +118,10 @@ final class HttpApi implements HttpHandler {
     return federation;
   }
 
+  long sends() {
+    return sends.get();
+  }
+
   void shutdown() {
     events.close();
     federation.close();
@@ -142,6 +149,10 @@ final class HttpApi implements HttpHandler {
         Routes.Match m = find(ex);
         boolean allowed = authenticate(ex, m.access());
         drain = limits.maxDrain;
+        String path = ex.getRequestURI().getPath();
+        if (!ex.getRequestMethod().equals("GET") && (path.startsWith("/v1/blobs") || path.startsWith("/v1/scenes"))) {
+          sends.incrementAndGet();
+        }
         checkDeclaredLength(ex, m.maxBody());
         Request r = new Request(ex, started, m.params(), m.maxBody(), guard, workers);
         if (allowed) {

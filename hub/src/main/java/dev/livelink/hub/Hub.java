@@ -166,6 +166,11 @@ public final class Hub implements AutoCloseable {
     return workers == null ? 0 : workers.watchdog.cuts();
   }
 
+  /** How many blob uploads, blob questions and publishes this hub has begun to answer. */
+  public synchronized long sends() {
+    return api == null ? 0 : api.sends();
+  }
+
   /** How many {@code peers} events went out so far (each to every open stream). */
   public synchronized long peerBroadcasts() {
     return api == null ? 0 : api.peers().broadcasts();

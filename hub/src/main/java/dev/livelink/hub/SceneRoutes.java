@@ -111,7 +111,10 @@ final class SceneRoutes {
       }
     }
     // The store checks the blobs under the lock that collects them (409 with the list when some are missing).
+    long stored = System.nanoTime();
+    r.timing("read", stored - r.startedNanos());
     SceneStore.Published p = store.publish(scene, origin, targets);
+    r.timing("store", System.nanoTime() - stored);
     SceneStore.Version v = p.version();
     acks.expect(scene.id(), v.number(), deliverTo);
     peers.send(deliverTo, "version", versionEvent(v));
@@ -186,6 +189,6 @@ final class SceneRoutes {
     if (store.latest(id) == null) {
       throw new HubException(404, "no scene \"" + id + "\"");
     }
-    r.json(200, SceneJson.write(store.delta(id, from)));
+    r.json(200, store.deltaJson(id, from));
   }
 }

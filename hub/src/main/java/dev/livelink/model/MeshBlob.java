@@ -73,10 +73,18 @@ public final class MeshBlob {
    * @throws ModelException naming the first broken rule
    */
   public static Info validate(byte[] data) {
-    if (data.length < HEADER) {
-      throw new ModelException("mesh blob is " + data.length + " bytes, shorter than its 32-byte header");
+    return validate(data, 0, data.length);
+  }
+
+  /**
+   * As {@link #validate(byte[])}, for a blob that lies in {@code data} at {@code offset} (a batch held in one
+   * array): read in place, not copied.
+   */
+  public static Info validate(byte[] data, int offset, int length) {
+    if (length < HEADER) {
+      throw new ModelException("mesh blob is " + length + " bytes, shorter than its 32-byte header");
     }
-    ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b = ByteBuffer.wrap(data, offset, length).slice().order(ByteOrder.LITTLE_ENDIAN);
     if (b.getInt(0) != MAGIC) {
       throw new ModelException("mesh blob does not start with magic \"LLMB\"");
     }
@@ -91,9 +99,9 @@ public final class MeshBlob {
     long v = b.getInt(8) & 0xffffffffL;
     long t = b.getInt(12) & 0xffffffffL;
     long expected = size(v, t, flags);
-    if (expected != data.length) {
+    if (expected != length) {
       throw new ModelException("mesh blob header declares " + v + " vertices and " + t + " triangles ("
-          + expected + " bytes) but the blob is " + data.length + " bytes");
+          + expected + " bytes) but the blob is " + length + " bytes");
     }
     int iv = (int) v;
     int it = (int) t;

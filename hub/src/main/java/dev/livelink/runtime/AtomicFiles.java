@@ -35,6 +35,12 @@ public final class AtomicFiles {
    */
   public static void write(Path target, byte[] data, boolean privateMode, boolean syncDirectory)
       throws IOException {
+    write(target, ByteBuffer.wrap(data), privateMode, syncDirectory);
+  }
+
+  /** As {@link #write(Path, byte[], boolean, boolean)}, for bytes that are part of a larger array. */
+  public static void write(Path target, ByteBuffer data, boolean privateMode, boolean syncDirectory)
+      throws IOException {
     Path dir = target.getParent();
     createDirectories(dir);
     Path tmp = Files.createTempFile(dir, TEMP_PREFIX, "");
@@ -47,7 +53,7 @@ public final class AtomicFiles {
         }
       }
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        ByteBuffer b = ByteBuffer.wrap(data);
+        ByteBuffer b = data.duplicate();
         while (b.hasRemaining()) {
           ch.write(b);
         }

@@ -41,7 +41,7 @@ public final class LiveLinkClient {
   private final HttpClient http;
   private final URI base;
   private final String token;
-  private volatile double lastServerMillis = -1;
+  private volatile String lastServerTiming = "";
 
   public LiveLinkClient(int port, String token) {
     this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -91,7 +91,7 @@ public final class LiveLinkClient {
       Thread.currentThread().interrupt();
       throw new ClientException("interrupted");
     }
-    lastServerMillis = resp.headers().firstValue("Server-Timing").map(LiveLinkClient::duration).orElse(-1.0);
+    lastServerTiming = resp.headers().firstValue("Server-Timing").orElse("");
     return resp;
   }
 
@@ -115,16 +115,26 @@ public final class LiveLinkClient {
 
   /** The hub's own time for the last request (its Server-Timing header), or -1. */
   public double lastServerMillis() {
-    return lastServerMillis;
+    return lastServerMillis("hub");
   }
 
-  private static double duration(String serverTiming) {
-    int i = serverTiming.indexOf("dur=");
-    try {
-      return i < 0 ? -1 : Double.parseDouble(serverTiming.substring(i + 4).split("[;,]")[0]);
-    } catch (NumberFormatException e) {
-      return -1;
+  /** One metric of the last answer's Server-Timing ({@code hub}, or a part the hub names), in ms, or -1. */
+  public double lastServerMillis(String metric) {
+    for (String m : lastServerTiming.split(",")) {
+      String[] parts = m.trim().split(";");
+      if (parts[0].equals(metric)) {
+        for (String p : parts) {
+          if (p.startsWith("dur=")) {
+            try {
+              return Double.parseDouble(p.substring(4));
+            } catch (NumberFormatException e) {
+              return -1;
+            }
+          }
+        }
+      }
     }
+    return -1;
   }
 
   public JsonNode status() {
@@ -179,17 +189,28 @@ public final class LiveLinkClient {
 
   /** Uploads the blobs the hub lacks, in one {@link BlobBatch} request. @return how many were uploaded */
   public int upload(Map<String, byte[]> blobs, BiConsumer<Long, Long> progress) {
+    List<String> missing = missing(blobs.keySet());
+    if (!missing.isEmpty()) {
+      upload(blobs, missing, progress);
+    }
+    return missing.size();
+  }
+
+  /** Which of {@code hashes} the hub lacks (and it keeps those it has for an hour, for the publish to come). */
+  public List<String> missing(Collection<String> hashes) {
     ObjectNode q = Json.object();
-    blobs.keySet().forEach(q.putArray("hashes")::add);
+    hashes.forEach(q.putArray("hashes")::add);
     List<String> missing = new ArrayList<>();
     postJson("blobs/missing", q).path("missing").forEach(m -> missing.add(m.asText()));
-    if (missing.isEmpty()) {
-      return 0;
-    }
+    return missing;
+  }
+
+  /** Uploads the blobs of {@code hashes}, whether the hub has them or not, in one {@link BlobBatch} request. */
+  public void upload(Map<String, byte[]> blobs, List<String> hashes, BiConsumer<Long, Long> progress) {
     // Headers and blobs as separate slices: the blobs go out without being copied into one body.
     long total = 0;
     List<ByteBuffer> parts = new ArrayList<>();
-    for (String h : missing) {
+    for (String h : hashes) {
       byte[] b = blobs.get(h);
       total += BlobBatch.frameSize(b.length);
       parts.add(ByteBuffer.wrap(BlobBatch.header(h, b.length)));
@@ -199,7 +220,6 @@ public final class LiveLinkClient {
     HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(
         HttpRequest.BodyPublishers.ofByteArrays(() -> new ProgressIterator(parts, size, progress)), size);
     send(req("blobs").header("Content-Type", "application/octet-stream").POST(body).build());
-    return missing.size();
   }
 
   /** Publishes a scene version. {@code targets} empty = every receiver. */

@@ -5,7 +5,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.function.BiConsumer;
 
-/** Hands out an upload in 1 MiB slices and reports (sent, total) after each. */
+/** Hands out an upload in 1 MiB slices and reports (sent, total) after each; {@code total} is the parts' sum. */
 final class ProgressIterator implements Iterator<byte[]> {
   private static final int SLICE = 1 << 20;
   private final List<ByteBuffer> parts;
@@ -28,12 +28,19 @@ final class ProgressIterator implements Iterator<byte[]> {
     return part < parts.size();
   }
 
+  /** The next slice, filled from as many parts as it takes: a few large writes, not one per blob. */
   @Override
   public byte[] next() {
-    hasNext();
-    ByteBuffer b = parts.get(part);
-    byte[] out = new byte[Math.min(SLICE, b.remaining())];
-    b.get(out);
+    if (!hasNext()) {
+      throw new java.util.NoSuchElementException();
+    }
+    byte[] out = new byte[(int) Math.min(SLICE, total - sent)];
+    for (int at = 0; at < out.length && hasNext(); ) {
+      ByteBuffer b = parts.get(part);
+      int n = Math.min(b.remaining(), out.length - at);
+      b.get(out, at, n);
+      at += n;
+    }
     sent += out.length;
     if (progress != null) {
       progress.accept(sent, total);

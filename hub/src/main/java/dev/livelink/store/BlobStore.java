@@ -5,10 +5,10 @@ import dev.livelink.model.MeshBlob;
 import dev.livelink.model.Sha256;
 import dev.livelink.runtime.AtomicFiles;
 import dev.livelink.wire.BlobBatch;
-import dev.livelink.wire.BlobBatchException;
-import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -18,27 +18,22 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
  * Mesh blobs on disk, content-addressed by SHA-256: {@code blobs/ab/abcdef...}. Thread-safe.
  *
- * <p>A batch of blobs is made durable with one fsync: it is written as one pack file ({@code packs/*.pack}, in the
- * {@link BlobBatch} framing), acknowledged, then split into blob files by a background thread, which deletes the
- * pack when done. A pack left by a crash is split at the next start. One fsync per batch instead of one per blob is
- * what makes a 410-blob first send cheap (fsync costs about 0.5-1 ms here).
+ * <p>A batch of blobs is made durable with one fsync: it is written as one pack file (see {@link Packs}), acknowledged,
+ * then split into blob files in the background. One fsync per batch instead of one per blob is what makes a
+ * 410-blob first send cheap (fsync costs about 0.5-1 ms here). A batch is checked while it arrives (see
+ * {@link BatchUpload}).
  *
  * <p>Deleting is the {@link SceneStore}'s decision, taken under its lock so that no publish can reference a blob
  * between the check that it is there and its deletion. Every upload of a blob, and every answer that the hub has it
@@ -48,19 +43,15 @@ import java.util.stream.Stream;
  */
 public final class BlobStore implements AutoCloseable {
   private final Path root;
-  private final Path packs;
+  private final Packs packs;
   private final long graceMillis;
   private final LongSupplier clock;
   /** Guards the step from "known" to "deleted" against a concurrent pin; held only for in-memory work and unlink. */
   private final Object lock = new Object();
   private final Set<String> known = ConcurrentHashMap.newKeySet();
-  private final Map<String, byte[]> pending = new ConcurrentHashMap<>();
   private final Map<String, Long> pins = new ConcurrentHashMap<>();
-  private final ExecutorService splitter = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "livelink-pack-splitter");
-    t.setDaemon(true);
-    return t;
-  });
+  /** Check batches while the receiving thread reads on (see {@link BatchUpload}). */
+  private final ExecutorService checkers;
 
   public BlobStore(Path root) {
     this(root, Duration.ofHours(1), System::currentTimeMillis);
@@ -72,11 +63,17 @@ public final class BlobStore implements AutoCloseable {
    */
   public BlobStore(Path root, Duration grace, LongSupplier clockMillis) {
     this.root = root;
-    this.packs = root.resolveSibling("packs");
+    this.packs = new Packs(root.resolveSibling("packs"), this::path);
     this.graceMillis = grace.toMillis();
     this.clock = clockMillis;
     index();
-    recoverPacks();
+    known.addAll(packs.recover());
+    int helpers = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+    checkers = Executors.newFixedThreadPool(helpers, r -> {
+      Thread t = new Thread(r, "livelink-blob-check");
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   /** Learns which blobs are on disk; temp files left by a crash mid-write are deleted on the way. */
@@ -96,41 +93,6 @@ public final class BlobStore implements AutoCloseable {
     } catch (IOException e) {
       throw new StoreException("could not list blobs in " + root + ": " + e.getMessage(), e);
     }
-  }
-
-  private void recoverPacks() {
-    if (!Files.isDirectory(packs)) {
-      return;
-    }
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(packs)) {
-      for (Path f : ds) {
-        String name = f.getFileName().toString();
-        if (name.startsWith(AtomicFiles.TEMP_PREFIX)) {
-          Files.deleteIfExists(f); // a pack whose write never finished was never acknowledged
-        } else if (name.endsWith(".pack")) {
-          List<BlobBatch.Frame> frames = readPack(f);
-          frames.forEach(e -> known.add(e.hash()));
-          split(f, frames);
-        }
-      }
-    } catch (IOException e) {
-      throw new StoreException("could not recover packs in " + packs + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static List<BlobBatch.Frame> readPack(Path pack) throws IOException {
-    List<BlobBatch.Frame> out = new ArrayList<>();
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(pack), 1 << 20)) {
-      BlobBatch.Reader reader = BlobBatch.reader(in, Math.min(Files.size(pack), Integer.MAX_VALUE - 8));
-      for (BlobBatch.Frame f; (f = reader.next()) != null; ) {
-        out.add(f);
-      }
-    } catch (BlobBatchException e) {
-      // A torn pack was never acknowledged; its complete records are still good.
-      System.err.println("livelink: " + pack + " ends early (" + e.getMessage() + "); kept " + out.size()
-          + " blobs");
-    }
-    return out;
   }
 
   private Path path(String hash) {
@@ -155,7 +117,7 @@ public final class BlobStore implements AutoCloseable {
   private void pin(String hash) {
     long now = clock.getAsLong();
     Long before = pins.put(hash, now);
-    if ((before == null || now - before > graceMillis / 2) && known.contains(hash) && !pending.containsKey(hash)) {
+    if ((before == null || now - before > graceMillis / 2) && known.contains(hash) && !packs.isPending(hash)) {
       try {
         Files.setLastModifiedTime(path(hash), FileTime.fromMillis(now));
       } catch (NoSuchFileException e) {
@@ -187,14 +149,25 @@ public final class BlobStore implements AutoCloseable {
         return false;
       }
     }
+    store(hash, ByteBuffer.wrap(data));
+    return true;
+  }
+
+  /** Writes a checked blob to its own file, durably, and makes it known. */
+  private void store(String hash, ByteBuffer data) {
     try {
-      AtomicFiles.write(path(hash), data, false);
+      AtomicFiles.write(path(hash), data, false, true);
     } catch (IOException e) {
       throw new StoreException("could not write blob " + hash + ": " + e.getMessage(), e);
     }
     known.add(hash);
-    return true;
   }
+
+  /**
+   * What a batch upload stored: every hash of the batch in order, those the store did not hold before, and when
+   * its last byte had arrived ({@link System#nanoTime()}).
+   */
+  public record Stored(List<String> hashes, List<String> fresh, long receivedNanos) {}
 
   /**
    * Stores a batch durably with one fsync (see the class comment) and pins every blob in it. Every entry is checked
@@ -203,66 +176,55 @@ public final class BlobStore implements AutoCloseable {
    * @return the hashes that were new
    */
   public List<String> putAll(List<BlobBatch.Frame> batch) {
-    // Hashing and validating are independent per blob: spread over the cores.
-    IntStream.range(0, batch.size()).parallel().forEach(i -> {
-      try {
-        check(batch.get(i).hash(), batch.get(i).data());
-      } catch (RuntimeException e) {
-        throw new StoreException("blob " + i + " of the batch: " + e.getMessage(), e);
-      }
-    });
-    List<BlobBatch.Frame> fresh = new ArrayList<>();
-    synchronized (lock) {
-      Set<String> seen = new HashSet<>();
-      for (BlobBatch.Frame e : batch) {
-        pin(e.hash());
-        if (!known.contains(e.hash()) && seen.add(e.hash())) {
-          fresh.add(e);
-        }
-      }
-    }
-    if (fresh.isEmpty()) {
-      return List.of();
-    }
-    if (fresh.size() == 1) {
-      put(fresh.get(0).hash(), fresh.get(0).data());
-      return List.of(fresh.get(0).hash());
-    }
-    Path file = packs.resolve(System.nanoTime() + "-" + fresh.get(0).hash().substring(0, 12) + ".pack");
+    byte[] body = BlobBatch.encode(batch);
     try {
-      AtomicFiles.write(file, BlobBatch.encode(fresh), false);
+      return receive(new ByteArrayInputStream(body), body.length, body.length, body.length).fresh();
     } catch (IOException e) {
-      throw new StoreException("could not write a pack of " + fresh.size() + " blobs: " + e.getMessage(), e);
+      throw new StoreException("could not store a batch: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("interrupted while storing a batch", e);
     }
-    List<String> hashes = new ArrayList<>();
-    for (BlobBatch.Frame e : fresh) {
-      pending.put(e.hash(), e.data());
-      known.add(e.hash());
-      hashes.add(e.hash());
-    }
-    splitter.execute(() -> split(file, fresh));
-    return hashes;
   }
 
-  private void split(Path pack, List<BlobBatch.Frame> entries) {
-    try {
-      Set<Path> dirs = new LinkedHashSet<>();
-      for (BlobBatch.Frame e : entries) {
-        Path p = path(e.hash());
-        if (!Files.exists(p)) {
-          AtomicFiles.write(p, e.data(), false, false);
-          dirs.add(p.getParent());
+  /**
+   * Reads a batch in the {@link BlobBatch} framing from {@code body} and stores it like {@link #putAll}, checking
+   * its blobs while it arrives.
+   *
+   * @param declared the body's length, or -1 when it is not known
+   * @param maxLength the most bytes the body may have
+   * @param cap the most bytes of blobs it may declare
+   * @throws dev.livelink.wire.BlobBatchException for a batch that is not framed right or is over {@code cap}
+   * @throws StoreException naming the first bad blob; nothing is stored then
+   */
+  public Stored receive(InputStream body, long declared, long maxLength, long cap)
+      throws IOException, InterruptedException {
+    try (BatchUpload upload = new BatchUpload(checkers, packs.dir(), declared, maxLength, cap)) {
+      upload.receive(body);
+      long received = System.nanoTime();
+      upload.awaitChecks();
+      List<BlobBatch.Span> spans = upload.spans();
+      List<BlobBatch.Span> fresh = new ArrayList<>();
+      List<String> hashes = new ArrayList<>(spans.size());
+      synchronized (lock) {
+        Set<String> seen = new HashSet<>();
+        for (BlobBatch.Span s : spans) {
+          hashes.add(s.hash());
+          pin(s.hash());
+          if (!known.contains(s.hash()) && seen.add(s.hash())) {
+            fresh.add(s);
+          }
         }
       }
-      // The new names must be durable before the pack that also holds the bytes goes.
-      dirs.forEach(AtomicFiles::syncDirectory);
-      for (BlobBatch.Frame e : entries) {
-        pending.remove(e.hash());
+      byte[] bytes = upload.bytes();
+      if (fresh.size() == 1) {
+        BlobBatch.Span s = fresh.get(0);
+        store(s.hash(), ByteBuffer.wrap(bytes, s.offset(), s.length()));
+      } else if (!fresh.isEmpty()) {
+        packs.keep(upload.durablePack(), bytes, fresh);
+        fresh.forEach(s -> known.add(s.hash()));
       }
-      Files.deleteIfExists(pack);
-    } catch (IOException | RuntimeException e) {
-      // The pack stays and holds the data; the next start splits it again.
-      System.err.println("livelink: could not split " + pack + ": " + e.getMessage());
+      return new Stored(hashes, fresh.stream().map(BlobBatch.Span::hash).toList(), received);
     }
   }
 
@@ -277,7 +239,7 @@ public final class BlobStore implements AutoCloseable {
 
   /** @return the blob's bytes, or null when it is not stored */
   public byte[] get(String hash) {
-    byte[] p = pending.get(hash);
+    byte[] p = packs.pendingBytes(hash);
     if (p != null) {
       return p;
     }
@@ -287,7 +249,7 @@ public final class BlobStore implements AutoCloseable {
     try {
       return Files.readAllBytes(path(hash));
     } catch (NoSuchFileException e) {
-      return pending.get(hash); // split and collected meanwhile, or still pending after all
+      return packs.pendingBytes(hash); // split and collected meanwhile, or still pending after all
     } catch (IOException e) {
       throw new StoreException("could not read blob " + hash + ": " + e.getMessage(), e);
     }
@@ -330,7 +292,7 @@ public final class BlobStore implements AutoCloseable {
    */
   boolean collect(String hash) {
     synchronized (lock) {
-      if (pending.containsKey(hash) || pinned(hash) || !known.contains(hash)) {
+      if (packs.isPending(hash) || pinned(hash) || !known.contains(hash)) {
         return false;
       }
       known.remove(hash);
@@ -355,7 +317,7 @@ public final class BlobStore implements AutoCloseable {
     long now = clock.getAsLong();
     pins.values().removeIf(at -> now - at >= graceMillis);
     List<String> out = new ArrayList<>();
-    sweepDirectory(packs, atStart, now, null);
+    sweepDirectory(packs.dir(), atStart, now, null);
     sweepDirectory(root, atStart, now, null);
     for (Path dir : list(root)) {
       if (Files.isDirectory(dir)) {
@@ -373,7 +335,7 @@ public final class BlobStore implements AutoCloseable {
         boolean old = now - Files.getLastModifiedTime(p).toMillis() >= graceMillis;
         if (name.startsWith(AtomicFiles.TEMP_PREFIX) && (atStart || old)) {
           Files.deleteIfExists(p);
-        } else if (candidates != null && old && Ids.isSha256(name) && !pending.containsKey(name) && !pinned(name)) {
+        } else if (candidates != null && old && Ids.isSha256(name) && !packs.isPending(name) && !pinned(name)) {
           candidates.add(name);
         }
       } catch (NoSuchFileException e) {
@@ -402,24 +364,13 @@ public final class BlobStore implements AutoCloseable {
    * benchmarks and tests that must not measure or race the background work.
    */
   public void awaitSplit() throws InterruptedException {
-    try {
-      // The splitter is one thread taking tasks in order: once this no-op ran, every earlier split has finished.
-      splitter.submit(() -> {}).get();
-    } catch (RejectedExecutionException e) {
-      splitter.awaitTermination(30, TimeUnit.SECONDS); // closed: close() already waits for the splits
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("a no-op failed", e);
-    }
+    packs.awaitSplit();
   }
 
   /** Waits for packs being split, so a clean stop leaves only blob files behind. */
   @Override
   public void close() {
-    splitter.shutdown();
-    try {
-      splitter.awaitTermination(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    checkers.shutdownNow();
+    packs.close();
   }
 }

@@ -5,8 +5,8 @@ import dev.livelink.model.Delta;
 import dev.livelink.model.Scene;
 import dev.livelink.runtime.AtomicFiles;
 import dev.livelink.store.VersionFiles.Kept;
+import dev.livelink.wire.EncodedScene;
 import dev.livelink.wire.Json;
-import dev.livelink.wire.SceneJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -30,10 +30,10 @@ import java.util.function.LongSupplier;
  * versions of each scene are kept and blobs no kept version references are deleted. A version is on disk (fsync'd,
  * its directory too) before publish returns.
  *
- * <p>Memory holds the latest version of each scene whole; of the older ones only what routing and collection need
- * (sender, targets, mesh hashes). A delta from an older version reads it from disk, through a small cache. A version
- * file starts with that header, so a restart reads the latest version of each scene whole and only the header of
- * the others.
+ * <p>Memory holds the latest version of each scene whole, and its JSON (see {@link EncodedScene}); of the older
+ * ones only what routing and collection need (sender, targets, mesh hashes). A delta from an older version reads it
+ * from disk, through a small cache. A version file starts with that header, so a restart reads the latest version of
+ * each scene whole and only the header of the others.
  *
  * <p>Every decision about deleting blobs is taken under this store's lock, and so is a publish's check that its
  * blobs are there: no publish can be acknowledged for a blob that a concurrent collection is deleting. Blobs that
@@ -100,6 +100,8 @@ public final class SceneStore implements AutoCloseable {
     final Path dir;
     final TreeMap<Integer, Kept> kept = new TreeMap<>();
     Version latest;
+    /** The latest version's scene encoded; null after a restart until a delta or publish needs it. */
+    EncodedScene latestJson;
 
     History(Path dir) {
       this.dir = dir;
@@ -203,8 +205,15 @@ public final class SceneStore implements AutoCloseable {
    */
   public Published publish(Scene scene, Origin origin, List<Target> targets) {
     Origin sender = origin == null ? Origin.ANONYMOUS : origin;
-    // The bulk of the file is the scene: written outside the lock, so publishes of other scenes do not wait on it.
-    byte[] sceneJson = Json.bytes(SceneJson.write(scene));
+    // The bulk of the file is the scene: encoded outside the lock, so publishes of other scenes do not wait on it,
+    // reusing the bytes of the nodes that did not change since the latest version.
+    EncodedScene previousJson;
+    synchronized (this) {
+      History before = scenes.get(scene.id());
+      previousJson = before == null ? null : before.latestJson;
+    }
+    EncodedScene encoded = EncodedScene.encode(scene, previousJson);
+    byte[] sceneJson = encoded.json();
     String[] meshes = VersionFiles.sorted(scene);
     List<Target> to = targets == null ? null : List.copyOf(targets);
     List<String> collectable = new ArrayList<>();
@@ -242,6 +251,7 @@ public final class SceneStore implements AutoCloseable {
       h.kept.put(number, new Kept(number, sender, to, time, refs.add(meshes)));
       Version previous = h.latest;
       h.latest = new Version(number, scene, sender, to, time);
+      h.latestJson = encoded;
       published = new Published(h.latest, previous);
       while (h.kept.size() > KEEP) {
         Kept old = h.kept.pollFirstEntry().getValue();
@@ -330,7 +340,31 @@ public final class SceneStore implements AutoCloseable {
 
   /** The delta from {@code from} to the latest version; full when {@code from} is 0 or no longer kept. */
   public Delta delta(String sceneId, int from) {
+    return deltaTo(sceneId, from).delta;
+  }
+
+  /** {@link #delta} as the JSON of docs/protocol.md, the nodes' bytes copied from the latest version's. */
+  public byte[] deltaJson(String sceneId, int from) {
+    DeltaTo d = deltaTo(sceneId, from);
+    if (d.encoded == null) {
+      // The latest version as loaded at start: encoded once, for every later delta.
+      EncodedScene e = EncodedScene.encode(d.delta.scene(), null);
+      synchronized (this) {
+        History h = scenes.get(sceneId);
+        if (h != null && h.latest.scene() == e.scene() && h.latestJson == null) {
+          h.latestJson = e;
+        }
+      }
+      return e.delta(d.delta);
+    }
+    return d.encoded.delta(d.delta);
+  }
+
+  private record DeltaTo(Delta delta, EncodedScene encoded) {}
+
+  private DeltaTo deltaTo(String sceneId, int from) {
     Version to;
+    EncodedScene encoded;
     Path file = null;
     synchronized (this) {
       History h = scenes.get(sceneId);
@@ -338,13 +372,15 @@ public final class SceneStore implements AutoCloseable {
         throw new StoreException("no scene \"" + sceneId + "\"");
       }
       to = h.latest;
+      encoded = h.latestJson;
       if (from > 0 && from < to.number() && h.kept.containsKey(from)) {
         file = VersionFiles.file(h.dir, from);
       }
     }
     Scene base = from == to.number() ? to.scene() : file == null ? null : oldScene(sceneId, from, file);
-    return base == null ? Delta.full(to.scene(), to.number())
+    Delta d = base == null ? Delta.full(to.scene(), to.number())
         : Delta.between(base, from, to.scene(), to.number());
+    return new DeltaTo(d, encoded);
   }
 
   /** An older version's scene, from the cache or from disk; null when it was dropped meanwhile. */

@@ -33,6 +33,9 @@ public final class BlobBatch {
   /** One blob of a batch: the hash it was sent under and its bytes. */
   public record Frame(String hash, byte[] data) {}
 
+  /** One blob of a batch held in one array: the hash it was sent under and where its bytes lie in the array. */
+  public record Span(String hash, int offset, int length) {}
+
   private BlobBatch() {}
 
   /** Bytes a blob of {@code length} bytes takes in a batch. */
@@ -76,6 +79,17 @@ public final class BlobBatch {
     return new Reader(in, cap);
   }
 
+  /**
+   * A scanner of a batch that arrives into one array, which refuses a batch declaring more than {@code cap} bytes
+   * of blobs; it checks the framing as {@link Reader} does, with the same messages.
+   */
+  public static Scanner scanner(long cap) {
+    if (cap < 0 || cap > LARGEST_CAP) {
+      throw new IllegalArgumentException("cap " + cap + " is not within 0.." + LARGEST_CAP);
+    }
+    return new Scanner(cap);
+  }
+
   /** A writer of frames to {@code out}; the caller owns and closes the stream. */
   public static Writer writer(OutputStream out) {
     return new Writer(out);
@@ -103,24 +117,13 @@ public final class BlobBatch {
         return null;
       }
       if (head.length < HEADER) {
-        throw new BlobBatchException("blob batch truncated in a record header after " + count + " blobs", false);
+        throw truncatedHeader(count);
       }
-      String hash = new String(head, 0, HASH, StandardCharsets.US_ASCII);
-      if (!Ids.isSha256(hash)) {
-        throw new BlobBatchException("blob batch record " + (count + 1) + ": \"" + hash
-            + "\" is not a lowercase hex SHA-256", false);
-      }
-      long len = ByteBuffer.wrap(head, HASH, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-      // A u64 past Long.MAX_VALUE reads as negative; it is over any cap.
-      if (len < 0 || len > cap - total) {
-        throw new BlobBatchException("blob batch record " + (count + 1) + ": " + hash + " declares "
-            + Long.toUnsignedString(len) + " bytes, which takes the batch over its limit of " + cap + " bytes",
-            true);
-      }
+      String hash = hash(head, 0, count);
+      long len = length(head, 0, hash, count, cap, total);
       byte[] data = in.readNBytes((int) len);
       if (data.length < len) {
-        throw new BlobBatchException("blob batch truncated: " + hash + " declares " + len + " bytes, got "
-            + data.length, false);
+        throw truncated(hash, len, data.length);
       }
       total += len;
       count++;
@@ -135,6 +138,96 @@ public final class BlobBatch {
       }
       return out;
     }
+  }
+
+  /**
+   * Finds the frames of a batch in an array that fills as the batch arrives, without copying: each
+   * {@link #next} returns the next frame whose bytes are all in, so a caller can check blobs while the rest is
+   * still on its way. A header is checked as soon as it is in, so a batch over its cap is refused before its bytes
+   * are waited for.
+   */
+  public static final class Scanner {
+    private final long cap;
+    private long total;
+    private int count;
+    private int at;
+
+    private Scanner(long cap) {
+      this.cap = cap;
+    }
+
+    /**
+     * @param batch the batch's first {@code available} bytes (offset 0 = the batch's first byte)
+     * @return the next frame that lies whole within them, or null when more bytes are needed
+     * @throws BlobBatchException when a hash is not hex or the cap is passed
+     */
+    public Span next(byte[] batch, int available) throws BlobBatchException {
+      if (available - at < HEADER) {
+        return null;
+      }
+      String hash = hash(batch, at, count);
+      long len = length(batch, at, hash, count, cap, total);
+      if (available - at - HEADER < len) {
+        return null;
+      }
+      Span s = new Span(hash, at + HEADER, (int) len);
+      at += HEADER + (int) len;
+      total += len;
+      count++;
+      return s;
+    }
+
+    /** Where the next frame starts: every byte before it belongs to a frame returned by {@link #next}. */
+    public int position() {
+      return at;
+    }
+
+    /**
+     * The batch ended after {@code length} bytes; call once {@link #next} returned null for them.
+     *
+     * @throws BlobBatchException when it ended inside a frame
+     */
+    public void end(byte[] batch, int length) throws BlobBatchException {
+      if (length == at) {
+        return;
+      }
+      if (length - at < HEADER) {
+        throw truncatedHeader(count);
+      }
+      String hash = hash(batch, at, count);
+      throw truncated(hash, length(batch, at, hash, count, cap, total), length - at - HEADER);
+    }
+  }
+
+  private static String hash(byte[] b, int at, int count) throws BlobBatchException {
+    String hash = new String(b, at, HASH, StandardCharsets.US_ASCII);
+    if (!Ids.isSha256(hash)) {
+      throw new BlobBatchException("blob batch record " + (count + 1) + ": \"" + hash
+          + "\" is not a lowercase hex SHA-256", false);
+    }
+    return hash;
+  }
+
+  /** The length in the header at {@code at}, refused when it takes the blobs so far ({@code total}) past the cap. */
+  private static long length(byte[] b, int at, String hash, int count, long cap, long total)
+      throws BlobBatchException {
+    long len = ByteBuffer.wrap(b, at + HASH, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    // A u64 past Long.MAX_VALUE reads as negative; it is over any cap.
+    if (len < 0 || len > cap - total) {
+      throw new BlobBatchException("blob batch record " + (count + 1) + ": " + hash + " declares "
+          + Long.toUnsignedString(len) + " bytes, which takes the batch over its limit of " + cap + " bytes",
+          true);
+    }
+    return len;
+  }
+
+  private static BlobBatchException truncatedHeader(int count) {
+    return new BlobBatchException("blob batch truncated in a record header after " + count + " blobs", false);
+  }
+
+  private static BlobBatchException truncated(String hash, long declared, long got) {
+    return new BlobBatchException("blob batch truncated: " + hash + " declares " + declared + " bytes, got " + got,
+        false);
   }
 
   /** Writes frames; nothing is buffered here, so the caller flushes or closes {@code out}. */

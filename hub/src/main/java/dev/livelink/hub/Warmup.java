@@ -1,0 +1,250 @@
+package dev.livelink.hub;
+
+import dev.livelink.model.Material;
+import dev.livelink.model.MeshBlob;
+import dev.livelink.model.MeshData;
+import dev.livelink.model.Node;
+import dev.livelink.model.Scene;
+import dev.livelink.model.Sha256;
+import dev.livelink.model.Transform;
+import dev.livelink.model.UpAxis;
+import dev.livelink.model.Units;
+import dev.livelink.wire.BlobBatch;
+import dev.livelink.wire.Json;
+import dev.livelink.wire.SceneJson;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+/**
+ * Made-up sends through a throwaway hub in this JVM, run while the real hub waits for its first one: a new JVM runs
+ * the code of a first send interpreted and loads its classes as it goes, which took 300-400 ms of hub time for a
+ * 410-node, 3.5 MB send (about 15 ms once warm); run a few times over, that code is compiled and loaded by the time
+ * a real send comes. The throwaway hub has its own home in a temp folder, so nothing of this reaches the real store,
+ * and goes through HTTP on loopback like a real send.
+ */
+public final class Warmup {
+  /**
+   * Nodes, new blobs and triangles per blob of a made-up send: 410 nodes as a large first send, 60 blobs (0.5 MB)
+   * a round, enough for a batch to be checked in chunks while it arrives, as a large one is.
+   */
+  private static final int NODES = 410;
+  private static final int BLOBS = 60;
+  private static final int GRID = 15;
+  /** The throwaway hub's folder: {@code livelink-warmup-<pid>-<random>}. */
+  private static final String PREFIX = "livelink-warmup-";
+
+  private Warmup() {}
+
+  /**
+   * Runs up to {@code rounds} made-up sends, fewer when {@code stop} turns true between two (a real send came: it
+   * should not share the machine with made-up ones). A failure is reported and ends it: the hub works without it.
+   *
+   * @return how many rounds ran
+   */
+  public static int run(int rounds, BooleanSupplier stop) {
+    Path home = null;
+    Thread cleanup = null;
+    AtomicBoolean exiting = new AtomicBoolean();
+    CountDownLatch finished = new CountDownLatch(1);
+    BooleanSupplier enough = () -> exiting.get() || stop.getAsBoolean();
+    int done = 0;
+    try {
+      Path scratch = scratch();
+      sweep(scratch);
+      home = Files.createTempDirectory(scratch, PREFIX + ProcessHandle.current().pid() + "-");
+      // A hub stopped while it warms up (Ctrl-C, a test's terminate) leaves no folder in memory behind: the hook
+      // stops the warm-up between two requests and waits for it to delete its folder.
+      Path dir = home;
+      cleanup = new Thread(() -> {
+        exiting.set(true);
+        try {
+          finished.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        delete(dir);
+      }, "livelink-warm-up-cleanup");
+      Runtime.getRuntime().addShutdownHook(cleanup);
+      try (Hub hub = Hub.create(home.resolve("home"), 0).start();
+          Socket s = new Socket(InetAddress.getLoopbackAddress(), hub.port())) {
+        s.setTcpNoDelay(true);
+        Client c = new Client(s, hub.port(), hub.token());
+        for (; done < rounds && !enough.getAsBoolean(); done++) {
+          round(c, done, enough);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      System.err.println("livelink: warm-up skipped: " + e);
+    } finally {
+      delete(home);
+      finished.countDown();
+      if (cleanup != null) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(cleanup);
+        } catch (IllegalStateException e) {
+          // The JVM is shutting down: the hook runs anyway, and finds nothing left.
+        }
+      }
+    }
+    return done;
+  }
+
+  /** Deletes the folders of warm-ups whose process is gone (killed, so no shutdown hook ran). */
+  private static void sweep(Path scratch) throws IOException {
+    try (Stream<Path> dirs = Files.list(scratch)) {
+      for (Path d : (Iterable<Path>) dirs::iterator) {
+        String name = d.getFileName().toString();
+        if (!name.startsWith(PREFIX)) {
+          continue;
+        }
+        String pid = name.substring(PREFIX.length()).split("-", 2)[0];
+        try {
+          if (ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false)) {
+            continue;
+          }
+        } catch (NumberFormatException e) {
+          // Not one of ours after all.
+          continue;
+        }
+        delete(d);
+      }
+    }
+  }
+
+  /**
+   * Where the throwaway hub keeps its store: in memory where the system offers it (Linux's /dev/shm), since an
+   * fsync there costs nothing; on disk, the warm-up's fsyncs took seconds while other programs wrote.
+   */
+  private static Path scratch() {
+    Path shm = Path.of("/dev/shm");
+    return Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
+  }
+
+  /** One made-up send and its receiver's deltas; {@code stop} is asked between two requests. */
+  private static void round(Client c, int r, BooleanSupplier stop) throws IOException {
+    List<BlobBatch.Frame> frames = new ArrayList<>();
+    StringBuilder hashes = new StringBuilder("{\"hashes\":[");
+    for (int i = 0; i < BLOBS; i++) {
+      byte[] b = MeshBlob.encode(grid(r * BLOBS + i));
+      String h = Sha256.hex(b);
+      frames.add(new BlobBatch.Frame(h, b));
+      hashes.append(i == 0 ? "\"" : ",\"").append(h).append('"');
+    }
+    c.call("POST", "/v1/blobs/missing", hashes.append("]}").toString().getBytes(StandardCharsets.US_ASCII));
+    if (stop.getAsBoolean()) {
+      return;
+    }
+    c.call("POST", "/v1/blobs", BlobBatch.encode(frames));
+    if (stop.getAsBoolean()) {
+      return;
+    }
+    List<Node> nodes = new ArrayList<>();
+    Material paint = Material.of("paint", 0.8, 0.8, 0.8, 1);
+    for (int i = 0; i < NODES; i++) {
+      double a = 0.1 * i + r;
+      nodes.add(new Node("Part" + i, "Part " + i, null, Transform.of(Math.cos(a), -Math.sin(a), 0, 1.5 * i,
+          Math.sin(a), Math.cos(a), 0, 0.25 * r, 0, 0, 1, 0, 0, 0, 0, 1), frames.get(i % BLOBS).hash(),
+          List.of(paint), true));
+    }
+    Scene scene = new Scene("warmup", "warm-up", "livelink", Units.MM, UpAxis.Z, nodes);
+    c.call("POST", "/v1/scenes", Json.bytes(Json.object().set("scene", SceneJson.write(scene))));
+    if (stop.getAsBoolean()) {
+      return;
+    }
+    c.call("GET", "/v1/scenes/warmup/delta?from=0", null);
+    c.call("GET", "/v1/scenes/warmup/delta?from=" + (r + 1), null);
+  }
+
+  private static MeshData grid(int seed) {
+    int n = GRID + 1;
+    float[] p = new float[3 * n * n];
+    for (int i = 0; i < n * n; i++) {
+      p[3 * i] = i / n;
+      p[3 * i + 1] = i % n;
+      p[3 * i + 2] = (float) Math.sin(seed + i * 0.7);
+    }
+    int[] t = new int[6 * GRID * GRID];
+    for (int q = 0, j = 0; q < GRID * GRID; q++) {
+      int a = (q / GRID) * n + q % GRID;
+      t[j++] = a;
+      t[j++] = a + 1;
+      t[j++] = a + n + 1;
+      t[j++] = a;
+      t[j++] = a + n + 1;
+      t[j++] = a + n;
+    }
+    return new MeshData(p, t, null, null);
+  }
+
+  private static void delete(Path dir) {
+    if (dir == null) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      System.err.println("livelink: could not delete " + dir + ": " + e.getMessage());
+    }
+  }
+
+  /** HTTP/1.1 on one keep-alive connection, just enough for the hub's own answers (all with a Content-Length). */
+  private static final class Client {
+    private final OutputStream out;
+    private final InputStream in;
+    private final String head;
+
+    Client(Socket s, int port, String token) throws IOException {
+      this.out = s.getOutputStream();
+      this.in = new BufferedInputStream(s.getInputStream());
+      this.head = " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nAuthorization: Bearer " + token + "\r\n";
+    }
+
+    void call(String method, String path, byte[] body) throws IOException {
+      String h = method + " " + path + head + (body == null ? "" : "Content-Length: " + body.length + "\r\n") + "\r\n";
+      out.write(h.getBytes(StandardCharsets.US_ASCII));
+      if (body != null) {
+        out.write(body);
+      }
+      out.flush();
+      String status = line();
+      long length = 0;
+      for (String l; !(l = line()).isEmpty(); ) {
+        if (l.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+          length = Long.parseLong(l.substring(15).trim());
+        }
+      }
+      in.skipNBytes(length);
+      if (!status.startsWith("HTTP/1.1 2")) {
+        throw new IOException(method + " " + path + " answered " + status);
+      }
+    }
+
+    private String line() throws IOException {
+      StringBuilder b = new StringBuilder();
+      for (int c; (c = in.read()) != '\n'; ) {
+        if (c < 0) {
+          throw new IOException("the warm-up hub closed the connection");
+        }
+        if (c != '\r') {
+          b.append((char) c);
+        }
+      }
+      return b.toString();
+    }
+  }
+}

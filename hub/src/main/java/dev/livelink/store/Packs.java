@@ -1,0 +1,233 @@
+package dev.livelink.store;
+
+import dev.livelink.model.MeshBlob;
+import dev.livelink.model.ModelException;
+import dev.livelink.model.Sha256;
+import dev.livelink.runtime.AtomicFiles;
+import dev.livelink.wire.BlobBatch;
+import dev.livelink.wire.BlobBatchException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The store's {@code packs} directory: batches of blobs made durable with one fsync each, in the {@link BlobBatch}
+ * framing, then split into blob files by a background thread that deletes the pack when done. Until a blob is in
+ * its own file it is <em>pending</em> and served from memory.
+ *
+ * <p>A pack left by a crash is split at the next start. It may be one whose batch was never acknowledged: cut
+ * short, or with a bad blob (a pack is written while its blobs are checked). So every blob of a recovered pack is
+ * checked again, and only the whole, good ones are kept; that costs the rare start after a crash, not every upload.
+ */
+final class Packs implements AutoCloseable {
+  /** Pack files are {@code batch-<random>.pack}. */
+  static final String PACK_PREFIX = "batch-";
+  static final String PACK_SUFFIX = ".pack";
+  /** Blob files written, then fsync'd, together (each holds a file open meanwhile). */
+  private static final int SPLIT_GROUP = 256;
+
+  private final Path dir;
+  private final Function<String, Path> blobPath;
+  private final Map<String, ByteBuffer> pending = new ConcurrentHashMap<>();
+  private final ExecutorService splitter = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "livelink-pack-splitter");
+    t.setDaemon(true);
+    return t;
+  });
+
+  /** @param blobPath where a blob's own file goes, by hash */
+  Packs(Path dir, Function<String, Path> blobPath) {
+    this.dir = dir;
+    this.blobPath = blobPath;
+  }
+
+  Path dir() {
+    return dir;
+  }
+
+  /** Splits the packs a crash left, before the store answers anything. @return the hashes they held */
+  List<String> recover() {
+    List<String> out = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return out;
+    }
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      for (Path f : ds) {
+        String name = f.getFileName().toString();
+        if (name.startsWith(AtomicFiles.TEMP_PREFIX)) {
+          Files.deleteIfExists(f); // an older hub's pack whose write never finished was never acknowledged
+        } else if (name.endsWith(PACK_SUFFIX)) {
+          byte[] pack = Files.readAllBytes(f);
+          List<BlobBatch.Span> spans = spans(f, pack);
+          spans.forEach(s -> out.add(s.hash()));
+          split(f, pack, spans);
+        }
+      }
+    } catch (IOException e) {
+      throw new StoreException("could not recover packs in " + dir + ": " + e.getMessage(), e);
+    }
+    return out;
+  }
+
+  /** The whole, good blobs of a pack. */
+  private static List<BlobBatch.Span> spans(Path file, byte[] pack) {
+    List<BlobBatch.Span> out = new ArrayList<>();
+    BlobBatch.Scanner scanner = BlobBatch.scanner(pack.length);
+    try {
+      for (BlobBatch.Span s; (s = scanner.next(pack, pack.length)) != null; ) {
+        try {
+          String actual = Sha256.hex(pack, s.offset(), s.length());
+          if (!actual.equals(s.hash())) {
+            throw new StoreException("its bytes hash to " + actual);
+          }
+          MeshBlob.validate(pack, s.offset(), s.length());
+          out.add(s);
+        } catch (StoreException | ModelException e) {
+          System.err.println("livelink: " + file + ": blob " + s.hash() + " dropped: " + e.getMessage());
+        }
+      }
+      scanner.end(pack, pack.length);
+    } catch (BlobBatchException e) {
+      // A torn pack was never acknowledged; its complete records are still good.
+      System.err.println("livelink: " + file + " ends early (" + e.getMessage() + "); kept " + out.size()
+          + " blobs");
+    }
+    return out;
+  }
+
+  /**
+   * Schedules the split of a durable pack; its blobs are pending until then.
+   *
+   * @param file the pack, {@code batch} as it was received, durable in {@link #dir()}
+   * @param fresh the blobs of {@code batch} to split out (those the store did not hold)
+   */
+  void keep(Path file, byte[] batch, List<BlobBatch.Span> fresh) {
+    for (BlobBatch.Span s : fresh) {
+      pending.put(s.hash(), ByteBuffer.wrap(batch, s.offset(), s.length()).slice().asReadOnlyBuffer());
+    }
+    splitter.execute(() -> split(file, batch, fresh));
+  }
+
+  private void split(Path pack, byte[] batch, List<BlobBatch.Span> spans) {
+    try {
+      for (int from = 0; from < spans.size(); from += SPLIT_GROUP) {
+        writeDurably(batch, spans.subList(from, Math.min(spans.size(), from + SPLIT_GROUP)));
+      }
+      for (BlobBatch.Span s : spans) {
+        pending.remove(s.hash());
+      }
+      Files.deleteIfExists(pack);
+    } catch (IOException | RuntimeException e) {
+      // The pack stays and holds the data; the next start splits it again.
+      System.err.println("livelink: could not split " + pack + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Writes blob files atomically and durably: all of them written, then all fsync'd, then renamed into place, then
+   * their directories fsync'd. On a journaling file system the first fsync commits the others' writes with it and
+   * the rest find little to do; written and fsync'd one by one, 410 blobs took 0.4-1.2 s of disk time here, which
+   * every publish made meanwhile waited behind.
+   */
+  private void writeDurably(byte[] batch, List<BlobBatch.Span> group) throws IOException {
+    List<Path> temps = new ArrayList<>();
+    List<Path> targets = new ArrayList<>();
+    List<FileChannel> open = new ArrayList<>();
+    try {
+      for (BlobBatch.Span s : group) {
+        Path p = blobPath.apply(s.hash());
+        if (Files.exists(p)) {
+          continue;
+        }
+        AtomicFiles.createDirectories(p.getParent());
+        Path tmp = Files.createTempFile(p.getParent(), AtomicFiles.TEMP_PREFIX, "");
+        temps.add(tmp);
+        targets.add(p);
+        FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
+        open.add(ch);
+        ByteBuffer b = ByteBuffer.wrap(batch, s.offset(), s.length());
+        while (b.hasRemaining()) {
+          ch.write(b);
+        }
+      }
+      for (FileChannel ch : open) {
+        ch.force(true);
+      }
+      Set<Path> dirs = new LinkedHashSet<>();
+      for (int i = 0; i < temps.size(); i++) {
+        open.get(i).close();
+        try {
+          Files.move(temps.get(i), targets.get(i), StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(temps.get(i), targets.get(i), StandardCopyOption.REPLACE_EXISTING);
+        }
+        dirs.add(targets.get(i).getParent());
+      }
+      // The new names must be durable before the pack that also holds the bytes goes.
+      dirs.forEach(AtomicFiles::syncDirectory);
+    } finally {
+      for (FileChannel ch : open) {
+        ch.close();
+      }
+      for (Path t : temps) {
+        Files.deleteIfExists(t);
+      }
+    }
+  }
+
+  boolean isPending(String hash) {
+    return pending.containsKey(hash);
+  }
+
+  /** A pending blob's bytes (a copy), or null. */
+  byte[] pendingBytes(String hash) {
+    ByteBuffer b = pending.get(hash);
+    if (b == null) {
+      return null;
+    }
+    byte[] out = new byte[b.remaining()];
+    b.duplicate().get(out);
+    return out;
+  }
+
+  /** Waits until every pack kept so far is split (see {@link BlobStore#awaitSplit()}). */
+  void awaitSplit() throws InterruptedException {
+    try {
+      // The splitter is one thread taking tasks in order: once this no-op ran, every earlier split has finished.
+      splitter.submit(() -> {}).get();
+    } catch (RejectedExecutionException e) {
+      splitter.awaitTermination(30, TimeUnit.SECONDS); // closed: close() already waits for the splits
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("a no-op failed", e);
+    }
+  }
+
+  /** Waits for packs being split, so a clean stop leaves only blob files behind. */
+  @Override
+  public void close() {
+    splitter.shutdown();
+    try {
+      splitter.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
