@@ -1,5 +1,16 @@
 package dev.livelink.federation;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.livelink.runtime.AtomicFiles;
+import dev.livelink.wire.Json;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -7,15 +18,19 @@ import java.util.Map;
 /**
  * Where the versions this hub received came from: its own version of a remote scene ↔ the hub, scene and version
  * number there, so a local ack goes back to the right sender; and the last version of each remote scene taken, so a
- * redelivered older one is skipped. The latest {@value #MAX} are remembered (in memory: after a restart, an ack for
- * a version received before it is not relayed).
+ * redelivered older one is skipped. The latest {@value #MAX} are remembered, in memory and in
+ * {@code federation/origins.jsonl} (one JSON line per version taken, appended, compacted at start), so that acks for
+ * versions received before a restart of the hub are relayed too.
+ *
+ * <p>Lines are appended without fsync: a line lost in a power cut costs the relay of that one version's acks.
  */
-final class Origins {
+final class Origins implements AutoCloseable {
   record Origin(String hub, String scene, int version) {}
 
   private record Local(String scene, int version) {}
 
-  private static final int MAX = 10_000;
+  static final int MAX = 10_000;
+  private final Path file;
   private final Map<Local, Origin> byLocal = new LinkedHashMap<>(16, 0.75f, false) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<Local, Origin> eldest) {
@@ -23,10 +38,79 @@ final class Origins {
     }
   };
   private final Map<String, Integer> applied = new HashMap<>();
+  private OutputStream out;
+  private int lines;
+
+  /** In memory only (tests). */
+  Origins() {
+    this.file = null;
+  }
+
+  /** Remembered in {@code file}, read now. */
+  Origins(Path file) {
+    this.file = file;
+    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      for (String line; (line = r.readLine()) != null; ) {
+        try {
+          ObjectNode o = Json.parseObject(line.getBytes(StandardCharsets.UTF_8));
+          remember(Json.text(o, "local"), o.path("localVersion").asInt(), new Origin(Json.text(o, "hub"),
+              Json.text(o, "scene"), o.path("version").asInt()));
+        } catch (RuntimeException e) {
+          // A line cut by a crash: the ones before it stand.
+        }
+        lines++;
+      }
+    } catch (NoSuchFileException e) {
+      // A hub that never received a version.
+    } catch (IOException e) {
+      System.err.println("livelink: could not read " + file + ", acks of earlier versions will not be relayed: "
+          + e.getMessage());
+    }
+    if (lines > byLocal.size() + MAX / 10) {
+      compact();
+    }
+  }
 
   synchronized void record(String localScene, int localVersion, Origin o) {
+    remember(localScene, localVersion, o);
+    if (file == null) {
+      return;
+    }
+    ObjectNode line = Json.object().put("local", localScene).put("localVersion", localVersion).put("hub", o.hub())
+        .put("scene", o.scene()).put("version", o.version());
+    try {
+      if (out == null) {
+        AtomicFiles.createDirectories(file.getParent());
+        out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      }
+      out.write(Json.bytes(line));
+      out.write('\n');
+      out.flush();
+      if (++lines > 2 * MAX) {
+        compact();
+      }
+    } catch (IOException e) {
+      System.err.println("livelink: could not write to " + file + ": " + e.getMessage());
+    }
+  }
+
+  private void remember(String localScene, int localVersion, Origin o) {
     byLocal.put(new Local(localScene, localVersion), o);
     applied.merge(o.hub() + "/" + o.scene(), o.version(), Math::max);
+  }
+
+  /** Rewrites the file with what is remembered; the newest last, as they were appended. */
+  private synchronized void compact() {
+    StringBuilder b = new StringBuilder();
+    byLocal.forEach((l, o) -> b.append(Json.object().put("local", l.scene()).put("localVersion", l.version())
+        .put("hub", o.hub()).put("scene", o.scene()).put("version", o.version()).toString()).append('\n'));
+    try {
+      close();
+      AtomicFiles.write(file, b.toString().getBytes(StandardCharsets.UTF_8), true);
+      lines = byLocal.size();
+    } catch (IOException e) {
+      System.err.println("livelink: could not compact " + file + ": " + e.getMessage());
+    }
   }
 
   synchronized Origin of(String localScene, int localVersion) {
@@ -37,5 +121,17 @@ final class Origins {
   synchronized boolean seen(String hub, String scene, int version) {
     Integer v = applied.get(hub + "/" + scene);
     return v != null && v >= version;
+  }
+
+  @Override
+  public synchronized void close() {
+    try {
+      if (out != null) {
+        out.close();
+      }
+    } catch (IOException e) {
+      System.err.println("livelink: could not close " + file + ": " + e.getMessage());
+    }
+    out = null;
   }
 }
