@@ -24,8 +24,9 @@ import java.util.function.Consumer;
 
 /**
  * What a hub does with a version from another hub: takes the blobs it lacks from the message itself or from the
- * packs of the object store that hold them (see {@link Blobs}; each checked against its hash), stores the version under an id that names its hub ({@code <hub>:<scene>}, so two "Unnamed"
- * documents of two machines stay two scenes) and delivers it to its receivers as a local publish would. A version
+ * packs of the object store that hold them (see {@link Blobs}; each checked against its hash), stores the version
+ * under an id that names its hub ({@code <hub>:<scene>}, so two "Unnamed" documents of two machines stay two
+ * scenes) and delivers it to its receivers as a local publish would. A version
  * that can never be taken (a blob absent or altered, a malformed scene) is acked {@code failed} back to its sender
  * with the reason; one that fails for a reason that passes (NATS away) is retried.
  */
