@@ -92,6 +92,11 @@ class Sender:
         """'connected', or why not, for the status dialog."""
         return self._hub_state
 
+    def space_state(self):
+        """The hub's studio space as one line ("Studio space NAME: connected"), or "" without one."""
+        space = self._session.space()
+        return space.line if space is not None else ""
+
     def submit(self, job):
         """Queues a send; returns at once. The first send also lets the session start a hub."""
         self._session.allow_hub_start()
