@@ -48,6 +48,7 @@ final class Inbound {
   private static final int FETCH_BATCH = 16;
   private static final java.time.Duration FETCH_WAIT = java.time.Duration.ofSeconds(1);
   private static final java.time.Duration RETRY = java.time.Duration.ofSeconds(1);
+  /** Versions from other hubs taken into this hub's store. */
   final java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
 
   Inbound(String self, String host, Subjects subjects, Federation.Local local, Blobs blobs, Origins origins,
@@ -90,7 +91,6 @@ final class Inbound {
               m.nakWithDelay(RETRY);
             } else {
               m.ack();
-              received.incrementAndGet();
             }
           }
         } catch (IOException | JetStreamApiException | IllegalStateException e) {
@@ -186,6 +186,7 @@ final class Inbound {
       return Outcome.DONE;
     }
     origins.record(scene.id(), p.version().number(), new Origins.Origin(m.hub(), m.sceneId(), m.version()));
+    received.incrementAndGet();
     local.deliver(p.version(), mine);
     return Outcome.DONE;
   }
