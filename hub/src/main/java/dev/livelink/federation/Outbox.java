@@ -51,6 +51,7 @@ final class Outbox {
         next = Math.max(next, Long.parseLong(name.substring(0, name.length() - 4)) + 1);
         try {
           items.add(new Item(f, VersionMessage.decode(Files.readAllBytes(f))));
+          unsynced.add(f); // a hub that crashed left it in the page cache, perhaps not on disk yet
         } catch (IOException | FederationException e) {
           System.err.println("livelink: outbox file " + f + " is unreadable, dropped: " + e.getMessage());
           Files.deleteIfExists(f);

@@ -12,10 +12,6 @@ import dev.livelink.model.Transform;
 import dev.livelink.model.UpAxis;
 import dev.livelink.model.Units;
 import dev.livelink.sdk.LiveLinkClient;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -40,27 +35,8 @@ public final class FederationBench {
     // A third argument puts the hubs' homes and NATS's store there (/dev/shm: the cost without the disk's fsyncs).
     Path dir = args.length > 2 ? Files.createTempDirectory(Path.of(args[2]), "livelink-fedbench-")
         : Files.createTempDirectory("livelink-fedbench-");
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    Process nats = new ProcessBuilder("nats-server", "-js", "-a", "127.0.0.1", "-p", String.valueOf(port), "-sd",
-        dir.resolve("nats").toString()).redirectErrorStream(true).start();
-    CountDownLatch ready = new CountDownLatch(1);
-    Thread log = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(nats.getInputStream(),
-          StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) {
-          if (line.contains("Server is ready")) ready.countDown();
-        }
-      } catch (java.io.IOException e) {
-        // stopped
-      }
-    });
-    log.setDaemon(true);
-    log.start();
-    if (!ready.await(30, TimeUnit.SECONDS)) throw new IllegalStateException("nats-server did not start");
-    String url = "nats://127.0.0.1:" + port;
+    NatsProcess nats = new NatsProcess(dir.resolve("nats"));
+    String url = nats.url;
     try (Hub a = federated(dir.resolve("a"), url, "bench-a"); Hub b = federated(dir.resolve("b"), url, "bench-b")) {
       LiveLinkClient ca = new LiveLinkClient(a.port(), a.token());
       LiveLinkClient cb = new LiveLinkClient(b.port(), b.token());
@@ -128,8 +104,7 @@ public final class FederationBench {
       System.out.printf("A put %d blobs in %d packs to the object store%n", fa.path("blobsUploaded").asLong(),
           fa.path("packsUploaded").asLong());
     } finally {
-      nats.destroy();
-      nats.waitFor();
+      nats.close();
       try (var files = Files.walk(dir)) {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
       }
