@@ -10,6 +10,7 @@ import subprocess
 import tempfile
 import threading
 import queue
+import re
 import unittest
 
 from common import BLENDER_STATE, apps, link_status, peers
@@ -103,9 +104,14 @@ class StudioTest(unittest.TestCase):
         fc = apps.start_freecad(self.a)
         self.procs.append(fc)
         fc.eval(MAKE_DOC)
-        fc.eval(menu_action("LiveLink_ExportToBlender"))
-        apps.wait_until(lambda: __import__("re").search(sent_line("untitled"), fc.eval(REPORT)), timeout=60,
-                        what="Blender's ack in FreeCAD's Report view")
+        self.assertEqual(fc.eval(menu_action("LiveLink_ExportToBlender")), "Export to Blender")
+        try:
+            apps.wait_until(lambda: re.search(sent_line("untitled"), fc.eval(REPORT)), timeout=60,
+                            what="Blender's ack in FreeCAD's Report view")
+        except AssertionError as e:
+            raise AssertionError("%s\nReport view: %s\nA: %s\nB: %s\nBlender: %s, last %r" % (
+                e, fc.eval(REPORT)[-1500:], self.a.run("status").stdout, self.b.run("status").stdout,
+                b.eval(link_status()), b.eval(link_status("last")))) from e
         s = b.eval(BLENDER_STATE)
         self.assertEqual(sorted(s), ["Body", "Body (Link)", "Box", "Cylinder", "Link", "Part"])
         self.assertEqual(s["Box"]["max"], [1.0, 0.5, 0.25], "a 1000 mm box is 1 m in Blender on the other machine")

@@ -48,8 +48,11 @@ final class Blobs implements AutoCloseable {
   static final int PARALLEL = 8;
   /** New blobs of a version up to this size in all (frames included) travel inline in its message. */
   static final int INLINE_MAX = 64 << 10;
-  /** Pack of each blob this hub put or took, the latest ones (about 160 bytes each). */
-  private static final int LOCATIONS = 100_000;
+  /**
+   * Pack of each blob this hub put or took, the latest ones (about 160 bytes each): 50 documents of 400 parts. A
+   * blob forgotten is put again in a pack of its own, once.
+   */
+  private static final int LOCATIONS = 20_000;
 
   /** A blob that can never be taken: absent from the object store, or bytes that do not match its hash. */
   static final class Refused extends Exception {
