@@ -103,12 +103,34 @@ public final class FederationBench {
           Stats.median(remoteEdit), Stats.median(remoteEdit) - Stats.median(localEdit));
       System.out.printf("A put %d blobs in %d packs to the object store%n", fa.path("blobsUploaded").asLong(),
           fa.path("packsUploaded").asLong());
+      System.out.printf("an fsync of a small file and its directory here: %.2f ms (median of 21); hub B makes two "
+          + "per edit, for its blob and its version%n", fsyncMillis(dir));
     } finally {
       nats.close();
       try (var files = Files.walk(dir)) {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
       }
     }
+  }
+
+  /** What the disk under {@code dir} takes to make a small new file durable, as the store does. */
+  static double fsyncMillis(Path dir) throws java.io.IOException {
+    double[] t = new double[21];
+    for (int i = 0; i < t.length; i++) {
+      Path f = dir.resolve("fsync-" + i);
+      long s = System.nanoTime();
+      try (var ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.WRITE)) {
+        ch.write(java.nio.ByteBuffer.wrap(new byte[4096]));
+        ch.force(true);
+      }
+      try (var ch = java.nio.channels.FileChannel.open(dir, java.nio.file.StandardOpenOption.READ)) {
+        ch.force(true);
+      }
+      t[i] = (System.nanoTime() - s) / 1e6;
+      Files.delete(f);
+    }
+    return Stats.median(t);
   }
 
   static Hub federated(Path home, String url, String host) throws Exception {

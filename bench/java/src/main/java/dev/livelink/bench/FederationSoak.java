@@ -31,12 +31,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The long soak of hubs through NATS: N real hub processes ({@code java -jar livelink.jar hub}, each with its own
  * home and hub.conf.json) in one space of a real nats-server, each with one receiver and one sender (in this JVM,
- * through the SDK). For M minutes the hubs send in turn, each every S seconds, a one-part edit of a 10-part
- * document; every receiver fetches the delta and blobs of every version and acks it. Every minute each hub's live
- * heap is sampled ({@code jcmd GC.class_histogram}: a full GC, then the bytes of what is live) with its RSS. At the
- * end: versions sent, acks expected and come back, versions each receiver took, and the memory samples.
+ * through the SDK). A warm-up first: W versions from each hub, round by round, each round's acks awaited, which
+ * fills what a hub keeps by design (the last 20 versions of each scene, its ack board's last 1,000 versions). Then
+ * for M minutes the hubs send in turn, each every S seconds, a one-part edit of a 10-part document; every receiver
+ * fetches the delta and blobs of every version and acks it. Every minute each hub's live heap is sampled
+ * ({@code jcmd GC.class_histogram}: a full GC, then the bytes of what is live) with its RSS. At the end: versions
+ * sent, acks expected and come back, versions each receiver took, and the memory samples.
  *
- * <p>Usage: FederationSoak [hubs=20] [minutes=10] [seconds between one hub's sends=20] [directory, default temp]
+ * <p>Usage: FederationSoak [hubs=20] [minutes=10] [seconds between one hub's sends=20] [warm-up versions per hub=50]
+ * [directory, default temp]
  */
 public final class FederationSoak {
   private static final int PARTS = 10;
@@ -45,7 +48,8 @@ public final class FederationSoak {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 20;
     int minutes = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     int every = args.length > 2 ? Integer.parseInt(args[2]) : 20;
-    Path dir = args.length > 3 ? Files.createTempDirectory(Path.of(args[3]), "livelink-soak-")
+    int warm = args.length > 3 ? Integer.parseInt(args[3]) : 50;
+    Path dir = args.length > 4 ? Files.createTempDirectory(Path.of(args[4]), "livelink-soak-")
         : Files.createTempDirectory("livelink-soak-");
     Path jar = Path.of("hub/target/livelink.jar").toAbsolutePath();
     if (!Files.exists(jar)) throw new IllegalStateException(jar + " is missing: run ./livelink --version first");
@@ -60,10 +64,16 @@ public final class FederationSoak {
       for (HubProcess h : hubs) h.awaitReceivers(n);
       System.out.printf("%d hubs in space \"soak\" of %s, each with a receiver and a sender; a version every %.2f s "
           + "for %d min%n", n, nats.url, (double) every / n, minutes);
-      System.out.println("min  versions  acks back/expected  live heap MB (median / max)  RSS MB (median / max)");
-      sample(hubs, 0, 0);
-
       AtomicInteger turn = new AtomicInteger();
+      long t0 = System.nanoTime();
+      for (int r = 0; r < warm; r++) {
+        for (HubProcess h : hubs) h.send(turn.getAndIncrement(), n);
+        for (HubProcess h : hubs) h.client.awaitAcks("Doc", h.published.get(h.published.size() - 1), 120_000);
+      }
+      System.out.printf("warm-up: %d versions from each hub in %.0f s%n", warm, (System.nanoTime() - t0) / 1e9);
+      System.out.println("min  versions  acks back/expected  live heap MB (median / max)  RSS MB (median / max)");
+      sample(hubs, 0, n);
+
       long period = every * 1000L / n;
       var sending = timer.scheduleAtFixedRate(() -> {
         int t = turn.getAndIncrement();
