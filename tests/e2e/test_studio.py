@@ -1,6 +1,7 @@
 """End to end across two "machines": two hubs with their own homes and ports joined through one real nats-server
 (hub.conf.json, as a studio sets it up): FreeCAD on hub A exports, Blender on hub B gets the scene in metres with
-colours, and the ack with Blender's timings comes back to FreeCAD's Report view."""
+colours, and the ack with Blender's timings comes back to FreeCAD's Report view. Then nats-server stops and starts
+again: Blender's Live Link panel and FreeCAD's status dialog say so, and a send after it still crosses."""
 import json
 import os
 import shutil
@@ -9,6 +10,7 @@ import subprocess
 import tempfile
 import threading
 import queue
+import re
 import unittest
 
 from common import BLENDER_STATE, apps, link_status, peers
@@ -21,12 +23,21 @@ def free_port():
         return s.getsockname()[1]
 
 
+# What FreeCAD's "Live Link status…" dialog shows: the Mod's controller makes its text.
+FREECAD_STATUS = "from livelink_freecad.gui import current_controller\nresult = current_controller().status_text()\n"
+
+
 class NatsServer:
-    """nats-server -js on a free loopback port with its own store, ready once it says so."""
+    """nats-server -js on a free loopback port with its own store, ready once it says so; stopped and started again
+    on the same port and store."""
 
     def __init__(self):
         self.dir = tempfile.mkdtemp(prefix="livelink-nats-")
         self.port = free_port()
+        self.url = "nats://127.0.0.1:%d" % self.port
+        self.start()
+
+    def start(self):
         self.proc = subprocess.Popen(["nats-server", "-js", "-a", "127.0.0.1", "-p", str(self.port), "-sd",
                                       os.path.join(self.dir, "store")], stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, text=True)
@@ -41,11 +52,13 @@ class NatsServer:
         threading.Thread(target=pump, daemon=True).start()
         if not ready.get(timeout=60):
             raise AssertionError("nats-server did not start")
-        self.url = "nats://127.0.0.1:%d" % self.port
 
     def stop(self):
         self.proc.terminate()
         self.proc.wait(timeout=30)
+
+    def close(self):
+        self.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
@@ -76,7 +89,7 @@ class StudioTest(unittest.TestCase):
             h.stop()
         for sb in self.sandboxes:
             sb.cleanup()
-        self.nats.stop()
+        self.nats.close()
 
     def test_freecad_on_one_machine_to_blender_on_another(self):
         b = apps.start_blender(self.b)
@@ -91,9 +104,14 @@ class StudioTest(unittest.TestCase):
         fc = apps.start_freecad(self.a)
         self.procs.append(fc)
         fc.eval(MAKE_DOC)
-        fc.eval(menu_action("LiveLink_ExportToBlender"))
-        apps.wait_until(lambda: __import__("re").search(sent_line("untitled"), fc.eval(REPORT)), timeout=60,
-                        what="Blender's ack in FreeCAD's Report view")
+        self.assertEqual(fc.eval(menu_action("LiveLink_ExportToBlender")), "Export to Blender")
+        try:
+            apps.wait_until(lambda: re.search(sent_line("untitled"), fc.eval(REPORT)), timeout=60,
+                            what="Blender's ack in FreeCAD's Report view")
+        except AssertionError as e:
+            raise AssertionError("%s\nReport view: %s\nA: %s\nB: %s\nBlender: %s, last %r" % (
+                e, fc.eval(REPORT)[-1500:], self.a.run("status").stdout, self.b.run("status").stdout,
+                b.eval(link_status()), b.eval(link_status("last")))) from e
         s = b.eval(BLENDER_STATE)
         self.assertEqual(sorted(s), ["Body", "Body (Link)", "Box", "Cylinder", "Link", "Part"])
         self.assertEqual(s["Box"]["max"], [1.0, 0.5, 0.25], "a 1000 mm box is 1 m in Blender on the other machine")
@@ -101,6 +119,30 @@ class StudioTest(unittest.TestCase):
         self.assertEqual(s["Cylinder"]["colors"], [[0.0, 0.0, 1.0, 1.0]])
         status = self.a.run("status").stdout
         self.assertIn("1 remote peer(s), outbox 0", status)
+
+        # NATS away: both applications say so in their own status, and local linking goes on.
+        connected, unreachable = "Studio space e2e: connected", "Studio space e2e: unreachable — local link works"
+        apps.wait_until(lambda: b.eval(link_status("space")) == connected, timeout=30, what="Blender's panel line")
+        self.assertTrue(b.eval(link_status("space_ready")))
+        apps.wait_until(lambda: connected in fc.eval(FREECAD_STATUS), timeout=30, what="FreeCAD's status line")
+        self.nats.stop()
+        apps.wait_until(lambda: b.eval(link_status("space")) == unreachable, timeout=60,
+                        what="Blender's panel to show the space unreachable")
+        self.assertFalse(b.eval(link_status("space_ready")))
+        self.assertEqual(b.eval(link_status()), "connected", "Blender's own hub is still there")
+        apps.wait_until(lambda: unreachable in fc.eval(FREECAD_STATUS), timeout=60,
+                        what="FreeCAD's status dialog to show the space unreachable")
+        self.assertIn("space e2e via %s: disconnected" % self.nats.url, self.a.run("status").stdout)
+
+        self.nats.start()
+        apps.wait_until(lambda: b.eval(link_status("space")) == connected, timeout=60,
+                        what="Blender's panel to show the space back")
+        apps.wait_until(lambda: connected in fc.eval(FREECAD_STATUS), timeout=60,
+                        what="FreeCAD's status dialog to show the space back")
+        fc.eval('doc = App.getDocument("Demo"); doc.getObject("Box").Length = 2000; doc.recompute(); result = True')
+        fc.eval(menu_action("LiveLink_ExportToBlender"))
+        apps.wait_until(lambda: b.eval(BLENDER_STATE)["Box"]["max"] == [2.0, 0.5, 0.25], timeout=60,
+                        what="a 2000 mm box in Blender after NATS came back")
 
 
 if __name__ == "__main__":

@@ -8,9 +8,10 @@ import unittest
 from array import array
 
 import hostfree  # noqa: F401 - makes livelink_blender importable without bpy
-from livelink_blender.livelink_client import HubClient, meshblob
+from livelink_blender.livelink_client import Disconnected, Hello, HubClient, SpaceState, meshblob
 from livelink_blender.logic.messages import (AckReceived, AckRequest, DeltaFetched, FetchRequest, MeshArrays,
-                                             SendDone, SendFailed, SendJob, StatusChanged, VersionAnnounced)
+                                             SendDone, SendFailed, SendJob, SpaceChanged, StatusChanged,
+                                             VersionAnnounced)
 from livelink_blender.net.link import Link
 
 sys.path.insert(0, os.path.join(os.path.dirname(hostfree.ADDON), "..", "..", "tests", "support"))
@@ -84,6 +85,16 @@ class LinkTest(unittest.TestCase):
         self.assertEqual([p["role"] for p in c.peers() if p["id"] == peer], ["both"])
         self.link.send(SendJob(2, scene, (dict(node, parent="nowhere"),), {"k": tri}, ()))
         self.assertIn("nowhere", self.next_send(SendFailed).reason)
+
+    def test_the_hubs_studio_space_becomes_one_line_for_the_panel(self):
+        self.assertEqual(self.next_of(SpaceChanged), SpaceChanged(""), "this hub is in no space")
+        # Events as a hub in a space sends them (see docs/protocol.md), handed to the session's callback.
+        self.link._on_event(Hello("blender-1", (), SpaceState("e2e", "nats://n:4222", "pc", "connected", True)))
+        self.assertEqual(self.next_of(SpaceChanged), SpaceChanged("Studio space e2e: connected", True))
+        self.link._on_event(SpaceState("e2e", "nats://n:4222", "pc", "disconnected", False, "Connection refused"))
+        self.assertEqual(self.next_of(SpaceChanged).line, "Studio space e2e: unreachable — local link works")
+        self.link._on_event(Disconnected("the hub closed the event stream", 0.5))
+        self.assertEqual(self.next_of(SpaceChanged), SpaceChanged(""), "no hub: nothing known of the space")
 
     def test_reregister_changes_the_document_the_hub_lists(self):
         self.next_of(StatusChanged)

@@ -5,7 +5,7 @@ import unittest
 import hostfree  # noqa: F401 - makes livelink_blender importable without bpy
 from livelink_blender.logic.host import Host
 from livelink_blender.logic.messages import (AckFailed, AckRequest, CatchUp, DeltaFetched, FetchFailed,
-                                             FetchRequest, StatusChanged, VersionAnnounced)
+                                             FetchRequest, SpaceChanged, StatusChanged, VersionAnnounced)
 from livelink_blender.logic.receiver import Receiver
 
 MESH = "a" * 64
@@ -151,6 +151,14 @@ class ReceiverTest(unittest.TestCase):
         self.deliver(FetchFailed("doc", 1, "not connected", report=False), AckFailed("gone"))
         self.assertEqual(len(self.host.reports), 1, "no connection is shown in the panel, not reported")
         self.assertEqual(self.r.status.error, "could not ack: gone")
+
+    def test_the_studio_space_reaches_the_panel(self):
+        self.assertEqual(self.r.status.space, "", "no space: no line")
+        self.deliver(SpaceChanged("Studio space e2e: connected", True))
+        self.assertEqual((self.r.status.space, self.r.status.space_ready), ("Studio space e2e: connected", True))
+        self.deliver(SpaceChanged("Studio space e2e: unreachable — local link works"))
+        self.assertEqual((self.r.status.space, self.r.status.space_ready),
+                         ("Studio space e2e: unreachable — local link works", False))
 
     def test_the_scene_this_blend_sends_is_never_fetched_back(self):
         self.host.sends = lambda scene_id: scene_id == "blender:mine"

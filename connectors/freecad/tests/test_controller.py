@@ -77,12 +77,16 @@ class FakeSender:
         self.peers = []
         self.jobs = []
         self.closed = False
+        self.space = ""
 
     def blenders(self):
         return list(self.peers)
 
     def hub_state(self):
         return "connected"
+
+    def space_state(self):
+        return self.space
 
     def submit(self, job):
         self.jobs.append(job)
@@ -257,6 +261,12 @@ class MessagesTest(ControllerTestCase):
         self.assertEqual(err, "Live Link: Could not send Demo: the hub does not answer\n")
         self.assertIn("Hub: connected\nBlenders: 0\nAuto-sync: off\nLast sends:\n"
                       "  Could not send Demo: the hub does not answer", self.c.status_text())
+
+    def test_the_status_dialog_shows_the_studio_space_in_one_line(self):
+        self.assertNotIn("Studio space", self.c.status_text(), "no space: no line")
+        self.sender.space = "Studio space e2e: unreachable — local link works"
+        self.assertTrue(self.c.status_text().startswith(
+            "Hub: connected\nStudio space e2e: unreachable — local link works\nBlenders: 0\n"))
 
     def test_nothing_to_send(self):
         self.docs.current = None

@@ -7,11 +7,11 @@ when a copy differs. Edit here, then run that script.
 from . import batch, meshblob
 from .client import HubClient
 from .errors import LiveLinkError
-from .events import Ack, EventStream, Hello, PeersChanged, VersionReady
+from .events import Ack, EventStream, Hello, PeersChanged, SpaceState, VersionReady
 from .hubfile import HubInfo, default_home, read_hub, read_install
 from .launch import ensure_hub
 from .session import Connected, Disconnected, PeerSession, Registration, end_session
 
 __all__ = ["LiveLinkError", "HubInfo", "default_home", "read_hub", "read_install", "HubClient", "EventStream",
-           "Hello", "VersionReady", "Ack", "PeersChanged", "Connected", "Disconnected", "PeerSession",
+           "Hello", "VersionReady", "Ack", "PeersChanged", "SpaceState", "Connected", "Disconnected", "PeerSession",
            "Registration", "end_session", "ensure_hub", "batch", "meshblob"]

@@ -8,10 +8,32 @@ from .errors import LiveLinkError
 
 
 @dataclass(frozen=True)
+class SpaceState:
+    """The hub's link to its studio space through NATS (docs/studio.md), in `hello` and in `space` events."""
+    space: str
+    nats: str = ""
+    host: str = ""
+    state: str = ""  # "connecting", "connected", "disconnected" or "closed": the hub's connection to NATS
+    ready: bool = False  # connected and the space open: versions cross
+    error: str = ""
+
+    @property
+    def line(self):
+        """One line for a status panel: local linking works whatever the space's state."""
+        if self.ready:
+            return "Studio space %s: connected" % self.space
+        if self.state in ("disconnected", "closed"):
+            return "Studio space %s: unreachable — local link works" % self.space
+        return "Studio space %s: connecting — local link works" % self.space
+
+
+@dataclass(frozen=True)
 class Hello:
-    """First frame: the peer's id and the latest version of every scene the hub holds."""
+    """First frame: the peer's id and the latest version of every scene the hub holds; `space` when the hub is in a
+    studio space, else None."""
     peer: str
     scenes: tuple  # ({"id", "name", ..., "version"}, ...)
+    space: SpaceState = None
 
 
 @dataclass(frozen=True)
@@ -42,10 +64,19 @@ class PeersChanged:
     peers: tuple  # ({"id", "app", "appVersion", "document", "role", ...}, ...)
 
 
+def space_state(data):
+    return SpaceState(str(data.get("space") or ""), str(data.get("nats") or ""), str(data.get("host") or ""),
+                      str(data.get("state") or ""), bool(data.get("ready")), str(data.get("error") or ""))
+
+
 def parse(event, data):
     """A typed event from one SSE frame, or None for an event this client does not know (forward compatible)."""
     if event == "hello":
-        return Hello(str(data.get("peer", "")), tuple(data.get("scenes", ())))
+        space = data.get("space")
+        return Hello(str(data.get("peer", "")), tuple(data.get("scenes", ())),
+                     space_state(space) if isinstance(space, dict) else None)
+    if event == "space":
+        return space_state(data)
     if event == "version":
         return VersionReady(str(data["scene"]), int(data["version"]), str(data.get("name") or ""),
                             str(data.get("sender") or ""))

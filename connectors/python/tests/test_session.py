@@ -55,6 +55,7 @@ class PeerSessionTest(unittest.TestCase):
         connected = next_of(self.events, Connected)
         hello = next_of(self.events, Hello)
         self.assertEqual(hello.peer, connected.peer)
+        self.assertIsNone(s.space(), "a hub in no studio space")
         client, peer = s.wait_connected(WATCHDOG_S)
         self.assertEqual(peer, connected.peer)
         self.assertEqual([p["document"] for p in self.hub_peers()], ["a.blend"])

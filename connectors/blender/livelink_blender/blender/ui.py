@@ -48,6 +48,8 @@ class LIVELINK_PT_panel(bpy.types.Panel):
         col.label(text="Hub: " + s.hub, icon="LINKED" if s.hub == "connected" else "UNLINKED")
         if s.peer:
             col.label(text="Peer: " + s.peer)
+        if s.space:
+            col.label(text=s.space, icon="WORLD" if s.space_ready else "UNLINKED")
         if s.drops:
             col.label(text="Connection lost %d time(s) since start" % s.drops)
         col.label(text="Last: " + (s.last or "nothing received yet"))

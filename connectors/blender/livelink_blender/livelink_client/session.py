@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .client import HubClient
 from .errors import LiveLinkError
-from .events import EventStream, Hello, PeersChanged
+from .events import EventStream, Hello, PeersChanged, SpaceState
 from .launch import ensure_hub
 
 BACKOFF_FIRST_S = 0.5
@@ -41,7 +41,8 @@ class Registration:
 
 class PeerSession:
     """Owns one thread that keeps this peer connected. on_event(event) runs on that thread for every typed event
-    (Connected, Disconnected, and the stream's Hello, VersionReady, Ack, PeersChanged); it must not block long.
+    (Connected, Disconnected, and the stream's Hello, VersionReady, Ack, PeersChanged, SpaceState); it must not
+    block long.
 
     auto_start: whether the session may start a hub with the recorded launcher; allow_hub_start() turns it on
     later (FreeCAD starts none until the user first sends)."""
@@ -59,6 +60,7 @@ class PeerSession:
         self._wake = threading.Event()
         self._client = self._peer = self._stream = None
         self._peers = ()
+        self._space = None
         self._last_error = ""
         self._thread = threading.Thread(target=self._run, name="livelink-session", daemon=True)
 
@@ -78,6 +80,11 @@ class PeerSession:
         """The other peers, as the last `peers` event listed them."""
         with self._lock:
             return self._peers
+
+    def space(self):
+        """The hub's studio space as last told (a SpaceState), or None: no space, or not connected to the hub."""
+        with self._lock:
+            return self._space
 
     def wait_connected(self, timeout):
         """(client, peer id) once connected; LiveLinkError with the last failure when `timeout` passes first."""
@@ -136,6 +143,7 @@ class PeerSession:
             with self._lock:
                 self._client = self._peer = self._stream = None
                 self._peers = ()
+                self._space = None
                 self._last_error = reason
             if self._stop.is_set():
                 return
@@ -173,6 +181,10 @@ class PeerSession:
             elif isinstance(event, Hello):
                 with self._lock:
                     self._peers = tuple(p for p in client.peers() if p.get("id") != peer)
+                    self._space = event.space
+            elif isinstance(event, SpaceState):
+                with self._lock:
+                    self._space = event
             self._emit(event)
         end_session(stream, client, None if self._stop.is_set() else peer)
         return True

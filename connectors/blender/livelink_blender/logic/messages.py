@@ -1,6 +1,6 @@
 """Typed messages between the network threads and Blender's main thread (queue items, never positional tuples).
 
-Receiving. net -> main: StatusChanged, CatchUp, VersionAnnounced, DeltaFetched, FetchFailed, AckFailed;
+Receiving. net -> main: StatusChanged, SpaceChanged, CatchUp, VersionAnnounced, DeltaFetched, FetchFailed, AckFailed;
 main -> net: FetchRequest, AckRequest.
 Sending. main -> net: SendJob; net -> main (a queue of their own): SendDone, SendFailed, AckReceived, PeersUpdated.
 """
@@ -13,6 +13,13 @@ class StatusChanged:
     hub: str  # "connected", or what is wrong and when it retries
     peer: str = ""
     error: str = ""
+
+
+@dataclass(frozen=True)
+class SpaceChanged:
+    """The hub's studio space, as one line for the panel ("Studio space NAME: connected"); "" when none."""
+    line: str
+    ready: bool = False  # versions cross to and from the other machines
 
 
 @dataclass(frozen=True)

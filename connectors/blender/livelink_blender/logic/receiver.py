@@ -6,8 +6,8 @@ burst of Auto-sync versions costs one delta, not one each."""
 import time
 
 from . import plan as planning
-from .messages import (AckFailed, AckRequest, CatchUp, DeltaFetched, FetchFailed, FetchRequest, StatusChanged,
-                       VersionAnnounced)
+from .messages import (AckFailed, AckRequest, CatchUp, DeltaFetched, FetchFailed, FetchRequest, SpaceChanged,
+                       StatusChanged, VersionAnnounced)
 
 
 class Status:
@@ -19,6 +19,8 @@ class Status:
         self.last = ""
         self.error = ""
         self.drops = 0  # times the connection was lost: shown in the panel, since a reconnect can be quicker
+        self.space = ""  # the hub's studio space through NATS, one line; "" without one
+        self.space_ready = False
 
 
 class Receiver:
@@ -43,6 +45,8 @@ class Receiver:
                 self.status.hub = m.hub
                 self.status.peer = m.peer
                 self.status.error = m.error
+            elif isinstance(m, SpaceChanged):
+                self.status.space, self.status.space_ready = m.line, m.ready
             elif isinstance(m, CatchUp):
                 # Only scenes this .blend holds: a scene it never had arrives when targeted, not by catch-up.
                 for scene, version in m.scenes:

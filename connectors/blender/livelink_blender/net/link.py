@@ -2,7 +2,8 @@
 worker and one send worker. No thread touches bpy; the main thread drains their typed messages (logic.messages):
 the receiver's from one queue, the sender's from another.
 
-session thread: events -> StatusChanged / CatchUp / VersionAnnounced on the inbox; Ack / peers -> the send inbox
+session thread: events -> StatusChanged / CatchUp / VersionAnnounced / SpaceChanged on the inbox; Ack / peers ->
+                the send inbox
 fetch worker:   FetchRequest -> delta + the blobs it lacks -> DeltaFetched; AckRequest -> the hub
 send worker:    SendJob -> blobs + publish -> SendDone / SendFailed on the send inbox
 """
@@ -11,9 +12,9 @@ import threading
 import time
 
 from ..livelink_client import (Ack, Connected, Disconnected, Hello, LiveLinkError, PeerSession, PeersChanged,
-                               Registration, VersionReady)
+                               Registration, SpaceState, VersionReady)
 from ..logic.messages import (AckFailed, AckReceived, AckRequest, CatchUp, DeltaFetched, FetchFailed, FetchRequest,
-                              PeersUpdated, StatusChanged, VersionAnnounced)
+                              PeersUpdated, SpaceChanged, StatusChanged, VersionAnnounced)
 from ..logic.plan import delta_meshes
 from .send import SendWorker
 
@@ -77,9 +78,14 @@ class Link:
             self._inbox.put(StatusChanged("connected", event.peer))
         elif isinstance(event, Disconnected):
             self._inbox.put(StatusChanged("not connected (retry in %.0f s)" % event.retry_in, "", event.reason))
+            self._inbox.put(SpaceChanged(""))
         elif isinstance(event, Hello):
             self._inbox.put(CatchUp(tuple((s["id"], int(s["version"])) for s in event.scenes)))
+            space = event.space
+            self._inbox.put(SpaceChanged(space.line, space.ready) if space is not None else SpaceChanged(""))
             self._sends.put(PeersUpdated())
+        elif isinstance(event, SpaceState):
+            self._inbox.put(SpaceChanged(event.line, event.ready))
         elif isinstance(event, VersionReady):
             self._inbox.put(VersionAnnounced(event.scene, event.version))
         elif isinstance(event, Ack):

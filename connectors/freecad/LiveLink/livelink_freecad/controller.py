@@ -190,6 +190,9 @@ class Controller:
     def status_text(self):
         s = self._sender
         lines = ["Hub: " + (s.hub_state() if s is not None else "not connected")]
+        space = s.space_state() if s is not None else ""
+        if space:
+            lines.append(space)
         blenders = s.blenders() if s is not None else []
         lines.append("Blenders: %d" % len(blenders))
         lines += ["  %s %s — %s (pid %s) [%s]" % (b["app"], b["appVersion"], b["document"], b["pid"], b["id"])

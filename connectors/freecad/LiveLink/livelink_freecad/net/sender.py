@@ -86,6 +86,11 @@ class Sender:
         return [p for p in self._session.peers()
                 if p.get("role") in ("receiver", "both") and p.get("connected", True) and p.get("app") != "FreeCAD"]
 
+    def space_state(self):
+        """The hub's studio space as one line ("Studio space NAME: connected"), or "" without one."""
+        space = self._session.space()
+        return space.line if space is not None else ""
+
     def submit(self, job):
         """Queues a send; returns at once. The first send also lets the session start a hub."""
         self._session.allow_hub_start()

@@ -16,15 +16,17 @@ import io.nats.client.PullSubscribeOptions;
 import io.nats.client.Message;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * What a hub does with a version from another hub: takes the blobs it lacks from the object store (each checked
- * against its hash), stores the version under an id that names its hub ({@code <hub>:<scene>}, so two "Unnamed"
- * documents of two machines stay two scenes) and delivers it to its receivers as a local publish would. A version
+ * What a hub does with a version from another hub: takes the blobs it lacks from the message itself or from the
+ * packs of the object store that hold them (see {@link Blobs}; each checked against its hash), stores the version
+ * under an id that names its hub ({@code <hub>:<scene>}, so two "Unnamed" documents of two machines stay two
+ * scenes) and delivers it to its receivers as a local publish would. A version
  * that can never be taken (a blob absent or altered, a malformed scene) is acked {@code failed} back to its sender
  * with the reason; one that fails for a reason that passes (NATS away) is retried.
  */
@@ -33,6 +35,8 @@ final class Inbound {
 
   /** Header of a version message whose manifest went to the object store (over the message limit). */
   static final String MANIFEST_HEADER = "Livelink-Manifest";
+  /** Header of a version message carrying its new blobs after the manifest: the length of that pack, in bytes. */
+  static final String INLINE_HEADER = "Livelink-Inline";
 
   private final String self;
   private final String host;
@@ -44,6 +48,7 @@ final class Inbound {
   private static final int FETCH_BATCH = 16;
   private static final java.time.Duration FETCH_WAIT = java.time.Duration.ofSeconds(1);
   private static final java.time.Duration RETRY = java.time.Duration.ofSeconds(1);
+  /** Versions from other hubs taken into this hub's store. */
   final java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
 
   Inbound(String self, String host, Subjects subjects, Federation.Local local, Blobs blobs, Origins origins,
@@ -86,7 +91,6 @@ final class Inbound {
               m.nakWithDelay(RETRY);
             } else {
               m.ack();
-              received.incrementAndGet();
             }
           }
         } catch (IOException | JetStreamApiException | IllegalStateException e) {
@@ -113,8 +117,10 @@ final class Inbound {
 
   Outcome apply(Space space, Message msg) throws InterruptedException {
     VersionMessage m;
+    byte[] inline;
     try {
-      m = VersionMessage.decode(manifest(space, msg));
+      inline = inline(msg);
+      m = VersionMessage.decode(manifest(space, msg, inline == null ? 0 : inline.length));
     } catch (FederationException | Blobs.Refused e) {
       problem.accept("a version on " + msg.getSubject() + " was dropped: " + e.getMessage());
       return Outcome.DONE; // a malformed message never becomes good
@@ -152,7 +158,7 @@ final class Inbound {
     try {
       List<String> missing = store.blobs().missing(scene.meshes());
       if (!missing.isEmpty()) {
-        store.blobs().putAll(blobs.fetchAll(space, missing)); // checked again there, and one fsync for all
+        store.blobs().putAll(blobs.fetch(space, m, inline, missing)); // checked again there, one fsync for all
       }
     } catch (Blobs.Refused e) {
       fail(space, m, mine, e.getMessage());
@@ -180,21 +186,46 @@ final class Inbound {
       return Outcome.DONE;
     }
     origins.record(scene.id(), p.version().number(), new Origins.Origin(m.hub(), m.sceneId(), m.version()));
+    received.incrementAndGet();
     local.deliver(p.version(), mine);
     return Outcome.DONE;
   }
 
-  /** The message's manifest: in the message, or in the object store when it was over the message limit. */
-  private byte[] manifest(Space space, Message msg)
+  /** The blobs that came after the manifest in the message (a pack), or null. */
+  private static byte[] inline(Message msg) throws Blobs.Refused {
+    String n = msg.getHeaders() == null ? null : msg.getHeaders().getFirst(INLINE_HEADER);
+    if (n == null) {
+      return null;
+    }
+    byte[] data = msg.getData();
+    int length;
+    try {
+      length = Integer.parseInt(n);
+    } catch (NumberFormatException e) {
+      length = -1;
+    }
+    if (length < 0 || length > data.length) {
+      throw new Blobs.Refused(INLINE_HEADER + " \"" + n + "\" is not a length within the message's "
+          + data.length + " bytes");
+    }
+    return Arrays.copyOfRange(data, data.length - length, data.length);
+  }
+
+  /**
+   * The message's manifest: in the message before its {@code inline} bytes, or in the object store when it was over
+   * the message limit.
+   */
+  private byte[] manifest(Space space, Message msg, int inline)
       throws IOException, JetStreamApiException, InterruptedException, Blobs.Refused {
     String name = msg.getHeaders() == null ? null : msg.getHeaders().getFirst(MANIFEST_HEADER);
     if (name == null) {
-      return msg.getData();
+      byte[] data = msg.getData();
+      return inline == 0 ? data : Arrays.copyOf(data, data.length - inline);
     }
     if (!name.startsWith("manifest-") || !Ids.isSha256(name.substring(9))) {
       throw new Blobs.Refused("manifest name \"" + name + "\" is not manifest-<sha256>");
     }
-    return blobs.fetch(space, name, name.substring(9), VersionMessage.MAX_UNPACKED);
+    return blobs.manifest(space, name, name.substring(9), VersionMessage.MAX_UNPACKED);
   }
 
   /** Acks {@code failed} to the sender for each receiver here the version was for (or for the hub, when none). */

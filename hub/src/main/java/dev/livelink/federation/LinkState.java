@@ -4,6 +4,9 @@ import java.time.Duration;
 
 /** What the workers of a {@link NatsLink} wait on and report to. */
 interface LinkState {
+  /** The open space now, or null. */
+  Space space();
+
   /** The open space, waiting until there is one; null once the link closed. */
   Space awaitSpace() throws InterruptedException;
 

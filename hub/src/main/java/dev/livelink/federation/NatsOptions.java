@@ -27,6 +27,9 @@ import javax.net.ssl.TrustManagerFactory;
 
 /** Every connection setting in one place: servers, reconnect, credentials (token or nkey) and TLS from PEM files. */
 final class NatsOptions {
+  /** Between two attempts to reach the server, first connection and reconnections alike. */
+  static final Duration RECONNECT_WAIT = Duration.ofMillis(500);
+
   private NatsOptions() {}
 
   static Options build(FederationConfig c, String name, ConnectionListener listener, ErrorListener errors) {
@@ -36,7 +39,7 @@ final class NatsOptions {
         .connectionListener(listener)
         .errorListener(errors)
         .maxReconnects(-1) // a hub waits for its NATS server however long it is away
-        .reconnectWait(Duration.ofMillis(500))
+        .reconnectWait(RECONNECT_WAIT)
         .connectionTimeout(Duration.ofSeconds(5));
     if (c.tokenFile() != null) {
       b.token(read(c.tokenFile(), "token").trim().toCharArray());

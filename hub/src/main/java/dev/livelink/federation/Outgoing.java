@@ -10,23 +10,29 @@ import dev.livelink.wire.SceneJson;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.PublishOptions;
 import io.nats.client.impl.Headers;
+import io.nats.client.api.PublishAck;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The way out: a local publish becomes a {@link VersionMessage} in the {@link Outbox}, and one thread sends the
- * outbox in order whenever the space is open, blobs first, so that a version on the stream never names a blob the
- * object store lacks.
+ * outbox in order whenever the space is open (see {@link #send}).
  */
 final class Outgoing {
   /** Gzipped manifests above this go through the object store: NATS's default message limit is 1 MB. */
   static final int INLINE_LIMIT = 768 << 10;
   private static final Duration RETRY = Duration.ofSeconds(1);
+  private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
 
   private final String hubId;
   private final String host;
@@ -51,14 +57,14 @@ final class Outgoing {
     this.link = link;
   }
 
-  /** On the publishing request's thread: on disk before the publish is answered. */
+  /** On the publishing request's thread: in the outbox before the publish is answered. */
   void published(SceneStore.Version v, List<RemotePeer> remoteTargets) {
     List<VersionMessage.Target> targets = remoteTargets == null ? null : remoteTargets.stream()
         .map(r -> new VersionMessage.Target(r.id(), r.hub(), r.app(), r.document())).toList();
     ObjectNode delta = Json.object().put("nodes", v.scene().nodes().size());
     VersionMessage m = new VersionMessage(hubId, host, SceneJson.write(v.scene()), v.number(), v.sender(),
-        targets, List.copyOf(new TreeSet<>(v.scene().meshes())), delta, v.publishedAtMillis());
-    outbox.add(m.encode());
+        targets, List.copyOf(new TreeSet<>(v.scene().meshes())), List.of(), delta, v.publishedAtMillis());
+    outbox.add(m);
     signal();
   }
 
@@ -104,10 +110,15 @@ final class Outgoing {
           }
           continue;
         }
-        Space s = link.awaitSpace();
+        Space s = link.space();
         if (s == null) {
-          return;
+          outbox.secure(null); // NATS is away: what waits must survive a power cut
+          s = link.awaitSpace();
+          if (s == null) {
+            return;
+          }
         }
+        outbox.secure(item); // the ones queued behind this send
         try {
           send(s, item);
           outbox.remove(item);
@@ -116,7 +127,9 @@ final class Outgoing {
           link.problem("a version in the outbox cannot be sent and is dropped: " + e.getMessage());
           outbox.remove(item);
         } catch (IOException | JetStreamApiException | RuntimeException e) {
-          link.problem("could not publish to NATS (kept in the outbox): " + e.getMessage());
+          link.problem("could not publish to NATS (kept in the outbox): "
+              + (e.getMessage() == null ? e.toString() : e.getMessage()));
+          outbox.secure(null);
           link.pause(RETRY);
         }
       }
@@ -125,19 +138,49 @@ final class Outgoing {
     }
   }
 
+  /**
+   * New packs first, so that a version on the stream never names a pack the object store lacks; the version then,
+   * with an edit's few new blobs inline, whose pack is put while the version is on its way.
+   */
   private void send(Space s, Outbox.Item item) throws IOException, JetStreamApiException, InterruptedException {
-    VersionMessage m = VersionMessage.decode(item.data());
-    blobs.upload(s, m.blobs(), store);
-    byte[] body = item.data();
+    VersionMessage m = item.message();
+    Blobs.Plan plan = blobs.plan(m, store, s.packBytes());
+    blobs.put(s, plan.fresh());
+    byte[] body = m.withPacks(plan.packs()).encode();
     Headers h = new Headers();
-    if (body.length > INLINE_LIMIT) {
-      String name = "manifest-" + Sha256.hex(body);
-      blobs.put(s.blobs(), name, body);
-      h.put(Inbound.MANIFEST_HEADER, name);
-      body = new byte[0];
+    Blobs.NewPack inline = plan.inline();
+    if (inline != null && body.length + inline.data().length <= INLINE_LIMIT) {
+      byte[] both = Arrays.copyOf(body, body.length + inline.data().length);
+      System.arraycopy(inline.data(), 0, both, body.length, inline.data().length);
+      body = both;
+      h.put(Inbound.INLINE_HEADER, String.valueOf(inline.data().length));
+    } else {
+      if (inline != null) {
+        blobs.put(s, List.of(inline));
+        inline = null;
+      }
+      if (body.length > INLINE_LIMIT) {
+        String name = "manifest-" + Sha256.hex(body);
+        blobs.put(s.blobs(), name, body, Blobs.CHUNK);
+        h.put(Inbound.MANIFEST_HEADER, name);
+        body = new byte[0];
+      }
     }
     PublishOptions po = PublishOptions.builder().messageId(hubId + ":" + m.sceneId() + ":" + m.version())
         .expectedStream(subjects.stream()).build();
-    s.js().publish(subjects.scene(hubId, m.sceneId()), h, body, po);
+    CompletableFuture<PublishAck> ack = s.js().publishAsync(subjects.scene(hubId, m.sceneId()), h, body, po);
+    if (inline != null) {
+      blobs.put(s, List.of(inline));
+    }
+    try {
+      ack.get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof JetStreamApiException j) throw j;
+      if (e.getCause() instanceof IOException io) throw io;
+      throw new IOException(e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new IOException("JetStream did not acknowledge version " + m.version() + " of \"" + m.sceneId()
+          + "\" within " + ACK_TIMEOUT.toSeconds() + " s");
+    }
   }
 }

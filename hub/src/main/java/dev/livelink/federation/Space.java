@@ -22,9 +22,14 @@ import java.time.Duration;
  * case the server lost them): the stream of scene versions, the peers KV bucket and the blobs Object Store.
  *
  * @param generation counts the sessions of this hub: a worker holding an older one starts over
+ * @param packBytes the largest blob pack in one chunk: what one message to this server may carry, less room for
+ *     headers, and at most {@value #MAX_PACK}
  */
 record Space(Connection conn, JetStream js, JetStreamManagement jsm, ObjectStore blobs, String blobsBucket,
-    KeyValue peers, int generation) {
+    KeyValue peers, int generation, int packBytes) {
+  /** Packs of at most 1 MB: large enough that a first send is a few objects, small enough to fetch only some. */
+  static final int MAX_PACK = 1 << 20;
+
   /** A version waits this long for its receiver hub's ack to NATS before it is sent again (blobs may be big). */
   static final Duration ACK_WAIT = Duration.ofMinutes(5);
 
@@ -58,8 +63,9 @@ record Space(Connection conn, JetStream js, JetStreamManagement jsm, ObjectStore
     } catch (JetStreamApiException e) {
       c.objectStoreManagement().getStatus(s.blobsBucket());
     }
+    int packBytes = (int) Math.max(64 << 10, Math.min(MAX_PACK, c.getMaxPayload() - (16 << 10)));
     return new Space(c, c.jetStream(), c.jetStreamManagement(), c.objectStore(s.blobsBucket()), s.blobsBucket(),
-        c.keyValue(s.peersBucket()), generation);
+        c.keyValue(s.peersBucket()), generation, packBytes);
   }
 
   /** The hub's durable consumer: a new hub starts from the latest version of each scene, a returning one resumes. */

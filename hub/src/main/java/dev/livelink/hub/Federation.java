@@ -49,6 +49,9 @@ public interface Federation extends AutoCloseable {
 
     /** The list of remote peers changed: peers are told, and ack waiters re-check who is connected. */
     void remotePeersChanged();
+
+    /** The link to the space changed (see {@link Federation#space()}): every peer is told with a space event. */
+    default void spaceChanged(ObjectNode space) {}
   }
 
   /** Queues a version a local peer published for the other hubs; {@code remoteTargets} null = every receiver. */
@@ -72,6 +75,14 @@ public interface Federation extends AutoCloseable {
 
   /** For the hub's status: the link's state, or null without federation. */
   ObjectNode status();
+
+  /**
+   * What peers are told of the link ({@code hello} and {@code space} events of docs/protocol.md): the space, the
+   * NATS servers, this host, the connection's state and whether the space is open; null without federation.
+   */
+  default ObjectNode space() {
+    return null;
+  }
 
   @Override
   void close();

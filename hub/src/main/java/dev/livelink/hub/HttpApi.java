@@ -61,7 +61,7 @@ final class HttpApi implements HttpHandler {
     federation = federate == null ? Federation.NONE : federate.start(new LocalSide(store, peers, acks));
     peers.remote(federation::remotePeers);
     HubRoutes hub = new HubRoutes(runtime, store, peers, federation);
-    PeerRoutes peer = new PeerRoutes(runtime, store, peers, acks);
+    PeerRoutes peer = new PeerRoutes(runtime, store, peers, acks, federation);
     BlobRoutes blob = new BlobRoutes(store.blobs(), limits);
     SceneRoutes scene = new SceneRoutes(store, peers, acks, limits, events, federation);
     AckRoutes ack = new AckRoutes(store, peers, acks, events, federation);

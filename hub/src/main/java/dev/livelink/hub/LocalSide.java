@@ -51,6 +51,11 @@ final class LocalSide implements Federation.Local {
   }
 
   @Override
+  public void spaceChanged(ObjectNode space) {
+    peers.sendAll("space", space);
+  }
+
+  @Override
   public void remotePeersChanged() {
     peers.remoteChanged();
     acks.peersChanged();

@@ -23,12 +23,14 @@ final class PeerRoutes {
   private final SceneStore store;
   private final Peers peers;
   private final AckBoard acks;
+  private final Federation federation;
 
-  PeerRoutes(RuntimeFile runtime, SceneStore store, Peers peers, AckBoard acks) {
+  PeerRoutes(RuntimeFile runtime, SceneStore store, Peers peers, AckBoard acks, Federation federation) {
     this.runtime = runtime;
     this.store = store;
     this.peers = peers;
     this.acks = acks;
+    this.federation = federation;
   }
 
   void register(Request r) throws IOException {
@@ -125,6 +127,10 @@ final class PeerRoutes {
   private void hello(EventChannel ch, Peer peer, List<SceneStore.Version> caughtUp) {
     ObjectNode o = Json.object();
     o.put("peer", peer.id()).put("hub", runtime.version());
+    ObjectNode space = federation.space();
+    if (space != null) {
+      o.set("space", space);
+    }
     ArrayNode scenes = o.putArray("scenes");
     List<SceneStore.Version> latest = store.latestOfEach();
     for (SceneStore.Version v : latest) {

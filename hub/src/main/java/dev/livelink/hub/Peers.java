@@ -170,6 +170,11 @@ final class Peers implements AutoCloseable {
     }
   }
 
+  /** Sends one event to every peer with an open stream. */
+  synchronized void sendAll(String event, JsonNode data) {
+    send(new ArrayList<>(channels.keySet()), event, data);
+  }
+
   synchronized void send(String id, String event, JsonNode data) {
     send(List.of(id), event, data);
   }

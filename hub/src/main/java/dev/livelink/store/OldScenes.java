@@ -3,7 +3,10 @@ package dev.livelink.store;
 import dev.livelink.model.Scene;
 import java.util.LinkedHashMap;
 
-/** Parsed older versions, least recently used first out, bounded by their total node count. */
+/**
+ * Parsed older versions, least recently used first out, bounded by their total node count; a version the store no
+ * longer keeps goes at once (no delta can start from it: it would stay only to fill the bound).
+ */
 final class OldScenes {
   private record Key(String scene, int number) {}
 
@@ -17,6 +20,14 @@ final class OldScenes {
 
   synchronized Scene get(String scene, int number) {
     return map.get(new Key(scene, number));
+  }
+
+  /** The store dropped this version. */
+  synchronized void remove(String scene, int number) {
+    Scene s = map.remove(new Key(scene, number));
+    if (s != null) {
+      nodes -= s.nodes().size();
+    }
   }
 
   synchronized void put(String scene, int number, Scene s) {

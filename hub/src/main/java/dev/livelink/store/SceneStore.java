@@ -255,6 +255,7 @@ public final class SceneStore implements AutoCloseable {
       published = new Published(h.latest, previous);
       while (h.kept.size() > KEEP) {
         Kept old = h.kept.pollFirstEntry().getValue();
+        oldScenes.remove(scene.id(), old.number());
         try {
           Files.deleteIfExists(VersionFiles.file(h.dir, old.number()));
         } catch (IOException e) {
@@ -398,6 +399,12 @@ public final class SceneStore implements AutoCloseable {
           e);
     }
     oldScenes.put(sceneId, number, s);
+    synchronized (this) {
+      History h = scenes.get(sceneId);
+      if (h == null || !h.kept.containsKey(number)) {
+        oldScenes.remove(sceneId, number); // dropped while it was read: it must not stay cached
+      }
+    }
     return s;
   }
 }

@@ -8,14 +8,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.livelink.model.MeshBlob;
 import dev.livelink.model.MeshData;
 import dev.livelink.model.Sha256;
+import dev.livelink.wire.BlobBatch;
 import dev.livelink.wire.Json;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.ObjectStore;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -120,9 +123,10 @@ class FederationTest {
     JsonNode acks = a.get("scenes/Unnamed/versions/" + published.path("version").asInt() + "/acks?wait=10000");
     assertThat(acks.path("complete").asBoolean()).isTrue();
 
-    // A one-part edit crosses as one blob.
+    // A one-part edit crosses as one blob, inside the version's message.
     long upBefore = a.federation().path("blobsUploaded").asLong();
     long inBefore = b.federation().path("blobsFetched").asLong();
+    long packsBefore = b.federation().path("packsFetched").asLong();
     String h3 = a.putBlob(box(30));
     nodes.put("Cylinder", h3);
     a.publish(scene("Unnamed", nodes), freecad, null);
@@ -130,9 +134,39 @@ class FederationTest {
     assertThat(v2.path("version").asInt()).isEqualTo(2);
     assertThat(a.federation().path("blobsUploaded").asLong() - upBefore).isEqualTo(1);
     assertThat(b.federation().path("blobsFetched").asLong() - inBefore).isEqualTo(1);
+    assertThat(b.federation().path("packsFetched").asLong()).isEqualTo(packsBefore);
     JsonNode d2 = b.get("scenes/" + localId + "/delta?from=1");
     assertThat(d2.path("changed")).hasSize(1);
     assertThat(d2.path("changed").get(0).path("node").path("mesh").asText()).isEqualTo(h3);
+  }
+
+  @Test
+  void aHubFetchesOnlyThePacksHoldingBlobsItLacks() throws Exception {
+    String blender = b.register("Blender", "file.blend", "both");
+    FedHub.Events events = b.events(blender);
+    String freecad = a.register("FreeCAD", "Doc", "sender");
+    awaitRemotePeer(a, blender);
+    Map<String, MeshData> meshes = new TreeMap<>(); // by hash: the order a version lists and packs its blobs in
+    for (int i = 0; i < 6; i++) {
+      MeshData m = BlobsTest.strip(12_500, i); // ~300 KB each: three to a pack of 1 MB
+      meshes.put(a.putBlob(m), m);
+    }
+    List<String> hashes = new ArrayList<>(meshes.keySet());
+    for (String h : hashes.subList(0, 3)) {
+      b.putBlob(meshes.get(h)); // B holds what the first pack holds
+    }
+    Map<String, String> nodes = new LinkedHashMap<>();
+    for (int i = 0; i < 6; i++) {
+      nodes.put("Part" + i, hashes.get(i));
+    }
+    a.publish(scene("Doc", nodes), freecad, null);
+    events.next("version", d -> d.path("scene").asText().endsWith(":Doc"));
+    assertThat(a.federation().path("packsUploaded").asInt()).isEqualTo(2);
+    assertThat(b.federation().path("packsFetched").asInt()).isEqualTo(1);
+    assertThat(b.federation().path("blobsFetched").asInt()).isEqualTo(3);
+    for (String h : hashes) {
+      assertThat(Sha256.hex(b.blob(h))).isEqualTo(h);
+    }
   }
 
   @Test
@@ -181,7 +215,7 @@ class FederationTest {
 
     a.publish(scene("Doc", Map.of("Box", a.putBlob(box(3)))), freecad, null); // local linking keeps working
     assertThat(a.federation().path("outbox").asInt()).isEqualTo(1);
-    assertThat(a.home.resolve("federation/outbox").toFile().list()).hasSize(1);
+    assertThat(a.home.resolve("federation/outbox").toFile().list()).containsExactly("0000000000000000000.msg");
 
     nats.start();
     a.awaitFederation(f -> f.path("ready").asBoolean() && f.path("outbox").asInt() == 0);
@@ -197,20 +231,33 @@ class FederationTest {
     String freecad = a.register("FreeCAD", "Doc", "sender");
     FedHub.Events freecadEvents = a.events(freecad);
     awaitRemotePeer(a, blender);
-    byte[] real = MeshBlob.encode(box(7));
-    String hash = Sha256.hex(real);
+    announceFakeHub("0000feedf00d", "blender-else0001");
+    awaitRemotePeer(a, "blender-else0001");
+    String hash = a.putBlob(box(7));
+    // Sent to another machine's Blender: A puts the blob's pack, B does not take it.
+    a.publish(scene("Doc", Map.of("Box", hash)), freecad, List.of("blender-else0001"));
+    a.awaitFederation(f -> f.path("sent").asInt() == 1);
     try (Connection c = Nats.connect(nats.url())) {
       ObjectStore os = c.objectStore(new Subjects("test").blobsBucket());
-      os.put(hash, MeshBlob.encode(box(8))); // other bytes under the hash's name
+      String pack = onlyPack(os);
+      // Other bytes under the blob's hash, in the pack A will name again.
+      os.put(pack, BlobBatch.encode(List.of(new BlobBatch.Frame(hash, MeshBlob.encode(box(8))))));
     }
-    a.putBlob(box(7));
-    a.publish(scene("Doc", Map.of("Box", hash)), freecad, null);
+    a.publish(scene("Other", Map.of("Box", hash)), freecad, null);
     JsonNode ack = freecadEvents.next("ack", d -> d.path("peer").asText().equals(blender));
     assertThat(ack.path("status").asText()).isEqualTo("failed");
     assertThat(ack.path("reason").asText()).contains(hash).contains("hashes to");
     assertThat(b.blob(hash)).isNull();
     assertThat(b.federation().path("blobsRefused").asInt()).isEqualTo(1);
     assertThat(b.federation().path("lastError").asText()).contains(hash);
+  }
+
+  /** The name of the one pack in the object store. */
+  static String onlyPack(ObjectStore os) throws Exception {
+    List<String> packs = os.getList().stream().map(i -> i.getObjectName()).filter(n -> n.startsWith("pack-"))
+        .toList();
+    assertThat(packs).hasSize(1);
+    return packs.get(0);
   }
 
   @Test
@@ -241,13 +288,17 @@ class FederationTest {
     // Sent to another machine's Blender: A uploads the blob to the object store, B does not take it.
     a.publish(scene("Doc", Map.of("Box", hash)), freecad, List.of("blender-else0001"));
     a.awaitFederation(f -> f.path("sent").asInt() == 1);
+    String pack;
     try (Connection c = Nats.connect(nats.url())) {
-      c.objectStore(new Subjects("test").blobsBucket()).delete(hash); // gone from the space, A still thinks not
+      ObjectStore os = c.objectStore(new Subjects("test").blobsBucket());
+      pack = onlyPack(os);
+      os.delete(pack); // gone from the space, A still thinks not
     }
     a.publish(scene("Other", Map.of("Box", hash)), freecad, null);
     JsonNode ack = freecadEvents.next("ack", d -> d.path("scene").asText().equals("Other"));
     assertThat(ack.path("status").asText()).isEqualTo("failed");
-    assertThat(ack.path("reason").asText()).isEqualTo("blob " + hash + " is not in the space's object store");
+    assertThat(ack.path("reason").asText())
+        .isEqualTo("pack " + pack + " holding blob " + hash + " is not in the space's object store");
   }
 
   /** Puts a hub's entry in the peers bucket as a hub on "crashed-pc" would, once, and never again. */

@@ -12,10 +12,6 @@ import dev.livelink.model.Transform;
 import dev.livelink.model.UpAxis;
 import dev.livelink.model.Units;
 import dev.livelink.sdk.LiveLinkClient;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
@@ -31,32 +26,17 @@ import java.util.concurrent.TimeUnit;
  * Hub A → NATS → hub B → receiver, over loopback with a real nats-server: the latency a one-part edit of the
  * 410-node scene adds over the local path (receiver on hub A), and the throughput of the scene's first send
  * (410 new blobs) across. A "receiver" gets the version event, fetches the delta and the blobs it lacks.
+ * Usage: FederationBench [edits=15] [first sends=5] [directory for the hubs and NATS, default the temp dir]
  */
 public final class FederationBench {
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 15;
-    Path dir = Files.createTempDirectory("livelink-fedbench-");
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
-    Process nats = new ProcessBuilder("nats-server", "-js", "-a", "127.0.0.1", "-p", String.valueOf(port), "-sd",
-        dir.resolve("nats").toString()).redirectErrorStream(true).start();
-    CountDownLatch ready = new CountDownLatch(1);
-    Thread log = new Thread(() -> {
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(nats.getInputStream(),
-          StandardCharsets.UTF_8))) {
-        for (String line; (line = r.readLine()) != null; ) {
-          if (line.contains("Server is ready")) ready.countDown();
-        }
-      } catch (java.io.IOException e) {
-        // stopped
-      }
-    });
-    log.setDaemon(true);
-    log.start();
-    if (!ready.await(30, TimeUnit.SECONDS)) throw new IllegalStateException("nats-server did not start");
-    String url = "nats://127.0.0.1:" + port;
+    int firsts = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+    // A third argument puts the hubs' homes and NATS's store there (/dev/shm: the cost without the disk's fsyncs).
+    Path dir = args.length > 2 ? Files.createTempDirectory(Path.of(args[2]), "livelink-fedbench-")
+        : Files.createTempDirectory("livelink-fedbench-");
+    NatsProcess nats = new NatsProcess(dir.resolve("nats"));
+    String url = nats.url;
     try (Hub a = federated(dir.resolve("a"), url, "bench-a"); Hub b = federated(dir.resolve("b"), url, "bench-b")) {
       LiveLinkClient ca = new LiveLinkClient(a.port(), a.token());
       LiveLinkClient cb = new LiveLinkClient(b.port(), b.token());
@@ -64,23 +44,35 @@ public final class FederationBench {
       Receiver localRx = new Receiver(a, ca, "local.blend");
       Receiver remoteRx = new Receiver(b, cb, "remote.blend");
       while (ca.peers().size() < 3) Thread.sleep(20); // B's receiver announced to A
+      // First sends: 410 new blobs across, each time a new document with new blobs; the first two warm up.
+      double[] localFirst = new double[firsts];
+      double[] hubFirst = new double[firsts];
+      double[] remoteFirst = new double[firsts];
       long bytes = 0;
-      List<MeshData> meshes = new ArrayList<>();
-      for (int i = 0; i < HubBench.NODES; i++) meshes.add(HubBench.grid(7_000_000 + i));
-      Map<String, byte[]> blobs = LiveLinkClient.blobs(meshes);
-      for (byte[] x : blobs.values()) bytes += x.length;
-      List<String> hashes = new ArrayList<>(blobs.keySet());
+      List<String> hashes = null;
+      for (int k = -2; k < firsts; k++) {
+        List<MeshData> meshes = new ArrayList<>();
+        for (int i = 0; i < HubBench.NODES; i++) meshes.add(HubBench.grid(7_000_000 + k * 1000 + i));
+        Map<String, byte[]> blobs = LiveLinkClient.blobs(meshes);
+        bytes = 0;
+        for (byte[] x : blobs.values()) bytes += x.length;
+        hashes = new ArrayList<>(blobs.keySet());
+        ca.upload(blobs, null);
+        String doc = "Bench" + (k + 2);
+        long t = System.nanoTime();
+        ca.publish(scene(doc, hashes), List.of(), sender);
+        double l = (localRx.await(doc).done() - t) / 1e6;
+        Receiver.Got got = remoteRx.await(":" + doc);
+        if (k >= 0) {
+          localFirst[k] = l;
+          hubFirst[k] = (got.event() - t) / 1e6;
+          remoteFirst[k] = (got.done() - t) / 1e6;
+        }
+      }
 
-      // First send: 410 new blobs across.
-      ca.upload(blobs, null);
-      long t = System.nanoTime();
-      ca.publish(scene(hashes), List.of(), sender);
-      localRx.await("Bench");
-      double local = (System.nanoTime() - t) / 1e6;
-      remoteRx.await(":Bench");
-      double first = (System.nanoTime() - t) / 1e6;
-
-      // One-part edits: the time from upload + publish on A to each receiver holding the delta and the blob.
+      // One-part edits of the last document: the time from upload + publish on A to each receiver holding the
+      // delta and the blob.
+      String doc = "Bench" + (firsts + 1);
       double[] localEdit = new double[runs];
       double[] remoteEdit = new double[runs];
       for (int i = 0; i < runs + 3; i++) {
@@ -88,30 +80,57 @@ public final class FederationBench {
         hashes.set(0, one.keySet().iterator().next());
         long s = System.nanoTime();
         ca.upload(one, null);
-        ca.publish(scene(hashes), List.of(), sender);
-        localRx.await("Bench");
-        double l = (System.nanoTime() - s) / 1e6;
-        remoteRx.await(":Bench");
-        double r = (System.nanoTime() - s) / 1e6;
+        ca.publish(scene(doc, hashes), List.of(), sender);
+        double l = (localRx.await(doc).done() - s) / 1e6;
+        double r = (remoteRx.await(":" + doc).done() - s) / 1e6;
         if (i >= 3) {
           localEdit[i - 3] = l;
           remoteEdit[i - 3] = r;
         }
       }
       JsonNode fa = ca.status().path("federation");
-      System.out.printf("410-node scene, %d blobs, %.2f MB; %d timed edits, median%n", hashes.size(), bytes / 1e6,
-          runs);
-      System.out.printf("first send, receiver on A (local)      %8.1f ms%n", local);
-      System.out.printf("first send, receiver on B (via NATS)   %8.1f ms  = %.1f MB/s of blobs%n", first,
-          bytes / 1e6 / (first / 1000));
-      System.out.printf("one-part edit, local                   %8.2f ms%n", Stats.median(localEdit));
-      System.out.printf("one-part edit, via NATS                %8.2f ms  (+%.2f ms)%n", Stats.median(remoteEdit),
-          Stats.median(remoteEdit) - Stats.median(localEdit));
-      System.out.printf("A uploaded %d blobs to the object store%n", fa.path("blobsUploaded").asLong());
+      double mb = bytes / 1e6;
+      System.out.printf("410-node scene, %d blobs, %.2f MB; medians of %d first sends and %d timed edits%n",
+          hashes.size(), mb, firsts, runs);
+      if (firsts + 2 >= 10) throw new IllegalStateException("scene ids Bench0..Bench9 only: at most 7 first sends");
+      System.out.printf("first send, receiver on A (local)            %8.1f ms%n", Stats.median(localFirst));
+      System.out.printf("first send, hub B holds it (via NATS)        %8.1f ms  = %.1f MB/s of blobs%n",
+          Stats.median(hubFirst), mb / (Stats.median(hubFirst) / 1000));
+      System.out.printf("first send, receiver on B holds it           %8.1f ms  = %.1f MB/s of blobs%n",
+          Stats.median(remoteFirst), mb / (Stats.median(remoteFirst) / 1000));
+      System.out.printf("one-part edit, local                         %8.2f ms%n", Stats.median(localEdit));
+      System.out.printf("one-part edit, via NATS                      %8.2f ms  (+%.2f ms)%n",
+          Stats.median(remoteEdit), Stats.median(remoteEdit) - Stats.median(localEdit));
+      System.out.printf("A put %d blobs in %d packs to the object store%n", fa.path("blobsUploaded").asLong(),
+          fa.path("packsUploaded").asLong());
+      System.out.printf("an fsync of a small file and its directory here: %.2f ms (median of 21); hub B makes two "
+          + "per edit, for its blob and its version%n", fsyncMillis(dir));
     } finally {
-      nats.destroy();
-      nats.waitFor();
+      nats.close();
+      try (var files = Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
     }
+  }
+
+  /** What the disk under {@code dir} takes to make a small new file durable, as the store does. */
+  static double fsyncMillis(Path dir) throws java.io.IOException {
+    double[] t = new double[21];
+    for (int i = 0; i < t.length; i++) {
+      Path f = dir.resolve("fsync-" + i);
+      long s = System.nanoTime();
+      try (var ch = java.nio.channels.FileChannel.open(f, java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.WRITE)) {
+        ch.write(java.nio.ByteBuffer.wrap(new byte[4096]));
+        ch.force(true);
+      }
+      try (var ch = java.nio.channels.FileChannel.open(dir, java.nio.file.StandardOpenOption.READ)) {
+        ch.force(true);
+      }
+      t[i] = (System.nanoTime() - s) / 1e6;
+      Files.delete(f);
+    }
+    return Stats.median(t);
   }
 
   static Hub federated(Path home, String url, String host) throws Exception {
@@ -123,18 +142,21 @@ public final class FederationBench {
     return h;
   }
 
-  static Scene scene(List<String> hashes) {
+  static Scene scene(String id, List<String> hashes) {
     List<Node> nodes = new ArrayList<>();
     for (int i = 0; i < hashes.size(); i++) {
       nodes.add(new Node("n" + i, "Part " + i, null, Transform.IDENTITY, hashes.get(i),
           List.of(Material.of("m", 0.8, 0.2, 0.1, 1)), true));
     }
-    return new Scene("Bench", "Bench", "bench", Units.MM, UpAxis.Z, nodes);
+    return new Scene(id, id, "bench", Units.MM, UpAxis.Z, nodes);
   }
 
   /** A receiver: on each version event, fetches the delta and the blobs it lacks, then hands the scene id on. */
   static final class Receiver {
-    final BlockingQueue<String> done = new LinkedBlockingQueue<>();
+    /** A version taken: its scene, when its event came and when the receiver held it (System.nanoTime()). */
+    record Got(String scene, long event, long done) {}
+
+    final BlockingQueue<Got> done = new LinkedBlockingQueue<>();
     final java.util.Set<String> have = new java.util.HashSet<>();
 
     Receiver(Hub hub, LiveLinkClient c, String document) {
@@ -143,6 +165,7 @@ public final class FederationBench {
       Map<String, Integer> held = new java.util.HashMap<>();
       Thread t = new Thread(() -> c.events(id, (name, data) -> {
         if (!name.equals("version")) return;
+        long event = System.nanoTime();
         String scene = data.path("scene").asText();
         JsonNode d = c.delta(scene, held.getOrDefault(scene, 0));
         List<String> need = new ArrayList<>();
@@ -167,17 +190,18 @@ public final class FederationBench {
           }
         }
         held.put(scene, d.path("to").asInt());
-        done.add(scene);
+        done.add(new Got(scene, event, System.nanoTime()));
       }));
       t.setDaemon(true);
       t.start();
     }
 
-    void await(String sceneSuffix) throws InterruptedException {
+    /** The next version taken of a scene whose id ends with {@code sceneSuffix}. */
+    Got await(String sceneSuffix) throws InterruptedException {
       while (true) {
-        String s = done.poll(60, TimeUnit.SECONDS);
-        if (s == null) throw new IllegalStateException("no version arrived within 60 s");
-        if (s.endsWith(sceneSuffix)) return;
+        Got g = done.poll(60, TimeUnit.SECONDS);
+        if (g == null) throw new IllegalStateException("no version arrived within 60 s");
+        if (g.scene().endsWith(sceneSuffix)) return g;
       }
     }
   }
