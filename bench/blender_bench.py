@@ -17,7 +17,8 @@ import apps  # noqa: E402
 OBJECTS, GRID = 410, 15  # 2 * 15 * 15 = 450 triangles per object
 
 
-def write_obj(path, bump=None):
+def write_obj(path, bump=None, normals=False):
+    """normals: a vn per vertex (the surface's), named by every corner, so the add-on sets custom normals."""
     with open(path, "w") as f:
         base = 1
         for o in range(OBJECTS):
@@ -27,10 +28,18 @@ def write_obj(path, bump=None):
             ox, oy = (o % 21) * 20.0, (o // 21) * 20.0
             f.writelines("v %.6f %.6f %.6f\n" % (ox + i, oy + k, math.sin(o + i * 0.3 + k * 0.7) + dz)
                          for i in range(n) for k in range(n))
+            if normals:
+                for i in range(n):
+                    for k in range(n):
+                        c = math.cos(o + i * 0.3 + k * 0.7)
+                        gx, gy = -0.3 * c, -0.7 * c
+                        ln = math.sqrt(gx * gx + gy * gy + 1)
+                        f.write("vn %.6f %.6f %.6f\n" % (gx / ln, gy / ln, 1 / ln))
             for i in range(GRID):
                 for k in range(GRID):
                     a = base + i * n + k
-                    f.write("f %d %d %d %d\n" % (a, a + 1, a + n + 1, a + n))
+                    f.write(("f %d//%d %d//%d %d//%d %d//%d\n" if normals else "f %d %d %d %d\n")
+                            % tuple(x for v in (a, a + 1, a + n + 1, a + n) for x in ((v, v) if normals else (v,))))
             base += n * n
 
 
@@ -60,7 +69,9 @@ def main(runs):
         apps.wait_until(lambda: b.eval(apps.link_status()) == "connected", 60)
         obj = os.path.join(sb.dir, "bench.obj")
         write_obj(obj)
-        full, imp, edit, pickup = [], [], [], []
+        lit = os.path.join(sb.dir, "bench_vn.obj")
+        write_obj(lit, normals=True)
+        full, imp, edit, pickup, full_vn = [], [], [], [], []
         # Each timed apply and import starts from an empty scene, so neither pays for the other's objects.
         clear = ("for o in list(bpy.data.objects): bpy.data.objects.remove(o)\n"
                  "for m in list(bpy.data.meshes): bpy.data.meshes.remove(m)\n"
@@ -71,6 +82,8 @@ def main(runs):
             t = ack_timings(sb, obj, "--up", "Z", "--units", "m", "--scene", "full%d" % r)
             full.append(t["build_ms"])
             pickup.append(t["pickup_ms"])
+            b.eval(clear)
+            full_vn.append(ack_timings(sb, lit, "--up", "Z", "--units", "m", "--scene", "vn%d" % r)["build_ms"])
             b.eval(clear)
             imp.append(b.eval("import time\nt = time.perf_counter()\n"
                               "bpy.ops.wm.obj_import(filepath=%r, forward_axis='Y', up_axis='Z')\n"
@@ -99,6 +112,7 @@ def main(runs):
         print("full apply (add-on build_ms)      %8.1f ms" % m(full))
         print("bpy.ops.wm.obj_import, same file  %8.1f ms" % m(imp))
         print("ratio full apply / obj_import     %8.2f   (goal <= 0.5)" % (m(full) / m(imp)))
+        print("full apply, same scene with vn normals (custom normals) %8.1f ms" % m(full_vn))
         print("one-object update (build_ms)      %8.1f ms (goal < 30)" % m(edit))
         print("event-to-main-thread pickup, 410-object scene %6.1f ms (max %.1f): waits for viewport redraws"
               % (m(pickup), max(pickup)))

@@ -3,7 +3,8 @@
 For the 2-, 68- and 410-part documents of shared/bench/make_models.py: time from Export to Blender to the
 Blender ack (as the Mod measures it), against the seed's pipeline in the same session (importOBJ.export to a
 temp file, the path over a socket, Blender's obj_import). Then one part of the 410 edited with Auto-sync on.
-Run: python3 bench/freecad_bench.py [runs]   (models are generated into bench/out/models when missing)
+Run: python3 bench/freecad_bench.py [runs] [--without-normals]   (models are generated into bench/out/models when
+missing; --without-normals switches off the Mod's reading of the view's normals, to measure what they cost)
 """
 import os
 import re
@@ -50,7 +51,7 @@ def count_sent(fc):
     return len(SENT.findall(fc.eval(REPORT)))
 
 
-def main(runs):
+def main(runs, normals=True):
     ensure_models()
     sb = apps.Sandbox()
     sb.run("install")
@@ -60,6 +61,8 @@ def main(runs):
     rows = []
     try:
         apps.wait_until(lambda: b.eval(apps.link_status()) == "connected", 60)
+        if not normals:
+            fc.eval("from livelink_freecad.scene import meshing\nmeshing._normals = lambda *a: None\nresult = 1")
         clear = ("for o in list(bpy.data.objects): bpy.data.objects.remove(o)\n"
                  "for m in list(bpy.data.meshes): bpy.data.meshes.remove(m)\n"
                  "for c in list(bpy.data.collections): bpy.data.collections.remove(c)\nresult = True")
@@ -122,4 +125,5 @@ def main(runs):
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 3)
+    args = [a for a in sys.argv[1:] if a != "--without-normals"]
+    main(int(args[0]) if args else 3, normals="--without-normals" not in sys.argv)

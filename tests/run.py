@@ -92,14 +92,16 @@ def main(argv):
 
     for name, rel in SUITES:
         path = os.path.join(REPO, rel)
-        pattern = "test*.py"
+        patterns = ["test*.py"]
         if only and not any(o in rel or o in name for o in only):
-            files = [o for o in only if o.startswith("test") and os.path.exists(os.path.join(path, o + ".py"))]
-            if not files:
+            # Test files named on the command line: each one runs (in its own interpreter).
+            patterns = [o + ".py" for o in only
+                        if o.startswith("test") and os.path.exists(os.path.join(path, o + ".py"))]
+            if not patterns:
                 continue
-            pattern = files[0] + ".py"
         if rel != "tests/e2e":
-            add(run_child(name, path, pattern, env))
+            for pattern in patterns:
+                add(run_child(name, path, pattern, env))
             continue
         for lane_run in lanes.runs(lane, env):
             mounted = mounted or lane_run.mounted_here
@@ -107,10 +109,12 @@ def main(argv):
                 print("== %s: skipped: %s" % (lane_run.name, lane_run.skip), flush=True)
                 totals["skipped"] += 1
                 continue
-            if lane_run.names and pattern not in ("test*.py", lane_run.pattern):
-                continue
-            add(run_child("end to end, %s" % lane_run.name, path, lane_run.pattern if lane_run.names else pattern,
-                          lane_run.env, ",".join(lane_run.names), ",".join(lane_run.exclude)))
+            for pattern in patterns:
+                if lane_run.names and pattern not in ("test*.py", lane_run.pattern):
+                    continue
+                add(run_child("end to end, %s" % lane_run.name, path,
+                              lane_run.pattern if lane_run.names else pattern,
+                              lane_run.env, ",".join(lane_run.names), ",".join(lane_run.exclude)))
     if mounted:
         lanes.release()
     with open("/tmp/livelink-py-summary", "w") as f:

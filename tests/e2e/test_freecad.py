@@ -327,7 +327,8 @@ class FreeCADToBlenderTest(unittest.TestCase):
                                      "result = [Gui.activeWorkbench().name(), [a.text() for a in bar_actions][-2:], "
                                      "[a.objectName() for a in menu.actions()]]"),
                              [wb, ["&Blender", "&Help"], ["LiveLink_ExportToBlender", "LiveLink_ExportTo",
-                                                          "LiveLink_AutoSync", "", "LiveLink_Status"]])
+                                                          "LiveLink_AutoSync", "LiveLink_Receive", "",
+                                                          "LiveLink_Status"]])
         fc.eval(menu_action("LiveLink_ExportToBlender"))
         self.report_has(fc, "No active document to export. Open or create a document first.")
         fc.eval(MAKE_DOC)

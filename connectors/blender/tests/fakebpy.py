@@ -5,14 +5,20 @@ import sys
 import types
 
 # What apply.py looks at, per version (from each version's API docs and change logs).
+# Custom split normals: normals_split_custom_set_from_vertices in all three; before 4.1 they show only with
+# use_auto_smooth, from 4.1 (no use_auto_smooth) always.
+SPLIT_NORMALS = "normals_split_custom_set_from_vertices"
 SHAPES = {
-    "3.4": {"mesh_functions": {"update", "transform"}, "mesh_props": {"use_auto_smooth", "auto_smooth_angle"},
+    "3.4": {"mesh_functions": {"update", "transform", SPLIT_NORMALS},
+            "mesh_props": {"use_auto_smooth", "auto_smooth_angle"},
             "loop_total_readonly": False, "material_props": {"use_nodes", "blend_method", "shadow_method"}},
-    "4.3": {"mesh_functions": {"update", "transform", "shade_smooth", "set_sharp_from_angle"}, "mesh_props": set(),
+    "4.3": {"mesh_functions": {"update", "transform", "shade_smooth", "set_sharp_from_angle", SPLIT_NORMALS},
+            "mesh_props": set(),
             "loop_total_readonly": True,
             "material_props": {"use_nodes", "blend_method", "surface_render_method"}},
     # 5.0: use_nodes is deprecated and does nothing (every material has its tree); blend_method is gone.
-    "5.0": {"mesh_functions": {"update", "transform", "shade_smooth", "set_sharp_from_angle"}, "mesh_props": set(),
+    "5.0": {"mesh_functions": {"update", "transform", "shade_smooth", "set_sharp_from_angle", SPLIT_NORMALS},
+            "mesh_props": set(),
             "loop_total_readonly": True, "material_props": {"use_nodes", "surface_render_method"}},
 }
 
@@ -81,6 +87,13 @@ def make(version):
 
     if "shade_smooth" in shape["mesh_functions"]:
         Mesh.shade_smooth = lambda self: log.append(("shade_smooth",))
+    if SPLIT_NORMALS in shape["mesh_functions"]:
+        def split_normals(self, normals):
+            # As Blender's RNA: a sequence of 3-sequences, one per vertex; a flat array is a TypeError.
+            if len(normals) != self.vertices.count or not all(len(n) == 3 for n in normals):
+                raise TypeError("Mesh.%s(): expected a sequence of float, not float" % SPLIT_NORMALS)
+            log.append((SPLIT_NORMALS, len(normals), tuple(normals[0])))
+        setattr(Mesh, SPLIT_NORMALS, split_normals)
     if "set_sharp_from_angle" in shape["mesh_functions"]:
         Mesh.set_sharp_from_angle = lambda self, angle: log.append(("set_sharp_from_angle", round(angle, 4)))
 

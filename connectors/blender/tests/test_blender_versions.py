@@ -11,6 +11,9 @@ from livelink_blender.livelink_client import meshblob
 from livelink_blender.logic import features
 
 BLOB = meshblob.encode(array("f", [0, 0, 0, 1, 0, 0, 0, 1, 0]), array("I", [0, 1, 2]))
+# What FreeCAD sends: the same triangle with a normal per vertex from the surface.
+LIT = meshblob.encode(array("f", [0, 0, 0, 1, 0, 0, 0, 1, 0]), array("I", [0, 1, 2]),
+                      normals=array("f", [0, 0, 1, 0.6, 0, 0.8, 0, 0.6, 0.8]))
 SCENE = {"id": "doc", "name": "Doc", "units": "mm", "up": "Z"}
 
 
@@ -30,6 +33,8 @@ class FeaturesTest(unittest.TestCase):
         self.assertEqual((got["4.3"].auto_smooth, got["4.3"].sharp_from_angle, got["4.3"].write_loop_total),
                          (False, True, False))
         self.assertTrue(got["4.3"].surface_render_method and got["5.0"].surface_render_method)
+        self.assertTrue(all(f.custom_normals for f in got.values()))
+        self.assertFalse(features.detect({"update"}, set(), True, set()).custom_normals)
         self.assertFalse(got["5.0"].shadow_method)
 
 
@@ -38,10 +43,37 @@ class ApplyOnVersionsTest(unittest.TestCase):
         for name in ("bpy", "mathutils", "livelink_blender.blender.apply", "livelink_blender.blender"):
             sys.modules.pop(name, None)
 
-    def build(self, version):
+    def build(self, version, blob=BLOB):
         bpy, apply = load_apply(version)
-        me = apply.MeshBuilder(SCENE).build("Tri", BLOB)
+        me = apply.MeshBuilder(SCENE).build("Tri", blob)
         return bpy, apply, me
+
+    def test_senders_normals_become_custom_split_normals_on_each_version(self):
+        for version in ("3.4", "4.3", "5.0"):
+            with self.subTest(version=version):
+                bpy, _, me = self.build(version, LIT)
+                self.assertIn((fakebpy.SPLIT_NORMALS, 3, (0.0, 0.0, 1.0)), bpy.log, "one 3-tuple per vertex")
+                self.assertFalse(any(e[0] == "set_sharp_from_angle" for e in bpy.log), "no sharp edges by angle")
+                if version == "3.4":
+                    self.assertTrue(me.use_auto_smooth, "3.x shows custom normals only with auto smooth")
+                    self.assertFalse(hasattr(me, "auto_smooth_angle"), "custom normals ignore the angle")
+                    self.assertIn(("polygons", "use_smooth", 1), bpy.log)
+                else:
+                    self.assertIn(("shade_smooth",), bpy.log)
+                # Set before the transform to metres, which turns them with the mesh.
+                self.assertLess([e[0] for e in bpy.log].index(fakebpy.SPLIT_NORMALS),
+                                [e[0] for e in bpy.log].index("transform"))
+
+    def test_an_stl_sourced_mesh_without_normals_keeps_angle_based_shading(self):
+        # The hub's STL reader sends no normals (StlReaderTest): shading by angle, as before, on every version.
+        for version in ("3.4", "4.3", "5.0"):
+            with self.subTest(version=version):
+                bpy, _, me = self.build(version, BLOB)
+                self.assertFalse(any(e[0] == fakebpy.SPLIT_NORMALS for e in bpy.log))
+                if version == "3.4":
+                    self.assertEqual((me.use_auto_smooth, round(me.auto_smooth_angle, 4)), (True, 0.5236))
+                else:
+                    self.assertIn(("set_sharp_from_angle", 0.5236), bpy.log)
 
     def test_blender_3_4_uses_auto_smooth_and_writes_loop_totals(self):
         bpy, _, me = self.build("3.4")

@@ -6,7 +6,7 @@ from array import array
 import hostfree  # noqa: F401 - makes livelink_blender importable without bpy
 from livelink_blender.logic.host import Scan, SendHost
 from livelink_blender.logic.messages import AckReceived, MeshArrays, SendDone, SendFailed
-from livelink_blender.logic.sending import DEBOUNCE_S, SendError, Sender
+from livelink_blender.logic.sending import peer_label, DEBOUNCE_S, SendError, Sender
 from livelink_blender.logic.sendscene import Collected, Present
 
 FREECAD = {"id": "freecad-1", "app": "FreeCAD", "appVersion": "1.0.0", "document": "Demo", "role": "both"}
@@ -146,6 +146,25 @@ class SenderTest(unittest.TestCase):
         self.s.tick()
         self.assertEqual(self.host.reports[-1], ("ERROR", "FreeCAD 1.0 (Demo) could not apply a: shape is null"))
         self.assertEqual(self.s.status.error, "FreeCAD 1.0 (Demo) could not apply a: shape is null")
+
+    def test_peers_on_other_machines_are_offered_only_with_online_access(self):
+        remote = dict(FREECAD, id="freecad-remote", remote=True, host="artist-pc")
+        self.link.peer_list = [FREECAD, remote]
+        self.assertEqual([p["id"] for p in self.s.receivers()], [FREECAD["id"], "freecad-remote"])
+        self.host.online_access = lambda: False
+        self.assertEqual([p["id"] for p in self.s.receivers()], [FREECAD["id"]])
+        self.assertEqual(self.s.default_targets(), (FREECAD["id"],))
+        self.assertEqual(peer_label(remote), peer_label(FREECAD) + " on artist-pc")
+
+    def test_an_ack_that_names_objects_the_receiver_skipped_is_a_warning(self):
+        self.s.send(["Box", "Ball"])
+        self.done()
+        reason = "skipped 1 object whose mesh could not be made: Ball (ball-id): it has no faces"
+        self.link.inbox.append(AckReceived("blender:a", 1, "freecad-1", True, reason, "FreeCAD", "1.0.0", "Demo", {}))
+        self.s.tick()
+        self.assertEqual(self.host.reports[-1][0], "WARNING")
+        self.assertRegex(self.host.reports[-1][1], r"^Sent 2 objects to FreeCAD 1\.0 \(Demo\): applied in \d+ ms; "
+                                                   + reason.replace("(", r"\(").replace(")", r"\)") + "$")
 
     def test_with_no_freecad_the_hub_keeps_the_version_and_the_user_is_told(self):
         self.link.peer_list = [OTHER_BLENDER, SENDER_ONLY]

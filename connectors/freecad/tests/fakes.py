@@ -159,3 +159,209 @@ class Link(Obj):
 def translation(node):
     """(x, y, z) of an Item's transform."""
     return node.transform[3], node.transform[7], node.transform[11]
+
+
+# ---- receiving: documents FreeCAD's way of writing them (addObject, properties, groups, transactions) ---------------
+
+class Placement16:
+    """App.Placement as the receiver sets it: from a rigid 4 x 4 (16 numbers, row-major)."""
+
+    def __init__(self, m16=None):
+        self.m = tuple(float(x) for x in (m16 or (1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1)))
+
+    @property
+    def Base(self):
+        return (self.m[3], self.m[7], self.m[11])
+
+    def toMatrix(self):
+        return fc.Matrix(*self.m)
+
+
+class BmsMesh:
+    """Mesh.Mesh read from FreeCAD's binary mesh bytes: counts, points (mm, its own frame) and bounds."""
+
+    def __init__(self, data=None, points=None, facets=0):
+        import numpy as np
+        if data is not None:
+            v, t = np.frombuffer(data, dtype="<u4", count=2, offset=264)
+            points = np.frombuffer(data, dtype="<f4", count=3 * int(v), offset=272).reshape(-1, 3).astype(float)
+            facets = int(t)
+        self.points, self.CountFacets, self.Placement = points, facets, Placement16()
+
+    @property
+    def CountPoints(self):
+        return len(self.points)
+
+    @property
+    def size(self):
+        """(x, y, z) extent of the points, rounded to 0.001 mm."""
+        return tuple(round(float(self.points[:, i].max() - self.points[:, i].min()), 3) for i in range(3))
+
+    def copy(self):
+        return BmsMesh(points=self.points.copy(), facets=self.CountFacets)
+
+    def transform(self, matrix):
+        import numpy as np
+        rows = np.array(matrix.rows())[:3, :3]
+        self.points = self.points @ rows.T
+
+
+class ViewObject:
+    def __init__(self):
+        self.ShapeColor, self.Transparency, self.toggles = (0.8, 0.8, 0.8), 0, []
+        self._coloring = False
+
+    @property
+    def Coloring(self):
+        return self._coloring
+
+    @Coloring.setter
+    def Coloring(self, on):
+        self.toggles.append(bool(on))  # FreeCAD draws the colour list on a change to on
+        self._coloring = bool(on)
+
+
+_TYPES = {"App::Part": ("App::Part", "App::GeoFeature"), "Mesh::Feature": ("Mesh::Feature", "App::GeoFeature"),
+          "Part::Feature": ("Part::Feature", "App::GeoFeature"), "Part::Box": ("Part::Box", "Part::Feature")}
+
+
+class FcObject:
+    """A document object as the receiver reads and writes it."""
+
+    def __init__(self, doc, type_id, name):
+        self.__dict__.update(Document=doc, TypeId=type_id, Name=name, _label=name, PropertiesList=["Label"],
+                             editor={}, Placement=Placement16(), ViewObject=ViewObject(), touched=True, parent=None)
+        if type_id == "App::Part":
+            self.Group = []
+
+    def __setattr__(self, name, value):
+        super().__setattr__(name, value)
+        if name in ("Mesh", "Shape"):
+            # As FreeCAD's features do: a new mesh or shape brings its placement (identity here) into the feature.
+            super().__setattr__("Placement", Placement16(getattr(getattr(value, "Placement", None), "m", None)))
+
+    @property
+    def Label(self):
+        return self._label
+
+    @Label.setter
+    def Label(self, text):
+        # FreeCAD keeps labels unique in a document (without the DuplicateLabels preference): "Sphere001".
+        taken = {o.Label for o in self.Document.Objects if o is not self}
+        label, n = text, 0
+        while label in taken:
+            n += 1
+            label = "%s%03d" % (text, n)
+        self._label = label
+
+    def isDerivedFrom(self, t):
+        return t in _TYPES.get(self.TypeId, (self.TypeId,)) or t == "App::DocumentObject"
+
+    def addProperty(self, type_id, name, group="", doc=""):
+        assert name not in self.PropertiesList, name
+        self.PropertiesList.append(name)
+        setattr(self, name, [] if type_id == "App::PropertyColorList" else 0 if "Integer" in type_id else "")
+
+    def setEditorMode(self, name, mode):
+        self.editor[name] = mode
+
+    def getParentGeoFeatureGroup(self):
+        return self.parent
+
+    def addObject(self, o):
+        assert o.parent is None, "%s is in %s already" % (o.Name, o.parent.Name)
+        self.Group.append(o)
+        o.parent = self
+
+    def removeObject(self, o):
+        self.Group.remove(o)
+        o.parent = None
+
+    def purgeTouched(self):
+        self.touched = False
+
+    @property
+    def InList(self):
+        return [self.parent] if self.parent is not None else []
+
+    @property
+    def Visibility(self):
+        return True
+
+
+class FcDoc:
+    """A document the receiver writes into; transactions are recorded as (name, committed)."""
+
+    def __init__(self, name, label=None):
+        self.Name, self.Label, self.FileName = name, label or name, ""
+        self.Objects = []
+        self.transactions = []
+        self.fail_on = None  # an object type whose addObject raises, to check that a version is undone
+
+    def addObject(self, type_id, name):
+        if type_id == self.fail_on:
+            raise RuntimeError("cannot make a %s" % type_id)
+        names = {o.Name for o in self.Objects}
+        unique, n = name, 0
+        while unique in names:
+            n += 1
+            unique = "%s%03d" % (name, n)
+        o = FcObject(self, type_id, unique)
+        self.Objects.append(o)
+        if self.open:
+            self.open[-1][1].append(o)  # what an abort of the open transaction takes away
+        return o
+
+    def getObject(self, name):
+        return next((o for o in self.Objects if o.Name == name), None)
+
+    def removeObject(self, name):
+        o = self.getObject(name)
+        if o.parent is not None:
+            o.parent.removeObject(o)
+        for child in list(getattr(o, "Group", [])):  # as FreeCAD does: an App::Part's members go to the top
+            o.removeObject(child)
+        self.Objects.remove(o)
+
+    open = ()  # the open transaction: [(name, objects made in it)]
+
+    def openTransaction(self, name):
+        self.open = [(name, [])]
+
+    def commitTransaction(self):
+        self.transactions.append((self.open[0][0], True))
+        self.open = ()
+
+    def abortTransaction(self):
+        name, made = self.open[0]
+        for o in made:  # what FreeCAD's undo of the open transaction removes
+            if o in self.Objects:
+                self.removeObject(o.Name)
+        self.transactions.append((name, False))
+        self.open = ()
+
+
+class FakeFreeCAD:
+    """fc's FreeCAD functions over FcDocs: install() patches them for one test (undone by the test's cleanup)."""
+
+    def __init__(self):
+        self.docs = []
+        self.active = None
+
+    def new_document(self, name, label):
+        d = FcDoc(name, label)
+        self.docs.append(d)
+        self.active = d
+        return d
+
+    def install(self, test):
+        from unittest import mock
+        funcs = {"documents": lambda: ([self.active] if self.active in self.docs else []) +
+                 [d for d in self.docs if d is not self.active],
+                 "active_document": lambda: self.active, "new_document": self.new_document,
+                 "placement": Placement16, "matrix": lambda m16: fc.Matrix(*m16), "mesh_from_bms": BmsMesh,
+                 "solid_from_mesh": lambda mesh: ("solid", mesh)}
+        patcher = mock.patch.multiple(fc, **funcs)
+        patcher.start()
+        test.addCleanup(patcher.stop)
+        return self

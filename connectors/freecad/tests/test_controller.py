@@ -87,6 +87,9 @@ class FakeSender:
     def submit(self, job):
         self.jobs.append(job)
 
+    def set_receiving(self, on):
+        self.receiving = on
+
     def close(self):
         self.closed = True
 
@@ -104,6 +107,9 @@ class FakeUi:
 
     def show_autosync(self, on):
         self.shown.append(on)
+
+    def show_receive(self, on):
+        self.shown.append(("receive", on))
 
 
 class Clock:
@@ -133,8 +139,9 @@ class ControllerTestCase(unittest.TestCase):
         self.clock = Clock()
         self.c = Controller(self.docs, self.make_sender, self.ui, clock=self.clock)
 
-    def make_sender(self, document):
+    def make_sender(self, document, receive):
         self.made_for.append(document)
+        self.sender.receiving = receive
         return self.sender
 
     def said(self, fn, *args):
@@ -310,6 +317,42 @@ class AutoSyncTest(ControllerTestCase):
         self.c.observer.slotRecomputedDocument(empty)
         out, err = self.said(self.c.autosync_due)
         self.assertEqual((out, err, self.sender.jobs), ("", "", []))
+
+
+class ReceiveSwitchTest(ControllerTestCase):
+    """Receive from Blender: on by default and kept in the preferences; the link registers as "both" or "sender"."""
+
+    def setUp(self):
+        super().setUp()
+        fc.params().SetBool("Receive", True)
+        self.addCleanup(fc.params().SetBool, "Receive", True)
+        self.c = Controller(self.docs, self.make_sender, self.ui, clock=self.clock, host=object(), record=object())
+
+    def test_start_up_connects_to_receive_and_the_switch_registers_again(self):
+        self.c.start()
+        self.assertEqual((self.made_for, self.sender.receiving), (["Demo"], True), "connected at start-up")
+        out, _ = self.said(self.c.set_receive, False)
+        self.assertEqual(out, "Live Link: Receive from Blender off.\n")
+        self.assertEqual((self.sender.receiving, self.ui.shown, fc.params().GetBool("Receive", True)),
+                         (False, [("receive", False)], False))
+        self.assertIn("Receive from Blender: off", self.c.status_text())
+        self.said(self.c.set_receive, True)
+        self.assertEqual((self.sender.receiving, fc.params().GetBool("Receive", False)), (True, True))
+
+    def test_off_in_the_preferences_connects_only_to_send(self):
+        fc.params().SetBool("Receive", False)
+        c = Controller(self.docs, self.make_sender, self.ui, clock=self.clock, host=object(), record=object())
+        c.start()
+        self.assertEqual(self.made_for, [], "no link until the first send")
+        c.export()
+        self.assertEqual(self.sender.receiving, False)
+
+    def test_without_a_receiving_host_it_never_receives(self):
+        c = Controller(self.docs, self.make_sender, self.ui, clock=self.clock)
+        c.set_receive(True)
+        c.start()
+        self.assertEqual((c.receiver.enabled, self.made_for), (False, []))
+        self.assertNotIn("Receive from Blender", c.status_text())
 
 
 class StandInsTest(unittest.TestCase):

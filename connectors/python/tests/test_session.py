@@ -73,6 +73,28 @@ class PeerSessionTest(unittest.TestCase):
         docs = lambda: [p["document"] for p in self.hub_peers() if p["app"] == "Blender"]  # noqa: E731
         self.assertEqual(docs(), ["b.blend"], "the old registration said goodbye")
 
+    def test_reregister_under_another_role_keeps_the_document_and_the_sources(self):
+        # FreeCAD's Receive from Blender: off registers as a sender, on as both; the hub is told whom it receives from.
+        from livelink_client import session as session_module
+
+        bodies = []
+
+        class Recording(session_module.HubClient):
+            def request(self, method, path, body=None, **kw):
+                if (method, path) == ("POST", "peers"):
+                    bodies.append(body)
+                return super().request(method, path, body, **kw)
+
+        with mock.patch.object(session_module, "HubClient", Recording):
+            reg = Registration("FreeCAD", "1.0.0", "", "both", (), ("Blender",))
+            s = self.session = PeerSession(reg, self.events.put, home=self.home, auto_start=False).start()
+            next_of(self.events, Connected)
+            s.reregister(role="sender")
+            next_of(self.events, Connected)
+        self.assertEqual([(b["role"], b["document"], b["from"]) for b in bodies],
+                         [("both", "", ["Blender"]), ("sender", "", ["Blender"])])
+        self.assertEqual([p["role"] for p in self.hub_peers()], ["sender"])
+
     def test_a_reregistration_during_registering_is_not_lost(self):
         # Blender can load its .blend while the session is still registering under "untitled".
         from livelink_client import session as session_module

@@ -92,13 +92,15 @@ class MeshBuilder:
         if m.material_index is not None:
             me.polygons.foreach_set("material_index", m.material_index)
         me.update(calc_edges=True)
-        # Smooth shading split at sharp edges: a cylinder looks round and a box's edges stay crisp, whether or not
-        # the sender split vertices at CAD face boundaries.
         if self.has.shade_smooth:
             me.shade_smooth()
         else:
             me.polygons.foreach_set("use_smooth", smooth)
-        if self.has.sharp_from_angle:
+        if m.normals is not None and self.has.custom_normals:
+            self._custom_normals(me, m.normals)
+        elif self.has.sharp_from_angle:
+            # No normals from the sender (STL, OBJ without vn): smooth, split at sharp edges, so a cylinder looks
+            # round and a box's edges stay crisp, whether or not the sender split vertices at CAD face boundaries.
             me.set_sharp_from_angle(angle=SHARP_ANGLE)
         elif self.has.auto_smooth:
             me.use_auto_smooth = True
@@ -107,6 +109,17 @@ class MeshBuilder:
             me.transform(self.matrix)
         me[SCENE_KEY] = self.scene["id"]
         return me
+
+    def _custom_normals(self, me, normals):
+        """The sender's per-vertex normals (FreeCAD's, from the B-rep surface) as custom split normals, so Blender
+        shades as the sender does: a 20-degree chamfer stays flat and hard-edged, a coarse fillet smooth. Set
+        before the transform to metres, which turns them with the mesh."""
+        if self.has.auto_smooth:
+            me.use_auto_smooth = True  # before 4.1, custom normals are ignored without it (and ignore its angle)
+        # The RNA function takes only a sequence of 3-sequences: Blender 3.4 and 4.3 refuse a flat array and a
+        # 2-D memoryview. zip builds the tuples in C; Blender's own work on the normals is most of the time.
+        it = iter(normals)
+        me.normals_split_custom_set_from_vertices(list(zip(it, it, it)))
 
 
 class Materials:

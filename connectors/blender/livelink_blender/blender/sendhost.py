@@ -64,6 +64,10 @@ class BlenderSendHost(SendHost):
     def __init__(self):
         self._objects = {}  # send id -> Object, from the last scan (one main-thread send)
 
+    def online_access(self):
+        # Blender before 4.2 has no such setting: nothing there restricts an add-on's network access.
+        return getattr(bpy.app, "online_access", True)
+
     def scan(self, owners, explicit):
         record = read_record()
         file = os.path.basename(bpy.data.filepath)

@@ -1,5 +1,6 @@
 """A peer's session with the hub: connect (starting the hub when allowed), register, follow the event stream, back
 off and reconnect when the hub goes away, close. Both connectors use it; neither writes this loop again."""
+import dataclasses
 import threading
 import time
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ class Registration:
     document: str
     role: str = "receiver"
     accepts: tuple = ("livelink-mesh",)
+    from_apps: tuple = ("*",)  # the apps whose versions this peer receives (sent as "from"); "*": any
 
 
 class PeerSession:
@@ -94,11 +96,13 @@ class PeerSession:
         self._may_start.set()
         self._wake.set()
 
-    def reregister(self, document):
-        """Registers again under another document name (Blender loaded another .blend)."""
+    def reregister(self, document=None, role=None):
+        """Registers again under another document name (Blender loaded another .blend) or role (FreeCAD's Receive
+        from Blender turned on or off); None keeps what the registration had."""
         with self._lock:
-            self._registration = Registration(self._registration.app, self._registration.app_version, document,
-                                              self._registration.role, self._registration.accepts)
+            r = self._registration
+            self._registration = dataclasses.replace(r, document=r.document if document is None else document,
+                                                     role=r.role if role is None else role)
             stream = self._stream
         self._wake.set()
         if stream is not None:
@@ -148,7 +152,8 @@ class PeerSession:
         with self._lock:
             r = self._registration
         try:
-            peer = client.register(r.app, r.app_version, r.document, role=r.role, accepts=r.accepts)
+            peer = client.register(r.app, r.app_version, r.document, role=r.role, accepts=r.accepts,
+                                   from_apps=r.from_apps)
             stream = EventStream(info.port, info.token, peer)
         except LiveLinkError:
             client.close()

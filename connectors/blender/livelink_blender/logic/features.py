@@ -3,7 +3,8 @@ number or hasattr on a type: Blender 3.3 to 5.x differ here, and a guess picked 
 
 Known differences: 4.0 made MeshPolygon.loop_total read-only; 4.1 removed Mesh.use_auto_smooth (sharp edges come
 from Mesh.set_sharp_from_angle); 4.2 replaced Material.blend_method/shadow_method with surface_render_method;
-5.0 left Material.use_nodes without effect (every material has its node tree)."""
+5.0 left Material.use_nodes without effect (every material has its node tree). Custom split normals
+(Mesh.normals_split_custom_set_from_vertices) exist from 2.8 to 5.x; before 4.1 they need use_auto_smooth."""
 from dataclasses import dataclass
 
 
@@ -16,6 +17,7 @@ class Features:
     surface_render_method: bool  # Material.surface_render_method (4.2+), else blend_method
     shadow_method: bool
     use_nodes: bool  # Material.use_nodes still a property to set
+    custom_normals: bool = False  # Mesh.normals_split_custom_set_from_vertices(), else normals are not applied
 
 
 def detect(mesh_functions, mesh_properties, loop_total_readonly, material_properties):
@@ -29,4 +31,5 @@ def detect(mesh_functions, mesh_properties, loop_total_readonly, material_proper
         surface_render_method="surface_render_method" in material_properties,
         shadow_method="shadow_method" in material_properties,
         use_nodes="use_nodes" in material_properties,
+        custom_normals="normals_split_custom_set_from_vertices" in mesh_functions,
     )

@@ -74,3 +74,8 @@ class SendHost(abc.ABC):
     @abc.abstractmethod
     def redraw(self):
         """The status changed: redraw what shows it."""
+
+    def online_access(self):
+        """Whether the user lets add-ons reach other machines (Blender 4.2+'s "Allow Online Access"); peers on
+        other machines, which a studio hub lists through NATS, are shown and targeted only then."""
+        return True

@@ -55,9 +55,10 @@ def plural(n, word):
 
 
 def peer_label(p):
-    """"FreeCAD 1.0 (Demo)": app, major.minor of its version, document."""
+    """"FreeCAD 1.0 (Demo)": app, major.minor of its version, document; "… on artist-pc" on another machine."""
     version = ".".join(str(p.get("appVersion") or "").split(".")[:2])
-    return "%s %s (%s)" % (p.get("app") or "?", version, p.get("document") or "untitled")
+    where = " on %s" % p["host"] if p.get("remote") and p.get("host") else ""
+    return "%s %s (%s)%s" % (p.get("app") or "?", version, p.get("document") or "untitled", where)
 
 
 class Sender:
@@ -86,8 +87,10 @@ class Sender:
     def receivers(self):
         """Registered peers that receive, other than this Blender, as the session's peer list has them. Not
         filtered on "connected": the hub announces a peer when it registers, before its event stream opens, and
-        sends no new list when the stream does; a peer that leaves is dropped from the list."""
-        return [p for p in self.link.peers() if p.get("role") in RECEIVES]
+        sends no new list when the stream does; a peer that leaves is dropped from the list. Peers on other
+        machines ("remote", listed by a hub in a studio space) only when online access is allowed."""
+        online = self.host.online_access()
+        return [p for p in self.link.peers() if p.get("role") in RECEIVES and (online or not p.get("remote"))]
 
     def default_targets(self):
         """Every connected FreeCAD; () when there is none: the hub keeps the version for catch-up."""
@@ -270,7 +273,9 @@ class Sender:
             self.status.last = "Sent %s to %s: applied in %.0f ms" % (a.text, who,
                                                                       (self.clock() - a.started) * 1000.0)
             self.status.error = ""
-            self.host.report(self.status.last, "INFO")
+            if m.reason:  # applied, less what the receiver names (FreeCAD: objects whose mesh it could not make)
+                self.status.last += "; " + m.reason
+            self.host.report(self.status.last, "WARNING" if m.reason else "INFO")
         else:
             self._fail("%s could not apply %s: %s" % (who, a.name, m.reason or "no reason given"))
 

@@ -4,7 +4,7 @@ import os
 
 from . import fc
 
-NAMES = ("LiveLink_ExportToBlender", "LiveLink_AutoSync", "LiveLink_Status")
+NAMES = ("LiveLink_ExportToBlender", "LiveLink_AutoSync", "LiveLink_Receive", "LiveLink_Status")
 ICON = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "Resources", "icons", "LiveLink.svg")
 
 
@@ -38,6 +38,22 @@ class AutoSyncCommand:
         return True
 
 
+class ReceiveCommand:
+    def __init__(self, controller):
+        self.controller = controller
+
+    def GetResources(self):
+        return {"MenuText": "Receive from Blender", "Checkable": False,
+                "ToolTip": "Let what Blender sends to FreeCAD arrive (as meshes in an App::Part named after its file)"}
+
+    def Activated(self, checked=None):
+        on = not self.controller.receiver.enabled if checked is None else bool(checked)
+        self.controller.set_receive(on)
+
+    def IsActive(self):
+        return True
+
+
 class StatusCommand:
     def __init__(self, show_status):
         self.show_status = show_status
@@ -54,5 +70,5 @@ class StatusCommand:
 
 def register(controller, show_status):
     for name, command in zip(NAMES, (ExportCommand(controller), AutoSyncCommand(controller),
-                                     StatusCommand(show_status))):
+                                     ReceiveCommand(controller), StatusCommand(show_status))):
         fc.add_command(name, command)

@@ -1,12 +1,14 @@
 """The Mod's decisions, in plain Python: which Blender a send goes to, which meshes come from the cache, what the
-Report view says about a result, and when auto-sync sends. GUI thread only; FreeCAD is reached through fc, the
-documents through a source object, the network through a sender, Qt through a small ui object (gui.py gives the
-real ones; the unit tests give fakes)."""
+Report view says about a result, when auto-sync sends, and whether FreeCAD receives from Blender (receive/receiver.py
+decides the rest of receiving). GUI thread only; FreeCAD is reached through fc, the documents through a source
+object, the network through a link, Qt through a small ui object (gui.py gives the real ones; the unit tests give
+fakes)."""
 import collections
 import time
 
 from . import fc, messages
 from .net.sender import SendJob
+from .receive.receiver import Receiver
 from .scene.cache import MeshCache
 from .scene.model import ExportError, MeshError, build_scene, safe_id, with_geometry
 
@@ -16,13 +18,19 @@ class Controller:
 
     documents    active(), is_open(doc), deviation(), collect(doc) -> (items, mesh sources), mesh(source, deviation)
                  (raises MeshError for an object that cannot be meshed: it is left out and named in one line)
-    make_sender  make_sender(document label) -> a started sender: submit(job), blenders(), hub_state(), close()
-    ui           restart_debounce(), stop_debounce(), show_autosync(on): the Qt timer and the menu's check mark
+    make_sender  make_sender(document label, receive) -> the started link (net/link.py): submit(job), blenders(),
+                 hub_state(), set_receiving(on), fetch(request), ack(request), close()
+    ui           restart_debounce(), stop_debounce(), show_autosync(on), show_receive(on): the Qt timer and the
+                 menu's check marks
+    host, record what receiving needs of FreeCAD (receive/apply.py) and its record (receive/record.py); without
+                 them this FreeCAD does not receive
     """
 
-    def __init__(self, documents, make_sender, ui, clock=time.perf_counter):
+    def __init__(self, documents, make_sender, ui, clock=time.perf_counter, host=None, record=None):
         self.documents = documents
         self.ui = ui
+        self.receiver = Receiver(self.sender, host, record, self._say, clock)
+        self.receiver.enabled = host is not None and fc.params().GetBool("Receive", True)
         self.cache = MeshCache()
         self.observer = DocumentObserver(self)
         self.autosync = False
@@ -39,11 +47,17 @@ class Controller:
     # ---- sending -------------------------------------------------------------------------------------------------
 
     def sender(self):
-        """The sender, made on first use: it connects when a hub runs, and starts none until the first send."""
+        """The link, made at start-up while FreeCAD receives, else on first use: it connects when a hub runs, and
+        starts none until the first send."""
         if self._sender is None:
             doc = self.documents.active()
-            self._sender = self._make_sender(doc.Label if doc is not None else "")
+            self._sender = self._make_sender(doc.Label if doc is not None else "", self.receiver.enabled)
         return self._sender
+
+    def start(self):
+        """FreeCAD's start-up: with Receive from Blender on, connect now, so that what Blender sends arrives."""
+        if self.receiver.enabled:
+            self.sender()
 
     def export(self, doc=None, targets=None, quiet_if_nothing=False, recomputed_at=None):
         """Collects and meshes the document here, queues the send and returns the SendJob (None when there is
@@ -113,6 +127,27 @@ class Controller:
         for text, error in messages.describe(result):
             self._say(text, error)
 
+    # ---- receiving ----------------------------------------------------------------------------------------------
+
+    def set_receive(self, on):
+        """Receive from Blender: kept in the preferences; the link registers again as "both" or "sender"."""
+        on = bool(on) and self.receiver.host is not None
+        if on == self.receiver.enabled:
+            return
+        self.receiver.set_enabled(on)
+        fc.params().SetBool("Receive", on)
+        self.ui.show_receive(on)
+        if self._sender is not None:
+            self._sender.set_receiving(on)
+        elif on:
+            self.sender()
+        self._say("Receive from Blender on: what Blender sends to FreeCAD arrives in the active document."
+                  if on else "Receive from Blender off.")
+
+    def on_received(self, message):
+        """A receive message from the link's threads, on the GUI thread (gui.py carries it)."""
+        self.receiver.handle(message)
+
     # ---- auto-sync -----------------------------------------------------------------------------------------------
 
     def set_autosync(self, on):
@@ -162,6 +197,8 @@ class Controller:
         lines.append("Auto-sync: " + ("on" if self.autosync else "off"))
         lines.append("Last sends:")
         lines += ["  " + h for h in self.history] or ["  none yet"]
+        if self.receiver.host is not None:
+            lines += self.receiver.status_lines()
         return "\n".join(lines)
 
     def close(self):
@@ -175,7 +212,7 @@ class Controller:
 
 class DocumentObserver:
     """FreeCAD's document events (FreeCAD calls these names): a changed shape drops its cached mesh; a recompute
-    feeds auto-sync."""
+    feeds auto-sync; an opened, saved or closed document tells the receiver which scenes it holds where."""
 
     def __init__(self, controller):
         self.controller = controller
@@ -193,6 +230,18 @@ class DocumentObserver:
 
     def slotDeletedDocument(self, doc):
         self.controller.cache.invalidate(doc.Name)
+        if self.controller.receiver.host is not None:
+            self.controller.receiver.document_saved(doc, doc.FileName)
+
+    def slotActivateDocument(self, doc):
+        # Also when a saved document has been opened (its objects are there by then; FreeCAD 1.1 sends Python
+        # observers no restore signal).
+        if self.controller.receiver.host is not None:
+            self.controller.receiver.document_activated(doc)
+
+    def slotFinishSaveDocument(self, doc, filename):
+        if self.controller.receiver.host is not None:
+            self.controller.receiver.document_saved(doc, filename)
 
     def slotRecomputedDocument(self, doc):
         self.controller.recomputed(doc)

@@ -69,6 +69,12 @@ else:
         def GetFloat(self, name, default=0.0):
             return self.values.get(name, default)
 
+        def GetBool(self, name, default=False):
+            return self.values.get(name, default)
+
+        def SetBool(self, name, value):
+            self.values[name] = bool(value)
+
         def SetString(self, name, value):
             self.values[name] = str(value)
 
@@ -83,7 +89,8 @@ else:
 
 
 def params():
-    """This Mod's preferences: Deviation (percent, 0 = the 3D view's own triangulation) and Launcher."""
+    """This Mod's preferences: Deviation (percent, 0 = the 3D view's own triangulation), Launcher, Receive (from
+    Blender, default on) and ReceiveAsSolid (received meshes become Part solids, default off)."""
     return ParamGet(PARAMS)
 
 
@@ -98,6 +105,54 @@ def active_document():
 
 def is_open(doc):
     return App is not None and doc in App.listDocuments().values()
+
+
+def documents():
+    """The open documents, the active one first."""
+    if App is None:
+        return []
+    docs = list(App.listDocuments().values())
+    active = App.ActiveDocument
+    return ([active] if active in docs else []) + [d for d in docs if d is not active]
+
+
+def new_document(name, label):
+    """A new document (it becomes the active one)."""
+    return App.newDocument(name, label)
+
+
+def matrix(m16):
+    """An App.Matrix from 16 numbers, row-major."""
+    return Matrix(*m16)
+
+
+def placement(m16):
+    """An App.Placement from a rigid 4 x 4 (16 numbers, row-major); identity for None."""
+    return App.Placement(Matrix(*m16)) if m16 is not None else App.Placement()
+
+
+def mesh_from_bms(data):
+    """A Mesh.Mesh from FreeCAD's binary mesh bytes (receive/meshes.py writes them)."""
+    import io
+    import Mesh
+    m = Mesh.Mesh()
+    m.read(Stream=io.BytesIO(data), Format="BMS")
+    m.rebuildNeighbourHood()
+    return m
+
+
+SEWING_TOLERANCE_MM = 0.05
+
+
+def solid_from_mesh(mesh):
+    """A Part shape from a mesh: one face per triangle sewn together, a solid when the mesh is closed (a shell
+    otherwise), coplanar faces merged."""
+    import Part
+    shape = Part.Shape()
+    shape.makeShapeFromMesh(mesh.Topology, SEWING_TOLERANCE_MM)
+    if mesh.isSolid():
+        shape = Part.makeSolid(shape)
+    return shape.removeSplitter()
 
 
 def add_document_observer(observer):

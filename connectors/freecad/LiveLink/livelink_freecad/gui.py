@@ -1,9 +1,11 @@
-"""The Qt side of the Mod: the Blender menu in every workbench, its actions, the signal that brings send results to
-the GUI thread, the debounce timer, the status dialog and the Live Link workbench. Decisions are the Controller's;
-this file only wires. Inside FreeCAD's GUI only."""
+"""The Qt side of the Mod: the Blender menu in every workbench, its actions, the signals that bring send results and
+received versions to the GUI thread, the debounce timer, the status dialog and the Live Link workbench. Decisions
+are the Controller's; this file only wires. Inside FreeCAD's GUI only."""
 from . import commands, fc, qt
 from .controller import Controller
-from .net.sender import Sender
+from .net.link import Link
+from .receive.apply import FreeCADReceiveHost
+from .receive.record import Record
 from .scene.document import FreeCADDocuments
 
 QtCore, Qt = qt.load()
@@ -14,8 +16,9 @@ _installed = []  # the one Controller, for tests and macros: current_controller(
 
 
 class Bridge(QtCore.QObject):
-    """Carries results from the send thread to the GUI thread (queued signal delivery)."""
+    """Carries send results and receive messages from the link's threads to the GUI thread (queued delivery)."""
     result = QtCore.Signal(object)
+    received = QtCore.Signal(object)
 
 
 class QtUi:
@@ -35,7 +38,10 @@ class QtUi:
         self.timer.stop()
 
     def show_autosync(self, on):
-        self.menus.show_autosync(on)
+        self.menus.show_check("LiveLink_AutoSync", on)
+
+    def show_receive(self, on):
+        self.menus.show_check("LiveLink_Receive", on)
 
 
 class BlenderMenu:
@@ -55,13 +61,13 @@ class BlenderMenu:
         mw = fc.main_window()
         return next((a for a in mw.menuBar().actions() if a.objectName() == MENU), None) if mw is not None else None
 
-    def show_autosync(self, on):
+    def show_check(self, name, on):
         holder = self._menu_action()
-        sync = holder.menu().findChild(Qt.QAction, "LiveLink_AutoSync") if holder is not None else None
-        if sync is not None and sync.isChecked() != on:
-            sync.blockSignals(True)  # the action's toggled signal would call set_autosync again
-            sync.setChecked(on)
-            sync.blockSignals(False)
+        action = holder.menu().findChild(Qt.QAction, name) if holder is not None else None
+        if action is not None and action.isChecked() != on:
+            action.blockSignals(True)  # the action's toggled signal would call the Controller again
+            action.setChecked(on)
+            action.blockSignals(False)
 
     def fill_built(self):
         holder = self._menu_action()
@@ -101,11 +107,16 @@ class BlenderMenu:
         sync.setCheckable(True)
         sync.setChecked(controller.autosync)
         sync.toggled.connect(controller.set_autosync)
+        receive = menu.addAction("Receive from Blender")
+        receive.setObjectName("LiveLink_Receive")
+        receive.setCheckable(True)
+        receive.setChecked(controller.receiver.enabled)
+        receive.toggled.connect(controller.set_receive)
         menu.addSeparator()
         status = menu.addAction("Live Link status…")
         status.setObjectName("LiveLink_Status")
         status.triggered.connect(lambda: fc.run_command("LiveLink_Status"))
-        self._live = (holder, menu, sub, export, sync, status)
+        self._live = (holder, menu, sub, export, sync, receive, status)
 
 
 class MenuManipulator:
@@ -145,14 +156,16 @@ def install():
     bridge = Bridge()  # make_sender below holds it, and the Controller holds make_sender: it lives as long
     launcher = fc.params().GetString("Launcher", "")
 
-    def make_sender(document):
-        return Sender(fc.app_version(), document, on_result=bridge.result.emit, launcher=launcher).start()
+    def make_link(document, receive):
+        return Link(fc.app_version(), document, on_result=bridge.result.emit, on_receive=bridge.received.emit,
+                    receive=receive, launcher=launcher).start()
 
     menus = BlenderMenu(None)
     ui = QtUi(menus)
-    controller = Controller(FreeCADDocuments(), make_sender, ui)
+    controller = Controller(FreeCADDocuments(), make_link, ui, host=FreeCADReceiveHost(), record=Record())
     menus.controller = controller
     bridge.result.connect(controller.on_result)
+    bridge.received.connect(controller.on_received)
     ui.timer.timeout.connect(controller.autosync_due)
     fc.add_document_observer(controller.observer)
     commands.register(controller, lambda: Qt.QMessageBox.information(fc.main_window(), "Live Link",
@@ -167,6 +180,7 @@ def install():
         menus.readd()
     mw.destroyed.connect(lambda *_: controller.close())
     _installed.append(controller)
+    controller.start()
     return controller
 
 

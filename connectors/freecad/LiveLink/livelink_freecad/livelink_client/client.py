@@ -113,9 +113,10 @@ class HubClient:
     def status(self):
         return self.request("GET", "hub")
 
-    def register(self, app, app_version, document, role="receiver", accepts=("livelink-mesh",)):
+    def register(self, app, app_version, document, role="receiver", accepts=("livelink-mesh",), from_apps=("*",)):
+        """Registers a peer; returns its id. from_apps: the apps whose versions it receives ("*": any)."""
         o = {"app": app, "appVersion": app_version, "pid": os.getpid(), "document": document, "role": role,
-             "accepts": list(accepts)}
+             "accepts": list(accepts), "from": list(from_apps)}
         return self.request("POST", "peers", o)["id"]
 
     def goodbye(self, peer):

@@ -1,16 +1,16 @@
-"""Publishes scenes as a livelink "sender" peer. No FreeCAD objects: jobs come in as SendJob, results go out as
-SendResult through on_result, on the send thread (the GUI carries them to its own thread by a Qt signal).
+"""Publishes scenes over the Mod's PeerSession (net/link.py owns it). No FreeCAD objects: jobs come in as SendJob,
+results go out as SendResult through on_result, on the send thread (the GUI carries them to its own thread by a Qt
+signal).
 
-The PeerSession owns connecting (never starting a hub until the first send: FreeCAD's start-up must not), the
-event stream that keeps the list of peers current for the menus, back-off and reconnect. One send thread uploads
-the blobs the hub lacks, publishes, and waits for the receivers' acks.
+One send thread uploads the blobs the hub lacks, publishes, and waits for the receivers' acks. The first send lets
+the session start a hub; FreeCAD's start-up must not.
 """
 import queue
 import threading
 import time
 from dataclasses import dataclass
 
-from ..livelink_client import Connected, Disconnected, LiveLinkError, PeerSession, Registration
+from ..livelink_client import LiveLinkError
 from ..livelink_client.events import parse as parse_event
 
 ACK_TIMEOUT_S = 15.0
@@ -70,27 +70,21 @@ class NotSent(SendResult):
 
 
 class Sender:
-    def __init__(self, app_version, document, on_result, home=None, launcher=""):
+    def __init__(self, session, on_result):
         self._on_result = on_result
-        self._session = PeerSession(Registration("FreeCAD", app_version, document, role="sender", accepts=()),
-                                    self._on_event, home=home, launcher=launcher, auto_start=False)
-        self._hub_state = "connecting"
+        self._session = session
         self._jobs = queue.Queue()
         self._thread = threading.Thread(target=self._send_loop, name="livelink-send", daemon=True)
 
     def start(self):
-        self._session.start()
         self._thread.start()
         return self
 
     def blenders(self):
-        """Connected receivers, newest last: [{id, app, appVersion, document, pid, ...}]."""
+        """Connected receivers other than FreeCADs (which receive from Blender only), newest last:
+        [{id, app, appVersion, document, pid, ...}]."""
         return [p for p in self._session.peers()
-                if p.get("role") in ("receiver", "both") and p.get("connected", True)]
-
-    def hub_state(self):
-        """'connected', or why not, for the status dialog."""
-        return self._hub_state
+                if p.get("role") in ("receiver", "both") and p.get("connected", True) and p.get("app") != "FreeCAD"]
 
     def submit(self, job):
         """Queues a send; returns at once. The first send also lets the session start a hub."""
@@ -98,19 +92,11 @@ class Sender:
         self._jobs.put(job)
 
     def close(self, timeout=1.0):
-        self._session.close(timeout)
         self._jobs.put(None)
         if self._thread.is_alive():
             self._thread.join(timeout)
 
-    # ---- worker threads ----------------------------------------------------------------------------------------
-
-    def _on_event(self, event):
-        # Runs on the session thread; a str assignment is atomic, and the status dialog only reads it.
-        if isinstance(event, Connected):
-            self._hub_state = "connected"
-        elif isinstance(event, Disconnected):
-            self._hub_state = "not connected (%s)" % event.reason
+    # ---- the send thread ---------------------------------------------------------------------------------------
 
     def _send_loop(self):
         while True:

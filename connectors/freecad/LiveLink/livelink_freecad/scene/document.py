@@ -1,7 +1,10 @@
 """Reads a FreeCAD document: which objects are sent, as which nodes (placement, parent, colours), and which
 objects are meshed. GUI thread only (FreeCAD objects are not thread-safe). FreeCAD objects are read by duck typing
 (isDerivedFrom, Shape, Group, getLinkedObject, ...), so the unit tests hand in fakes shaped like each version's."""
+import dataclasses
+
 from .. import fc
+from ..receive.identity import received
 from . import colors, meshing
 from .model import Item, MeshSource, safe_id
 
@@ -44,15 +47,35 @@ class FreeCADDocuments:
 
 def collect(doc):
     """(items, sources): the nodes to send, and a MeshSource for every object whose mesh a node uses (once per
-    object, however many links show it). Containers come as they are; the Controller leaves out empty ones."""
+    object, however many links show it). Containers come as they are; the Controller leaves out empty ones.
+
+    What arrived from Blender (receive/identity.received: the meshes and App::Parts the link made) is never sent
+    back: Blender holds it already, and would get it twice. An object of the user's inside such an App::Part is
+    sent, placed as FreeCAD shows it, under the nearest container that is sent."""
     c = _Collector(doc)
     items = []
     for o in doc.Objects:
-        if _inside_body(o) or is_reference(o) or not _visible(o):
+        if received(o) or _inside_body(o) or is_reference(o) or not _visible(o):
             continue
-        parent = _parent(o)
-        items += c.node(o, safe_id(o.Name), o.Label, safe_id(parent.Name) if parent is not None else None)
+        parent, above = _sent_parent(o)
+        node_id = safe_id(o.Name)
+        got = c.node(o, node_id, o.Label, safe_id(parent.Name) if parent is not None else None)
+        if above is not None:  # placed in received App::Parts, which are not sent: their placements go on its own
+            got = [dataclasses.replace(i, transform=_tuple(above.multiply(fc.Matrix(*i.transform))))
+                   if i.id == node_id else i for i in got]
+        items += got
     return items, tuple(c.sources.values())
+
+
+def _sent_parent(o):
+    """(the nearest container that is sent, or None; the product of the placements of the received App::Parts in
+    between, or None when there are none)."""
+    p, above = _parent(o), None
+    while p is not None and received(p):
+        m = p.Placement.toMatrix() if getattr(p, "Placement", None) is not None else fc.Matrix()
+        above = m if above is None else m.multiply(above)
+        p = _parent(p)
+    return p, above
 
 
 def is_reference(o):

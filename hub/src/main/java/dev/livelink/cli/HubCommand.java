@@ -1,5 +1,8 @@
 package dev.livelink.cli;
 
+import dev.livelink.federation.FederationConfig;
+import dev.livelink.federation.FederationException;
+import dev.livelink.federation.NatsLink;
 import dev.livelink.hub.Hub;
 import dev.livelink.hub.Warmup;
 import dev.livelink.runtime.RuntimeFile;
@@ -26,6 +29,31 @@ final class HubCommand implements Callable<Integer> {
   @Option(names = "--port", description = "port on 127.0.0.1 (default ${DEFAULT-VALUE}; 0 = any free port)")
   int port = Hub.DEFAULT_PORT;
 
+  @Option(names = "--nats", paramLabel = "URL", description = "join a space of hubs through this NATS server "
+      + "(nats://HOST:4222, tls://HOST:4222; several, comma-separated, for a cluster); see docs/studio.md")
+  String nats;
+
+  @Option(names = "--space", description = "the space to join (default: default)")
+  String space;
+
+  @Option(names = "--nats-token-file", paramLabel = "FILE", description = "NATS token, in a file")
+  Path tokenFile;
+
+  @Option(names = "--nats-nkey", paramLabel = "FILE", description = "NATS nkey seed (SU…), in a file")
+  Path nkeyFile;
+
+  @Option(names = "--nats-tls-ca", paramLabel = "FILE", description = "PEM CA that signed the NATS server's cert")
+  Path tlsCa;
+
+  @Option(names = "--nats-tls-cert", paramLabel = "FILE", description = "PEM client certificate")
+  Path tlsCert;
+
+  @Option(names = "--nats-tls-key", paramLabel = "FILE", description = "PEM (PKCS#8) client key")
+  Path tlsKey;
+
+  @Option(names = "--insecure", description = "allow plain TCP to a NATS server on another machine")
+  boolean insecure;
+
   @Option(names = "--warm-up-only", hidden = true,
       description = "run the start's made-up sends and exit: the launcher's training run for its class archive")
   boolean warmUpOnly;
@@ -49,7 +77,19 @@ final class HubCommand implements Callable<Integer> {
         // A stale runtime file from a hub that died; this hub takes over.
       }
     }
-    Hub hub = Hub.create(dir, port).start();
+    Hub hub = Hub.create(dir, port);
+    FederationConfig federation;
+    try {
+      federation = FederationConfig.load(dir, new FederationConfig.Flags(nats, space, tokenFile, nkeyFile, tlsCa,
+          tlsCert, tlsKey, insecure));
+      if (federation != null) {
+        hub.federate(NatsLink.factory(dir, federation));
+      }
+    } catch (FederationException e) {
+      spec.commandLine().getErr().println("livelink: " + e.getMessage());
+      return 2;
+    }
+    hub.start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       hub.stop();
@@ -60,6 +100,10 @@ final class HubCommand implements Callable<Integer> {
     }
     spec.commandLine().getOut().println("livelink hub " + Hub.VERSION + " listening on 127.0.0.1:" + hub.port()
         + " (home " + dir + ")");
+    if (federation != null) {
+      spec.commandLine().getOut().println("joining space \"" + federation.space() + "\" through "
+          + federation.describe() + " as " + federation.host());
+    }
     if (rounds > 0) {
       warmUp(hub, rounds);
     }

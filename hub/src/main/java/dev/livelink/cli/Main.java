@@ -1,5 +1,6 @@
 package dev.livelink.cli;
 
+import dev.livelink.export.ExportException;
 import dev.livelink.format.FormatException;
 import dev.livelink.model.ModelException;
 import dev.livelink.sdk.ClientException;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Command;
 @Command(name = "livelink", mixinStandardHelpOptions = true, version = "livelink 0.1.0",
     description = "Live link that moves 3D models between desktop applications.",
     subcommands = {HubCommand.class, StatusCommand.class, PeersCommand.class, SendCommand.class,
-        WatchCommand.class, InstallCommand.class, PackageCommand.class})
+        WatchCommand.class, InstallCommand.class, PackageCommand.class, ReceiveCommand.class, ExportCommand.class,
+        OpenCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -24,7 +26,7 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (hub, status, peers, "
-        + "send, watch, install, package)");
+        + "send, watch, install, package, receive, export, open)");
   }
 
   public static void main(String[] args) {
@@ -54,6 +56,7 @@ public final class Main implements Runnable {
       return describe(u.getCause());
     }
     if (e instanceof ClientException || e instanceof FormatException || e instanceof ModelException
+        || e instanceof ExportException
         || e instanceof StoreException || e instanceof IOException) {
       return e.getMessage();
     }

@@ -32,11 +32,12 @@ final class PeersCommand implements Callable<Integer> {
       out.println("no peers connected");
       return 0;
     }
-    out.printf("%-20s %-10s %-10s %-8s %-9s %s%n", "ID", "APP", "VERSION", "PID", "ROLE", "DOCUMENT");
+    out.printf("%-20s %-10s %-10s %-8s %-9s %-16s %s%n", "ID", "APP", "VERSION", "PID", "ROLE", "HOST",
+        "DOCUMENT");
     for (JsonNode p : peers) {
-      out.printf("%-20s %-10s %-10s %-8d %-9s %s%n", p.path("id").asText(), p.path("app").asText(),
+      out.printf("%-20s %-10s %-10s %-8d %-9s %-16s %s%n", p.path("id").asText(), p.path("app").asText(),
           p.path("appVersion").asText(), p.path("pid").asLong(), p.path("role").asText(),
-          p.path("document").asText());
+          p.path("host").asText("(this machine)"), p.path("document").asText());
     }
     return 0;
   }

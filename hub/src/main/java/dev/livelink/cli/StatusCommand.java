@@ -20,6 +20,15 @@ final class StatusCommand implements Callable<Integer> {
     spec.commandLine().getOut().println("hub " + s.path("version").asText() + " running, pid "
         + s.path("pid").asLong() + ", " + s.path("peers").asInt() + " peer(s), " + s.path("scenes").asInt()
         + " scene(s)");
+    JsonNode f = s.get("federation");
+    if (f != null) {
+      // One line a user can act on: where the space is, whether it is reachable, and what waits to go out.
+      spec.commandLine().getOut().println("space " + f.path("space").asText() + " via " + f.path("nats").asText()
+          + ": " + (f.path("ready").asBoolean() ? "connected" : f.path("state").asText()) + ", host "
+          + f.path("host").asText() + ", " + f.path("remotePeers").asInt() + " remote peer(s), outbox "
+          + f.path("outbox").asInt() + (f.path("lastError").isTextual() ? "; last error: "
+          + f.path("lastError").asText() : ""));
+    }
     return 0;
   }
 }

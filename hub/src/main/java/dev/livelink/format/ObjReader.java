@@ -14,10 +14,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads Wavefront OBJ: {@code v} positions, {@code f} faces (polygons are fanned into triangles, negative indices
- * count back), {@code o}/{@code g} start a new part, {@code usemtl} sets the material of following faces,
- * {@code mtllib} loads colours. Texture coordinates and normals are skipped. One pass over the bytes, no per-line
- * allocation.
+ * Reads Wavefront OBJ: {@code v} positions, {@code vn} normals, {@code f} faces (polygons are fanned into
+ * triangles, negative indices count back; {@code v//vn} and {@code v/vt/vn} corners carry a normal), {@code o}/
+ * {@code g} start a new part, {@code usemtl} sets the material of following faces, {@code mtllib} loads colours.
+ * Texture coordinates are skipped, and so is a corner's normal index that names no {@code vn} line so far. One
+ * pass over the bytes, no per-line allocation.
+ *
+ * <p>OBJ normals belong to face corners, a mesh blob's to vertices: a vertex used with two normals (the corners of
+ * a hard edge) becomes two vertices. A part where any corner lacks a normal gets none, so the receiver shades it
+ * by angle rather than half by the file and half by guess.
  */
 public final class ObjReader {
   private ObjReader() {}
@@ -35,6 +40,8 @@ public final class ObjReader {
     int slot;
     int min = Integer.MAX_VALUE;
     int max = -1;
+    boolean someNormals; // a corner of this group named a normal
+    boolean missingNormals; // a corner of this group named none
 
     Group(String name, int start) {
       this.name = name;
@@ -84,18 +91,25 @@ public final class ObjReader {
     }
   }
 
-  /** The parse result; positions and corners are over-allocated buffers with their used lengths. */
-  private record Parsed(List<Group> groups, float[] positions, int positionCount, int[] corners) {}
+  /**
+   * The parse result; positions and corners are over-allocated buffers with their used lengths. cornerNormals is
+   * parallel to corners (a normal index, -1 for none), or null when no corner names a normal.
+   */
+  private record Parsed(List<Group> groups, float[] positions, int positionCount, int[] corners, float[] normals,
+      int[] cornerNormals) {}
 
   private static Parsed parse(byte[] bytes, String name, Set<String> mtllibs) {
     AsciiScanner s = new AsciiScanner(bytes, 0, bytes.length, name);
     FloatList pos = new FloatList(bytes.length / 16, name);
+    FloatList nrm = new FloatList(16, name);
+    IntList cn = null; // made at the first corner that names a normal
     // One corner list for all groups, sized for a typical file so it rarely grows: each group is a range of it.
     IntList tris = new IntList(bytes.length / 10, name);
     List<Group> groups = new ArrayList<>();
     Group g = new Group(null, 0);
     groups.add(g);
     int[] poly = new int[64];
+    int[] npoly = new int[64];
     while (!s.atEnd()) {
       s.skipBlanks();
       if (s.atEnd()) {
@@ -105,12 +119,18 @@ public final class ObjReader {
       if (c == 'v' && s.pos + 1 < s.end && (bytes[s.pos + 1] == ' ' || bytes[s.pos + 1] == '\t')) {
         s.pos += 2;
         pos.add3(s.parseFloat(), s.parseFloat(), s.parseFloat());
+      } else if (c == 'v' && s.pos + 2 < s.end && bytes[s.pos + 1] == 'n'
+          && (bytes[s.pos + 2] == ' ' || bytes[s.pos + 2] == '\t')) {
+        s.pos += 3;
+        ObjNormals.read(s, nrm);
       } else if (c == 'f' && s.pos + 1 < s.end && (bytes[s.pos + 1] == ' ' || bytes[s.pos + 1] == '\t')) {
         s.pos += 2;
         int vcount = pos.n / 3;
         int n;
-        while ((n = faceIndices(s, vcount, poly)) < 0) {
-          poly = Arrays.copyOf(poly, poly.length * 4); // a face with more corners than poly holds: again, with room
+        while ((n = faceIndices(s, vcount, nrm.n / 3, poly, npoly)) < 0) {
+          // a face with more corners than poly holds: again, with room
+          poly = Arrays.copyOf(poly, poly.length * 4);
+          npoly = new int[poly.length];
         }
         if (n < 3) {
           throw s.error("face has " + n + " vertices, needs at least 3");
@@ -123,6 +143,11 @@ public final class ObjReader {
         for (int i = 0; i < n; i++) {
           if (poly[i] < g.min) g.min = poly[i];
           if (poly[i] > g.max) g.max = poly[i];
+        }
+        if (nrm.n == 0) {
+          g.missingNormals = true; // no vn so far: no corner names one
+        } else {
+          cn = fanNormals(g, cn, tris.n, npoly, n, name);
         }
         for (int i = 1; i + 1 < n; i++) {
           tris.add(poly[0]);
@@ -160,7 +185,34 @@ public final class ObjReader {
       }
       s.nextLine();
     }
-    return new Parsed(groups, pos.a, pos.n, tris.a);
+    return new Parsed(groups, pos.a, pos.n, tris.a, nrm.a, cn == null ? null : cn.a);
+  }
+
+  /**
+   * Appends the normal indices of one face's fan to {@code cn} (parallel to the corners: {@code corners} of them
+   * before this face), making it at the first face that names a normal, and notes in {@code g} whether corners
+   * named normals or not. Returns cn.
+   */
+  private static IntList fanNormals(Group g, IntList cn, int corners, int[] npoly, int n, String name) {
+    boolean named = false;
+    for (int i = 0; i < n; i++) {
+      if (npoly[i] >= 0) named = true;
+      else g.missingNormals = true;
+    }
+    g.someNormals |= named;
+    if (named && cn == null) {
+      cn = new IntList(Math.max(corners * 2, 1024), name);
+      Arrays.fill(cn.a, 0, corners, -1);
+      cn.n = corners;
+    }
+    if (cn != null) {
+      for (int i = 1; i + 1 < n; i++) {
+        cn.add(npoly[0]);
+        cn.add(npoly[i]);
+        cn.add(npoly[i + 1]);
+      }
+    }
+    return cn;
   }
 
   /** Splits the global vertex array into one compact vertex array per part. */
@@ -177,8 +229,18 @@ public final class ObjReader {
       }
       int[] tris = Arrays.copyOfRange(parsed.corners(), g.start, g.end);
       float[] local;
+      float[] normals = null;
       int span = g.max - g.min + 1;
-      if (span <= tris.length) {
+      if (g.someNormals && !g.missingNormals) {
+        if (remap == null) {
+          remap = new int[posCount / 3];
+          Arrays.fill(remap, -1);
+        }
+        float[][] both = ObjNormals.remap(tris, parsed.cornerNormals(), g.start, pos, parsed.normals(), remap,
+            Math.min(tris.length, span));
+        local = both[0];
+        normals = both[1];
+      } else if (span <= tris.length) {
         // The usual layout: a part's vertices are one block of the file. Copy the block, shift the indices.
         local = Arrays.copyOfRange(pos, 3 * g.min, 3 * (g.max + 1));
         int lo = g.min;
@@ -205,18 +267,19 @@ public final class ObjReader {
       int[] mi = mats.size() > 1 ? expand(g.runs, tris.length / 3) : null;
       String name = g.name != null ? g.name : (groups.size() == 1 ? stem : stem + "." + k);
       parts.add(new Part("part" + k, name, null, Transform.IDENTITY,
-          new MeshData(local, tris, null, mi), mats));
+          new MeshData(local, tris, normals, mi), mats));
       k++;
     }
     return parts;
   }
 
   /**
-   * Reads the position indices of one "f" line into {@code poly} (0-based, negatives resolved), skipping
-   * "/vt/vn". Returns how many, or -1 when poly is too small (the cursor is then left where it was). A tight loop
-   * over local variables: faces are half of a typical file.
+   * Reads the corners of one "f" line: position indices into {@code poly}, normal indices into {@code npoly} (-1
+   * where a corner names none; not written while {@code ncount} is 0, as none can be named), both 0-based with
+   * negatives resolved; texture indices are skipped. Returns how many, or -1 when poly is too small (the cursor is
+   * then left where it was). A tight loop over local variables: faces are half of a typical file.
    */
-  private static int faceIndices(AsciiScanner s, int vcount, int[] poly) {
+  private static int faceIndices(AsciiScanner s, int vcount, int ncount, int[] poly, int[] npoly) {
     final byte[] b = s.b;
     final int end = s.end;
     int p = s.pos;
@@ -252,9 +315,12 @@ public final class ObjReader {
       if (n == poly.length) {
         return -1;
       }
+      if (ncount > 0) {
+        p = ObjNormals.corner(b, p, end, ncount, npoly, n);
+      }
       poly[n++] = (int) idx;
       while (p < end && b[p] > ' ') {
-        p++; // "/vt/vn"
+        p++; // "/vt/vn", or what is left of it
       }
     }
     s.pos = p;

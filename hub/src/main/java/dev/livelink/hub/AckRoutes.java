@@ -13,11 +13,15 @@ final class AckRoutes {
   private final SceneStore store;
   private final Peers peers;
   private final AckBoard acks;
+  private final HubEvents events;
+  private final Federation federation;
 
-  AckRoutes(SceneStore store, Peers peers, AckBoard acks) {
+  AckRoutes(SceneStore store, Peers peers, AckBoard acks, HubEvents events, Federation federation) {
+    this.federation = federation;
     this.store = store;
     this.peers = peers;
     this.acks = acks;
+    this.events = events;
   }
 
   /**
@@ -48,16 +52,18 @@ final class AckRoutes {
     JsonNode timings = o.get("timings");
     ack.set("timings", timings != null && timings.isObject() ? timings : Json.object());
     acks.ack(scene, version, peer, ack);
+    events.acked(ack);
     if (v.sender() != null) {
       peers.send(v.sender(), "ack", ack);
     }
+    federation.acked(scene, version, ack);
     r.noContent();
   }
 
   /**
    * Whom a version went to is on the ack board while it remembers the version; after a restart (or for a version
    * it forgot) the version's own record decides: its targets, or for a version to everyone any receiver but its
-   * sender.
+   * sender that takes from the sender's application.
    */
   private boolean mayAck(SceneStore.Header v, String peer, Peer p) {
     switch (acks.wasSent(v.scene(), v.number(), peer)) {
@@ -69,7 +75,7 @@ final class AckRoutes {
         if (v.targets() != null) {
           return v.targets().stream().anyMatch(t -> t.peer().equals(peer));
         }
-        return p != null && p.receives() && !peer.equals(v.sender());
+        return p != null && p.receives() && !peer.equals(v.sender()) && p.takesFrom(v.origin().app());
     }
   }
 

@@ -41,6 +41,7 @@ public final class Hub implements AutoCloseable {
   private RuntimeFile runtime;
   private SceneStore store;
   private boolean portWasTaken;
+  private Federation.Factory federate;
 
   private Hub(Path home, int port, Limits limits, SceneStore.Options storeOptions) {
     this.home = home;
@@ -65,6 +66,17 @@ public final class Hub implements AutoCloseable {
   /** With the store's grace period, sweep interval and clock set too (tests). */
   static Hub create(Path home, int port, Limits limits, SceneStore.Options storeOptions) {
     return new Hub(home, port, limits, storeOptions);
+  }
+
+  /** Links this hub to others (see dev.livelink.federation); call before {@link #start()}. */
+  public synchronized Hub federate(Federation.Factory factory) {
+    this.federate = factory;
+    return this;
+  }
+
+  /** The link to other hubs, {@link Federation#NONE} without one (or before start). */
+  public synchronized Federation federation() {
+    return api == null ? Federation.NONE : api.federation();
   }
 
   public synchronized Hub start() throws IOException {
@@ -96,7 +108,7 @@ public final class Hub implements AutoCloseable {
     new SecureRandom().nextBytes(tok);
     int port = server.getAddress().getPort();
     runtime = new RuntimeFile(port, HexFormat.of().formatHex(tok), ProcessHandle.current().pid(), VERSION);
-    api = new HttpApi(runtime, store, limits, workers);
+    api = new HttpApi(home, runtime, store, limits, workers, federate);
     server.createContext("/", api);
     server.start();
     runtime.write(home);

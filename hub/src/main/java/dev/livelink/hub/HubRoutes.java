@@ -1,5 +1,6 @@
 package dev.livelink.hub;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.livelink.runtime.RuntimeFile;
 import dev.livelink.store.SceneStore;
 import dev.livelink.wire.Json;
@@ -10,15 +11,22 @@ final class HubRoutes {
   private final RuntimeFile runtime;
   private final SceneStore store;
   private final Peers peers;
+  private final Federation federation;
 
-  HubRoutes(RuntimeFile runtime, SceneStore store, Peers peers) {
+  HubRoutes(RuntimeFile runtime, SceneStore store, Peers peers, Federation federation) {
+    this.federation = federation;
     this.runtime = runtime;
     this.store = store;
     this.peers = peers;
   }
 
   void status(Request r) throws IOException {
-    r.json(200, Json.object().put("app", "livelink").put("version", runtime.version()).put("pid", runtime.pid())
-        .put("peers", peers.list().size()).put("scenes", store.sceneCount()));
+    ObjectNode o = Json.object().put("app", "livelink").put("version", runtime.version()).put("pid", runtime.pid())
+        .put("peers", peers.list().size()).put("scenes", store.sceneCount());
+    ObjectNode nats = federation.status();
+    if (nats != null) {
+      o.set("federation", nats);
+    }
+    r.json(200, o);
   }
 }

@@ -15,6 +15,9 @@ import java.util.Set;
 /** {@code /v1/peers}: register, list, say goodbye, and each peer's event stream with its hello and catch-up. */
 final class PeerRoutes {
   private static final long HEARTBEAT_MILLIS = 1000;
+  /** Names in a registration's {@code from}, and characters in one: far past any real list, short of abuse. */
+  static final int MAX_FROM = 64;
+  static final int MAX_APP_NAME = 100;
 
   private final RuntimeFile runtime;
   private final SceneStore store;
@@ -39,11 +42,35 @@ final class PeerRoutes {
       accepts.add(a.asText());
     }
     Peer peer = peers.register(Json.text(o, "app"), Json.textOr(o, "appVersion", ""),
-        o.path("pid").asLong(0), Json.textOr(o, "document", ""), role, accepts);
+        o.path("pid").asLong(0), Json.textOr(o, "document", ""), role, accepts, from(o.get("from")));
     ObjectNode out = Json.object();
     out.put("id", peer.id());
     out.set("peer", peer.toJson());
     r.json(201, out);
+  }
+
+  /** A registration's {@code from}: absent or null is every application, as before the field existed. */
+  static List<String> from(JsonNode f) {
+    if (f == null || f.isNull()) {
+      return List.of(Peer.ANY);
+    }
+    if (!f.isArray() || f.isEmpty()) {
+      throw new HubException(400, "field \"from\" must be a non-empty array of application names or [\"*\"], got "
+          + f);
+    }
+    if (f.size() > MAX_FROM) {
+      throw new HubException(400, "field \"from\" names " + f.size() + " applications, over the limit of "
+          + MAX_FROM);
+    }
+    List<String> out = new ArrayList<>();
+    for (JsonNode a : f) {
+      if (!a.isTextual() || a.asText().isBlank() || a.asText().length() > MAX_APP_NAME) {
+        throw new HubException(400, "field \"from\" holds " + a + ", not an application name (a non-empty string "
+            + "of at most " + MAX_APP_NAME + " characters)");
+      }
+      out.add(a.asText());
+    }
+    return out;
   }
 
   void list(Request r) throws IOException {
@@ -115,10 +142,17 @@ final class PeerRoutes {
     }
   }
 
-  /** A version is for a (re)connecting receiver when it went to everyone or to a departed peer like it. */
+  /**
+   * A version is for a (re)connecting receiver when it went to a departed peer like it, or to every receiver and
+   * this one takes from its sender's application and is not its sender: neither the same peer nor, once that peer
+   * has left, a peer of the same application and document (the sender back under a new id).
+   */
   private boolean isFor(SceneStore.Version v, Peer peer) {
     if (v.targets() == null) {
-      return !peer.id().equals(v.sender());
+      SceneStore.Origin o = v.origin();
+      boolean ownVersion = peer.id().equals(o.peer())
+          || (o.sameSender(peer.app(), peer.document()) && (o.peer() == null || peers.get(o.peer()) == null));
+      return !ownVersion && peer.takesFrom(o.app());
     }
     for (SceneStore.Target t : v.targets()) {
       if (t.peer().equals(peer.id())

@@ -17,6 +17,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Registered peers and their event channels. A peer leaves when its event stream ends, when it says goodbye, when
@@ -32,6 +33,7 @@ import java.util.function.Consumer;
 final class Peers implements AutoCloseable {
   private final Limits limits;
   private final Runnable onLeave;
+  private final Consumer<byte[]> onList;
   private final SecureRandom random = new SecureRandom();
   private final Map<String, Peer> peers = new LinkedHashMap<>();
   private final Map<String, EventChannel> channels = new LinkedHashMap<>();
@@ -44,21 +46,27 @@ final class Peers implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
+  /** Receivers on other hubs (see Federation): listed after the local peers, and connected as far as acks go. */
+  private volatile Supplier<List<Federation.RemotePeer>> remote = List::of;
   private boolean broadcastScheduled;
   private long lastBroadcast = System.nanoTime() - Long.MAX_VALUE / 4;
   private long broadcasts;
 
-  /** @param onLeave runs (on the peers thread, no lock held) after peers left, so ack waiters re-check */
-  Peers(Limits limits, Runnable onLeave) {
+  /**
+   * @param onLeave runs (on the peers thread, no lock held) after peers left, so ack waiters re-check
+   * @param onList is handed every {@code peers} frame, whether or not a peer stream is open (the hub's page)
+   */
+  Peers(Limits limits, Runnable onLeave, Consumer<byte[]> onList) {
     this.limits = limits;
     this.onLeave = onLeave;
+    this.onList = onList;
     long every = Math.max(100, Math.min(5000, limits.peerStreamGrace.toMillis() / 4));
     timer.scheduleWithFixedDelay(this::removeStreamless, every, every, TimeUnit.MILLISECONDS);
   }
 
   /** @throws HubException 503 when the hub holds {@link Limits#maxPeers} peers */
   synchronized Peer register(String app, String appVersion, long pid, String document, String role,
-      List<String> accepts) {
+      List<String> accepts, List<String> from) {
     if (peers.size() >= limits.maxPeers) {
       throw new HubException(503, "the hub has " + peers.size() + " peers registered, its limit; a peer that "
           + "does not open its event stream is removed after " + limits.peerStreamGrace.toSeconds() + " s");
@@ -66,7 +74,8 @@ final class Peers implements AutoCloseable {
     byte[] b = new byte[4];
     random.nextBytes(b);
     String id = app.replaceAll("[^A-Za-z0-9]", "").toLowerCase() + "-" + HexFormat.of().formatHex(b);
-    Peer p = new Peer(id, app, appVersion, pid, document, role, List.copyOf(accepts), System.currentTimeMillis());
+    Peer p = new Peer(id, app, appVersion, pid, document, role, List.copyOf(accepts), List.copyOf(from),
+        System.currentTimeMillis());
     peers.put(id, p);
     streamless.put(id, System.nanoTime());
     changed(false);
@@ -81,7 +90,16 @@ final class Peers implements AutoCloseable {
     return new ArrayList<>(peers.values());
   }
 
-  /** The ids of the registered peers; lock-free, for callers that hold other locks. */
+  void remote(Supplier<List<Federation.RemotePeer>> remote) {
+    this.remote = remote;
+  }
+
+  /** The remote peers changed: one broadcast, as for a local change. */
+  synchronized void remoteChanged() {
+    changed(false);
+  }
+
+  /** The ids of the registered peers and of remote receivers; lock-free, for callers that hold other locks. */
   Set<String> ids() {
     return ids;
   }
@@ -173,6 +191,7 @@ final class Peers implements AutoCloseable {
     for (Peer p : peers.values()) {
       a.add(p.toJson().put("connected", channels.containsKey(p.id())));
     }
+    remote.get().forEach(r -> a.add(r.toJson()));
     return a;
   }
 
@@ -183,7 +202,9 @@ final class Peers implements AutoCloseable {
 
   /** Call with the lock held after any change: schedules one broadcast and, when peers left, {@code onLeave}. */
   private void changed(boolean left) {
-    ids = Set.copyOf(peers.keySet());
+    Set<String> all = new java.util.HashSet<>(peers.keySet());
+    remote.get().forEach(r -> all.add(r.id()));
+    ids = Set.copyOf(all);
     try {
       if (left) {
         timer.execute(onLeave);
@@ -201,13 +222,14 @@ final class Peers implements AutoCloseable {
   private synchronized void broadcast() {
     broadcastScheduled = false;
     lastBroadcast = System.nanoTime();
+    ObjectNode o = Json.object();
+    o.set("peers", toJson());
+    byte[] frame = EventChannel.frame("peers", o);
+    onList.accept(frame);
     if (channels.isEmpty()) {
       return;
     }
     broadcasts++;
-    ObjectNode o = Json.object();
-    o.set("peers", toJson());
-    byte[] frame = EventChannel.frame("peers", o);
     List<String> overflowed = new ArrayList<>();
     channels.forEach((id, ch) -> {
       if (!ch.offerPeers(frame)) {

@@ -124,6 +124,36 @@ final class Request {
     }
   }
 
+  /** A header of the request, or null. */
+  String requestHeader(String name) {
+    return ex.getRequestHeaders().getFirst(name);
+  }
+
+  /** Answers {@code status} with a whole body of {@code contentType} (the page's files and downloads). */
+  void send(int status, String contentType, byte[] body) throws IOException {
+    ex.getResponseHeaders().set("Content-Type", contentType);
+    guard.arm(Watchdog.Phase.WRITE);
+    try {
+      ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+    } finally {
+      guard.disarm();
+    }
+    try (OutputStream out = new GuardedOutput(ex.getResponseBody(), guard)) {
+      out.write(body);
+    }
+  }
+
+  /** 303 See Other to {@code location}, no body. */
+  void redirect(String location) throws IOException {
+    ex.getResponseHeaders().set("Location", location);
+    guard.arm(Watchdog.Phase.WRITE);
+    try {
+      ex.sendResponseHeaders(303, -1);
+    } finally {
+      guard.disarm();
+    }
+  }
+
   Request header(String name, String value) {
     ex.getResponseHeaders().set(name, value);
     return this;

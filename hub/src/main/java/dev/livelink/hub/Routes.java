@@ -15,6 +15,18 @@ final class Routes {
   /** Any method; for a row that answers every method the rows above it did not take. */
   static final String ANY = "*";
 
+  /** Who may call a row (see HttpApi#authenticate and docs/protocol.md, "The hub's page"). */
+  enum Access {
+    /** The bearer token only: connectors and the CLI. */
+    TOKEN,
+    /** The token, or the page's session cookie under the page's same-origin rules. */
+    SESSION,
+    /** The page's own routes: without a session, a redirect to the login page instead of a 401. */
+    PAGE,
+    /** Anyone who passes the Host and Origin checks: the login page and the page's static files, which hold no data. */
+    OPEN
+  }
+
   /** Handles one request that matched a row. */
   @FunctionalInterface
   interface Handler {
@@ -24,10 +36,10 @@ final class Routes {
   /** Bodies of rows added without a limit: requests that carry none, or a small one. */
   static final long SMALL_BODY = 64L << 10;
 
-  /** A matched row: its handler, the path parameters it captured, and the largest body it takes. */
-  record Match(Handler handler, Map<String, String> params, long maxBody) {}
+  /** A matched row: its handler, the path parameters it captured, the largest body it takes, who may call it. */
+  record Match(Handler handler, Map<String, String> params, long maxBody, Access access) {}
 
-  private record Route(String method, String[] segments, Handler handler, long maxBody) {}
+  private record Route(String method, String[] segments, Handler handler, long maxBody, Access access) {}
 
   private final List<Route> routes = new ArrayList<>();
 
@@ -37,7 +49,16 @@ final class Routes {
 
   /** A row whose requests may carry bodies of up to {@code maxBody} bytes. */
   Routes add(String method, String pattern, long maxBody, Handler handler) {
-    routes.add(new Route(method, segments(pattern), handler, maxBody));
+    return add(Access.TOKEN, method, pattern, maxBody, handler);
+  }
+
+  /** A row that {@code access} says who may call; bodies up to {@link #SMALL_BODY}. */
+  Routes add(Access access, String method, String pattern, Handler handler) {
+    return add(access, method, pattern, SMALL_BODY, handler);
+  }
+
+  Routes add(Access access, String method, String pattern, long maxBody, Handler handler) {
+    routes.add(new Route(method, segments(pattern), handler, maxBody, access));
     return this;
   }
 
@@ -48,7 +69,7 @@ final class Routes {
       if (r.method().equals(method) || r.method().equals(ANY)) {
         Map<String, String> params = match(r.segments(), segments);
         if (params != null) {
-          return new Match(r.handler(), params, r.maxBody());
+          return new Match(r.handler(), params, r.maxBody(), r.access());
         }
       }
     }

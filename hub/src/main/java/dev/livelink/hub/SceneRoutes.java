@@ -24,12 +24,17 @@ final class SceneRoutes {
   private final Peers peers;
   private final AckBoard acks;
   private final int maxNodes;
+  private final HubEvents events;
+  private final Federation federation;
 
-  SceneRoutes(SceneStore store, Peers peers, AckBoard acks, Limits limits) {
+  SceneRoutes(SceneStore store, Peers peers, AckBoard acks, Limits limits, HubEvents events,
+      Federation federation) {
+    this.federation = federation;
     this.store = store;
     this.peers = peers;
     this.acks = acks;
     this.maxNodes = limits.maxNodes;
+    this.events = events;
   }
 
   /** The {@code version} event that tells a receiver to fetch a delta. */
@@ -54,10 +59,14 @@ final class SceneRoutes {
     }
     Scene scene = SceneJson.scene(o.get("scene"));
     String sender = Json.textOr(o, "sender", null);
-    if (sender != null && peers.get(sender) == null) {
+    Peer from = sender == null ? null : peers.get(sender);
+    if (sender != null && from == null) {
       throw new HubException(404, "sender \"" + sender + "\" is not a registered peer");
     }
+    SceneStore.Origin origin = from == null ? SceneStore.Origin.ANONYMOUS
+        : new SceneStore.Origin(from.id(), from.app(), from.document());
     List<SceneStore.Target> targets = null;
+    List<Federation.RemotePeer> remoteTargets = null;
     Set<String> deliverTo = new LinkedHashSet<>();
     JsonNode t = o.get("targets");
     if (t != null && !t.isNull()) {
@@ -65,8 +74,19 @@ final class SceneRoutes {
         throw new HubException(400, "field \"targets\" must be a non-empty array of peer ids, or absent");
       }
       targets = new ArrayList<>();
+      remoteTargets = new ArrayList<>();
       for (JsonNode id : t) {
         Peer peer = peers.get(id.asText());
+        Federation.RemotePeer remote = peer == null ? federation.remotePeer(id.asText()) : null;
+        if (remote != null) {
+          if (!remote.receives()) {
+            throw new HubException(400, "target \"" + remote.id() + "\" on " + remote.host() + " is not a receiver");
+          }
+          targets.add(new SceneStore.Target(remote.id(), remote.app(), remote.document()));
+          deliverTo.add(remote.id());
+          remoteTargets.add(remote);
+          continue;
+        }
         if (peer == null) {
           throw new HubException(404, "target \"" + id.asText() + "\" is not a registered peer");
         }
@@ -77,22 +97,33 @@ final class SceneRoutes {
         deliverTo.add(peer.id());
       }
     } else {
+      // Explicit targets win; without them, every receiver that takes from the sender's application, never the
+      // sender itself.
       for (Peer peer : peers.list()) {
-        if (peer.receives() && !peer.id().equals(sender)) {
+        if (peer.receives() && !peer.id().equals(sender) && peer.takesFrom(origin.app())) {
           deliverTo.add(peer.id());
+        }
+      }
+      for (Federation.RemotePeer rp : federation.remotePeers()) {
+        if (rp.receives()) {
+          deliverTo.add(rp.id());
         }
       }
     }
     // The store checks the blobs under the lock that collects them (409 with the list when some are missing).
     long stored = System.nanoTime();
     r.timing("read", stored - r.startedNanos());
-    SceneStore.Published p = store.publish(scene, sender, targets);
+    SceneStore.Published p = store.publish(scene, origin, targets);
     r.timing("store", System.nanoTime() - stored);
     SceneStore.Version v = p.version();
     acks.expect(scene.id(), v.number(), deliverTo);
     peers.send(deliverTo, "version", versionEvent(v));
+    if (remoteTargets == null || !remoteTargets.isEmpty()) {
+      federation.published(v, remoteTargets);
+    }
     Delta d = p.previous() == null ? Delta.full(scene, v.number())
         : Delta.between(p.previous().scene(), p.previous().number(), scene, v.number());
+    events.published(v, deliverTo, d);
     ObjectNode out = Json.object();
     out.put("scene", scene.id()).put("version", v.number());
     ArrayNode to = out.putArray("targets");

@@ -12,6 +12,7 @@ import dev.livelink.runtime.RuntimeFile;
 import dev.livelink.wire.BlobBatch;
 import dev.livelink.wire.Json;
 import dev.livelink.wire.SceneJson;
+import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -70,9 +71,18 @@ public final class LiveLinkClient {
   }
 
   private JsonNode send(HttpRequest r) {
-    HttpResponse<byte[]> resp;
+    HttpResponse<byte[]> resp = exchange(r, HttpResponse.BodyHandlers.ofByteArray());
+    byte[] body = resp.body();
+    if (resp.statusCode() >= 400) {
+      throw error(resp.statusCode(), body);
+    }
+    return body.length == 0 ? Json.object() : Json.parseObject(body);
+  }
+
+  private <T> HttpResponse<T> exchange(HttpRequest r, HttpResponse.BodyHandler<T> handler) {
+    HttpResponse<T> resp;
     try {
-      resp = http.send(r, HttpResponse.BodyHandlers.ofByteArray());
+      resp = http.send(r, handler);
     } catch (ConnectException e) {
       throw new ClientException("the hub at " + base + " does not answer (connection refused)");
     } catch (IOException e) {
@@ -81,15 +91,21 @@ public final class LiveLinkClient {
       Thread.currentThread().interrupt();
       throw new ClientException("interrupted");
     }
-    byte[] body = resp.body();
     lastServerTiming = resp.headers().firstValue("Server-Timing").orElse("");
-    JsonNode o = body.length == 0 ? Json.object() : Json.parseObject(body);
-    if (resp.statusCode() >= 400) {
-      List<String> missing = new ArrayList<>();
-      o.path("missing").forEach(m -> missing.add(m.asText()));
-      throw new ClientException(resp.statusCode(), o.path("error").asText("HTTP " + resp.statusCode()), missing);
+    return resp;
+  }
+
+  /** The hub's error answer as an exception: its message, and the blobs it names as missing. */
+  private static ClientException error(int status, byte[] body) {
+    JsonNode o;
+    try {
+      o = body.length == 0 ? Json.object() : Json.parseObject(body);
+    } catch (RuntimeException e) {
+      o = Json.object();
     }
-    return o;
+    List<String> missing = new ArrayList<>();
+    o.path("missing").forEach(m -> missing.add(m.asText()));
+    return new ClientException(status, o.path("error").asText("HTTP " + status), missing);
   }
 
   private JsonNode postJson(String path, JsonNode body) {
@@ -125,16 +141,40 @@ public final class LiveLinkClient {
     return send(req("hub").GET().build());
   }
 
+  /** A one-time login URL for the hub's page (see {@code livelink open}). */
+  public String pageLogin() {
+    return postJson("page/logins", Json.object()).path("url").asText();
+  }
+
   public ArrayNode peers() {
     return (ArrayNode) send(req("peers").GET().build()).path("peers");
   }
 
   public String register(String app, String appVersion, String document, String role, List<String> accepts) {
+    return register(app, appVersion, document, role, accepts, null);
+  }
+
+  /**
+   * Registers a peer. {@code from} names the applications whose untargeted versions it receives ({@code ["*"]}:
+   * every one); null leaves it to the hub's default, every one.
+   *
+   * @return the peer id
+   */
+  public String register(String app, String appVersion, String document, String role, List<String> accepts,
+      List<String> from) {
     ObjectNode o = Json.object();
     o.put("app", app).put("appVersion", appVersion).put("pid", ProcessHandle.current().pid())
         .put("document", document).put("role", role);
     accepts.forEach(o.putArray("accepts")::add);
+    if (from != null) {
+      from.forEach(o.putArray("from")::add);
+    }
     return postJson("peers", o).path("id").asText();
+  }
+
+  /** Says goodbye: the hub drops the peer and ends its event stream. */
+  public void goodbye(String peer) {
+    send(req("peers/" + peer).timeout(Duration.ofSeconds(5)).DELETE().build());
   }
 
   /** Encodes meshes into blobs, keyed by their SHA-256 in the order given. */
@@ -202,6 +242,53 @@ public final class LiveLinkClient {
 
   public JsonNode delta(String scene, int from) {
     return send(req("scenes/" + scene + "/delta?from=" + from).GET().build());
+  }
+
+  /**
+   * Many blobs in one request ({@code POST /v1/blobs/fetch}, answered in the {@link BlobBatch} framing).
+   *
+   * @return the bytes of each hash asked for
+   * @throws ClientException 404 naming the first blob the hub lacks, or naming one its answer left out
+   */
+  public Map<String, byte[]> fetchBlobs(Collection<String> hashes) {
+    Map<String, byte[]> out = new LinkedHashMap<>();
+    if (hashes.isEmpty()) {
+      return out;
+    }
+    ObjectNode q = Json.object();
+    hashes.forEach(q.putArray("hashes")::add);
+    HttpRequest r = req("blobs/fetch").header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(Json.bytes(q))).build();
+    HttpResponse<InputStream> resp = exchange(r, HttpResponse.BodyHandlers.ofInputStream());
+    try (InputStream in = resp.body()) {
+      if (resp.statusCode() >= 400) {
+        throw error(resp.statusCode(), in.readAllBytes());
+      }
+      // The cap only guards the arrays: the hub sends what was asked for, each blob under its own limit.
+      for (BlobBatch.Frame f : BlobBatch.reader(new BufferedInputStream(in, 1 << 16), Integer.MAX_VALUE - 8)
+          .readAll()) {
+        out.put(f.hash(), f.data());
+      }
+    } catch (IOException e) {
+      throw new ClientException("could not read blobs from the hub: " + e.getMessage());
+    }
+    for (String h : hashes) {
+      if (!out.containsKey(h)) {
+        throw new ClientException(404, "the hub did not return blob " + h, List.of(h));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Acks a version this peer was sent: {@code reason} is empty when it was applied, else why not (the sender shows
+   * it); {@code timings} as docs/protocol.md lists them (fetch_ms, build_ms, total_ms, objects).
+   */
+  public void ack(String scene, int version, String peer, boolean ok, String reason, ObjectNode timings) {
+    ObjectNode o = Json.object();
+    o.put("peer", peer).put("status", ok ? "ok" : "failed").put("reason", reason == null ? "" : reason);
+    o.set("timings", timings == null ? Json.object() : timings);
+    postJson("scenes/" + scene + "/versions/" + version + "/acks", o);
   }
 
   /**

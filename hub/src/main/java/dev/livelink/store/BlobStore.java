@@ -228,6 +228,11 @@ public final class BlobStore implements AutoCloseable {
     }
   }
 
+  /** How many blobs the store holds. */
+  public int count() {
+    return known.size();
+  }
+
   public boolean has(String hash) {
     return known.contains(hash);
   }

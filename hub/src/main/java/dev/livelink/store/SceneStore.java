@@ -51,13 +51,41 @@ public final class SceneStore implements AutoCloseable {
   private static final int SWEEP_BATCH = 1000;
 
   /** A stored version: who sent it and to whom (targets null = every receiver). */
-  public record Version(int number, Scene scene, String sender, List<Target> targets, long publishedAtMillis) {}
+  public record Version(int number, Scene scene, Origin origin, List<Target> targets, long publishedAtMillis) {
+    /** The sending peer's id, or null when no registered peer sent it. */
+    public String sender() {
+      return origin.peer();
+    }
+  }
+
+  /**
+   * Who sent a version: the peer's id, application and document as they were at the publish, so a sender that comes
+   * back under a new id (a restart of it or of the hub) is recognised and not handed its own version. A publish
+   * without a registered sender ({@code livelink send}) counts as application {@value #ANONYMOUS_APP}. A field a
+   * version file written before it existed lacks is null: unknown.
+   */
+  public record Origin(String peer, String app, String document) {
+    public static final Origin ANONYMOUS = new Origin(null, ANONYMOUS_APP, null);
+
+    /** True when {@code app} with {@code document} is this version's sender, as far as the record tells. */
+    public boolean sameSender(String app, String document) {
+      return this.app != null && this.document != null && !this.document.isEmpty() && this.app.equalsIgnoreCase(app)
+          && this.document.equals(document);
+    }
+  }
+
+  /** The application a publish without a registered sender counts as (the CLI's {@code send} and {@code watch}). */
+  public static final String ANONYMOUS_APP = "livelink";
 
   /** A targeted peer as it was when the version was published, so a restarted peer can be recognised. */
   public record Target(String peer, String app, String document) {}
 
   /** A kept version without its nodes: what routing acks and catch-up needs. */
-  public record Header(String scene, int number, String sender, List<Target> targets, long publishedAtMillis) {}
+  public record Header(String scene, int number, Origin origin, List<Target> targets, long publishedAtMillis) {
+    public String sender() {
+      return origin.peer();
+    }
+  }
 
   /** What a publish stored, and the version it follows (null for a scene's first). */
   public record Published(Version version, Version previous) {}
@@ -157,7 +185,7 @@ public final class SceneStore implements AutoCloseable {
       Kept k = e.getKey() == latest.number()
           ? VersionFiles.kept(latest, VersionFiles.meshesOf(latestJson, latest.scene()))
           : VersionFiles.readHeader(e.getValue());
-      h.kept.put(k.number(), new Kept(k.number(), k.sender(), k.targets(), k.time(), refs.add(k.meshes())));
+      h.kept.put(k.number(), new Kept(k.number(), k.origin(), k.targets(), k.time(), refs.add(k.meshes())));
     }
     h.latest = latest;
     if (scenes.containsKey(id)) {
@@ -175,7 +203,8 @@ public final class SceneStore implements AutoCloseable {
    *
    * @throws StoreConflict naming the blobs the store lacks, or the scene whose id differs only by case
    */
-  public Published publish(Scene scene, String sender, List<Target> targets) {
+  public Published publish(Scene scene, Origin origin, List<Target> targets) {
+    Origin sender = origin == null ? Origin.ANONYMOUS : origin;
     // The bulk of the file is the scene: encoded outside the lock, so publishes of other scenes do not wait on it,
     // reusing the bytes of the nodes that did not change since the latest version.
     EncodedScene previousJson;

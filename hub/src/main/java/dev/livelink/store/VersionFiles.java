@@ -10,6 +10,7 @@ import dev.livelink.model.ModelException;
 import dev.livelink.model.Scene;
 import dev.livelink.runtime.AtomicFiles;
 import dev.livelink.store.SceneStore.Header;
+import dev.livelink.store.SceneStore.Origin;
 import dev.livelink.store.SceneStore.Target;
 import dev.livelink.store.SceneStore.Version;
 import dev.livelink.wire.Json;
@@ -36,9 +37,9 @@ final class VersionFiles {
   private static final Pattern VERSION_FILE = Pattern.compile("v([0-9]{1,9})\\.json");
 
   /** A kept version's header and the hashes of its meshes (the instances of the reference map's keys). */
-  record Kept(int number, String sender, List<Target> targets, long time, String[] meshes) {
+  record Kept(int number, Origin origin, List<Target> targets, long time, String[] meshes) {
     Header header(String scene) {
-      return new Header(scene, number, sender, targets, time);
+      return new Header(scene, number, origin, targets, time);
     }
   }
 
@@ -101,7 +102,7 @@ final class VersionFiles {
   }
 
   static Kept kept(Version v, String[] meshes) {
-    return new Kept(v.number(), v.sender(), v.targets(), v.publishedAtMillis(), meshes);
+    return new Kept(v.number(), v.origin(), v.targets(), v.publishedAtMillis(), meshes);
   }
 
   static String[] meshesOf(ObjectNode versionJson, Scene scene) {
@@ -118,7 +119,16 @@ final class VersionFiles {
 
   static Version readVersion(ObjectNode o) {
     return new Version(o.get("version").asInt(), SceneJson.storedScene(o.get("scene")),
-        o.path("sender").asText(null), targets(o.get("targets")), o.path("time").asLong());
+        origin(o.path("sender").asText(null), o.path("senderApp").asText(null), o.path("senderDocument").asText(null)),
+        targets(o.get("targets")), o.path("time").asLong());
+  }
+
+  /**
+   * Files written before the sender's application and document were recorded lack them: unknown, except that a
+   * version no registered peer sent was, then as now, the CLI's ({@link SceneStore#ANONYMOUS_APP}).
+   */
+  private static Origin origin(String peer, String app, String document) {
+    return new Origin(peer, app == null && peer == null ? SceneStore.ANONYMOUS_APP : app, document);
   }
 
   private static List<Target> targets(JsonNode a) {
@@ -139,6 +149,8 @@ final class VersionFiles {
   static Kept readHeader(Path f) throws IOException {
     int number = -1;
     String sender = null;
+    String senderApp = null;
+    String senderDocument = null;
     List<Target> targets = null;
     long time = 0;
     String[] meshes = null;
@@ -152,6 +164,8 @@ final class VersionFiles {
         switch (field) {
           case "version" -> number = p.getIntValue();
           case "sender" -> sender = value == JsonToken.VALUE_NULL ? null : p.getText();
+          case "senderApp" -> senderApp = value == JsonToken.VALUE_NULL ? null : p.getText();
+          case "senderDocument" -> senderDocument = value == JsonToken.VALUE_NULL ? null : p.getText();
           case "time" -> time = p.getLongValue();
           case "targets" -> targets = targets(p.readValueAsTree());
           case "meshes" -> {
@@ -166,7 +180,7 @@ final class VersionFiles {
               Version v = readVersion(Json.parseObject(Files.readAllBytes(f)));
               return kept(v, sorted(v.scene()));
             }
-            return new Kept(number, sender, targets, time, meshes);
+            return new Kept(number, origin(sender, senderApp, senderDocument), targets, time, meshes);
           }
           default -> p.skipChildren();
         }
@@ -180,10 +194,11 @@ final class VersionFiles {
   }
 
   /** The header fields first, the mesh list among them, then the scene: see {@link #readHeader}. */
-  static byte[] versionFile(int number, String sender, List<Target> targets, long time, String[] meshes,
+  static byte[] versionFile(int number, Origin sender, List<Target> targets, long time, String[] meshes,
       byte[] sceneJson) {
     ObjectNode o = Json.object();
-    o.put("version", number).put("sender", sender).put("time", time);
+    o.put("version", number).put("sender", sender.peer()).put("senderApp", sender.app())
+        .put("senderDocument", sender.document()).put("time", time);
     if (targets == null) {
       o.putNull("targets");
     } else {

@@ -37,6 +37,10 @@ class MainTest {
       return bytes.toString(StandardCharsets.UTF_8);
     }
 
+    synchronized void reset() {
+      bytes.reset();
+    }
+
     /** Waits until the text holds {@code part}; the deadline is a watchdog against a hang, not a timing. */
     synchronized boolean await(String part, Duration watchdog) throws InterruptedException {
       long deadline = System.nanoTime() + watchdog.toNanos();

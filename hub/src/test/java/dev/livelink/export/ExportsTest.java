@@ -101,6 +101,16 @@ class ExportsTest {
   }
 
   @Test
+  void objNumbersHaveAtMostSixDecimalsAndNoTrailingZeros() {
+    StringBuilder b = new StringBuilder();
+    for (double v : new double[] {0, -0.0, 3, 0.25, -0.5, 123.456789, 0.000001, 1e-7, -1e-7, -2.05, 1e13, 1e19}) {
+      FlatWriter.num(b, v).append(' ');
+    }
+    assertThat(b.toString()).isEqualTo("0 0 3 0.25 -0.5 123.456789 0.000001 0 0 -2.05 10000000000000 "
+        + "10000000000000000000 ");
+  }
+
+  @Test
   void unknownFormatsAndNonFiniteCoordinatesAreNamed() {
     assertThatThrownBy(() -> ExportFormat.ofFile("model.fbx"))
         .hasMessage("unknown format \"fbx\" (expected glb, gltf, obj or stl)");

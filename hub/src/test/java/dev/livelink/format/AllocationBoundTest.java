@@ -27,7 +27,11 @@ class AllocationBoundTest {
     return Stream.of(
         Arguments.of("polygon.obj", (Supplier<byte[]>) () ->
             ascii(TRIANGLE + "f" + " 1 2 3".repeat(100_000) + "\n")),
+        Arguments.of("polygon_normals.obj", (Supplier<byte[]>) () ->
+            ascii(TRIANGLE + "vn 0 0 1\nvn 0 1 0\nvn 1 0 0\nf" + " 1//1 2//2 3//3 1//2 2//3 3//1".repeat(50_000) + "\n")),
         Arguments.of("tiny_objects.obj", (Supplier<byte[]>) () -> ascii(TRIANGLE + "o\nf 1 2 3\n".repeat(50_000))),
+        Arguments.of("tiny_objects_normals.obj", (Supplier<byte[]>) () ->
+            ascii(TRIANGLE + "vn 0 0 1\n" + "o\nf 1//1 2//1 3//1\n".repeat(30_000))),
         Arguments.of("empty_groups.obj", (Supplier<byte[]>) () -> ascii("g\n".repeat(300_000) + TRIANGLE + "f 1 2 3\n")),
         Arguments.of("materials.obj", (Supplier<byte[]>) () ->
             ascii(TRIANGLE + IntStream.range(0, 30_000).mapToObj(i -> "usemtl " + i + "\nf 1 2 3\n")

@@ -85,6 +85,38 @@ class GltfReaderTest {
     assertThat(parts.get(2).mesh().indices()).containsExactly(0, 1, 2);
   }
 
+  // ---- normals ----
+
+  /** The triangle with NORMAL (0, 1, 0) at every vertex: glTF's up, which a Z-up scene calls (0, 0, 1). */
+  static String litDoc(String primitives) {
+    ByteBuffer b = ByteBuffer.allocate(72).order(ByteOrder.LITTLE_ENDIAN);
+    b.putFloat(0).putFloat(0).putFloat(0).putFloat(1).putFloat(0).putFloat(0).putFloat(0).putFloat(0).putFloat(-1);
+    for (int i = 0; i < 3; i++) b.putFloat(0).putFloat(1).putFloat(0);
+    return "{\"asset\":{\"version\":\"2.0\"},\"nodes\":[{\"mesh\":0}],\"meshes\":[{\"primitives\":[" + primitives
+        + "]}],\"accessors\":[{\"bufferView\":0,\"componentType\":5126,\"count\":3,\"type\":\"VEC3\"},"
+        + "{\"bufferView\":1,\"componentType\":5126,\"count\":3,\"type\":\"VEC3\"}],"
+        + "\"bufferViews\":[{\"buffer\":0,\"byteLength\":36},{\"buffer\":0,\"byteOffset\":36,\"byteLength\":36}],"
+        + "\"buffers\":[{\"byteLength\":72,\"uri\":\"" + dataUri(b.array()) + "\"}]}";
+  }
+
+  @Test
+  void normalsArePerVertexAndTurnWithTheUpAxis() throws Exception {
+    List<Part> parts = read(litDoc("{\"attributes\":{\"POSITION\":0,\"NORMAL\":1}}"));
+    assertThat(parts.get(0).mesh().normals()).containsExactly(0, 1, 0, 0, 1, 0, 0, 1, 0);
+    SceneBuilder.Built built = SceneBuilder.build("s", "s", "test", dev.livelink.model.Units.M,
+        dev.livelink.model.UpAxis.Y, List.of(parts), List.of("t"));
+    MeshData sent = dev.livelink.model.MeshBlob.decode(built.blobs().values().iterator().next());
+    assertThat(sent.normals()).containsExactly(0, 0, 1, 0, 0, 1, 0, 0, 1);
+  }
+
+  @Test
+  void aMeshWithOnePrimitiveWithoutNormalsHasNone() throws Exception {
+    List<Part> parts = read(litDoc("{\"attributes\":{\"POSITION\":0,\"NORMAL\":1}},"
+        + "{\"attributes\":{\"POSITION\":0}}"));
+    assertThat(parts.get(0).mesh().triangleCount()).isEqualTo(2);
+    assertThat(parts.get(0).mesh().normals()).as("shaded by angle rather than half by the file").isNull();
+  }
+
   // ---- the node graph ----
 
   @Test

@@ -1,7 +1,10 @@
 package dev.livelink.format;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.livelink.model.MeshBlob;
+import dev.livelink.model.MeshData;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +31,17 @@ class StlReaderTest {
     assertThatThrownBy(() -> StlReader.read(Path.of("t.stl"), new byte[40]))
         .isInstanceOf(FormatException.class)
         .hasMessage("t.stl: at byte 40: binary STL ends inside its 84-byte header");
+  }
+
+  @Test
+  void anStlMeshCarriesNoNormalsSoBlenderShadesItByAngle() throws Exception {
+    // Facet normals are per triangle and often zero (the box fixtures' are): the blob goes without, and the
+    // receiver keeps its angle-based shading (test_blender_versions covers that side).
+    for (String f : new String[] {"box_1x2x3_zup_binary.stl", "box_1x2x3_zup_ascii.stl"}) {
+      MeshData m = Formats.read(FormatsTest.fixture(f)).get(0).mesh();
+      assertThat(m.normals()).as(f).isNull();
+      assertThat(MeshBlob.validate(MeshBlob.encode(m)).normals()).as(f).isFalse();
+    }
   }
 
   @Test

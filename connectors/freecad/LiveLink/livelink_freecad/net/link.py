@@ -1,0 +1,132 @@
+"""The Mod's one peer: a PeerSession registered as FreeCAD, role "both" receiving from Blender (or "sender" while
+Receive from Blender is off), with a send thread (sender.py) and a fetch thread. No FreeCAD objects: what arrives
+goes to the GUI thread as typed messages (receive/messages.py) through on_receive, which gui.py makes a Qt signal.
+
+session thread: Connected / Disconnected -> hub state; hello -> CatchUp; version -> VersionAnnounced
+fetch thread:   FetchRequest -> delta, the blobs it needs, decoded and checked -> DeltaFetched (or NotAccepted,
+                FetchFailed); AckRequest -> the hub
+send thread:    SendJob -> blobs + publish + acks -> SendResult (sender.py)
+"""
+import queue
+import threading
+import time
+
+from ..livelink_client import (Connected, Disconnected, Hello, LiveLinkError, PeerSession, Registration,
+                               VersionReady)
+from ..receive import meshes, plan
+from ..receive.messages import (AckFailed, AckRequest, CatchUp, DeltaFetched, FetchFailed, FetchRequest,
+                                NotAccepted, VersionAnnounced)
+from .sender import Sender
+
+FROM = ("Blender",)  # the apps whose versions FreeCAD receives
+_STOP = object()
+
+
+def role(receive):
+    return "both" if receive else "sender"
+
+
+class Link:
+    def __init__(self, app_version, document, on_result, on_receive, receive=True, home=None, launcher=""):
+        self._on_receive = on_receive
+        self._receiving = bool(receive)
+        self._hub_state = "connecting"
+        self._session = PeerSession(Registration("FreeCAD", app_version, document, role(receive), ("livelink-mesh",),
+                                                 FROM), self._on_event, home=home, launcher=launcher,
+                                    auto_start=False)
+        self._sender = Sender(self._session, on_result)
+        self._jobs = queue.Queue()
+        self._worker = threading.Thread(target=self._work, name="livelink-fetch", daemon=True)
+
+    def start(self):
+        self._sender.start()
+        self._worker.start()
+        self._session.start()
+        return self
+
+    # ---- GUI thread ----------------------------------------------------------------------------------------------
+
+    def submit(self, job):
+        self._sender.submit(job)
+
+    def blenders(self):
+        return self._sender.blenders()
+
+    def hub_state(self):
+        """'connected', or why not, for the status dialog."""
+        return self._hub_state
+
+    def set_receiving(self, on):
+        """Registers again as "both" or "sender": Blender lists (and targets) only FreeCADs that receive."""
+        if bool(on) != self._receiving:
+            self._receiving = bool(on)
+            self._session.reregister(role=role(on))
+
+    def fetch(self, request):
+        self._jobs.put(request)
+
+    def ack(self, request):
+        self._jobs.put(request)
+
+    def close(self, timeout=1.0):
+        self._jobs.put(_STOP)
+        self._session.close(timeout)
+        self._sender.close(timeout)
+        if self._worker.is_alive():
+            self._worker.join(timeout)
+
+    # ---- session thread ------------------------------------------------------------------------------------------
+
+    def _on_event(self, event):
+        # A str assignment is atomic, and the status dialog only reads it.
+        if isinstance(event, Connected):
+            self._hub_state = "connected"
+        elif isinstance(event, Disconnected):
+            self._hub_state = "not connected (%s)" % event.reason
+        elif isinstance(event, Hello) and self._receiving:
+            self._on_receive(CatchUp(tuple((s["id"], int(s["version"])) for s in event.scenes)))
+        elif isinstance(event, VersionReady) and self._receiving:
+            self._on_receive(VersionAnnounced(event.scene, event.version))
+
+    # ---- fetch thread --------------------------------------------------------------------------------------------
+
+    def _work(self):
+        while True:
+            job = self._jobs.get()
+            if job is _STOP:
+                return
+            if isinstance(job, FetchRequest):
+                self._on_receive(self._fetch(job))
+            elif isinstance(job, AckRequest):
+                self._ack(job)
+
+    def _fetch(self, job):
+        client, peer = self._session.connection
+        if client is None:
+            return FetchFailed(job.scene, job.version, "not connected to the hub", report=False)
+        t0 = time.perf_counter()
+        try:
+            delta = client.delta(job.scene, job.since)
+            source = delta["scene"].get("source", "")
+            if not plan.accepted(source, FROM):
+                return NotAccepted(job.scene, job.version, peer, source)
+            blobs = client.blobs(plan.blobs_to_fetch(delta, job.held))
+        except (LiveLinkError, OSError, ValueError, KeyError, TypeError) as e:
+            return FetchFailed(job.scene, job.version, str(e))
+        t1 = time.perf_counter()
+        decoded = meshes.decode_all(blobs)
+        now = time.perf_counter()
+        return DeltaFetched(delta, decoded, (t1 - t0) * 1000.0, (now - t1) * 1000.0, peer, now)
+
+    def _ack(self, job):
+        client, _ = self._session.connection
+        try:
+            if client is None:
+                raise LiveLinkError("not connected to the hub")
+            client.ack(job.scene, job.version, job.peer, job.ok, job.reason, job.timings)
+        except LiveLinkError as e:
+            # 403: a version this FreeCAD caught up on was sent to another peer; nobody waits for this ack.
+            if e.status != 403:
+                self._on_receive(AckFailed(str(e)))
+        except (OSError, ValueError) as e:
+            self._on_receive(AckFailed(str(e)))

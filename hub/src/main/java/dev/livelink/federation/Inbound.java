@@ -1,0 +1,261 @@
+package dev.livelink.federation;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.livelink.hub.Federation;
+import dev.livelink.hub.Peer;
+import dev.livelink.model.Ids;
+import dev.livelink.model.ModelException;
+import dev.livelink.model.Scene;
+import dev.livelink.store.SceneStore;
+import dev.livelink.store.StoreException;
+import dev.livelink.wire.Json;
+import dev.livelink.wire.SceneJson;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.PullSubscribeOptions;
+import io.nats.client.Message;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * What a hub does with a version from another hub: takes the blobs it lacks from the object store (each checked
+ * against its hash), stores the version under an id that names its hub ({@code <hub>:<scene>}, so two "Unnamed"
+ * documents of two machines stay two scenes) and delivers it to its receivers as a local publish would. A version
+ * that can never be taken (a blob absent or altered, a malformed scene) is acked {@code failed} back to its sender
+ * with the reason; one that fails for a reason that passes (NATS away) is retried.
+ */
+final class Inbound {
+  enum Outcome { DONE, RETRY }
+
+  /** Header of a version message whose manifest went to the object store (over the message limit). */
+  static final String MANIFEST_HEADER = "Livelink-Manifest";
+
+  private final String self;
+  private final String host;
+  private final Subjects subjects;
+  private final Federation.Local local;
+  private final Blobs blobs;
+  private final Origins origins;
+  private final Consumer<String> problem;
+  private static final int FETCH_BATCH = 16;
+  private static final java.time.Duration FETCH_WAIT = java.time.Duration.ofSeconds(1);
+  private static final java.time.Duration RETRY = java.time.Duration.ofSeconds(1);
+  final java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+
+  Inbound(String self, String host, Subjects subjects, Federation.Local local, Blobs blobs, Origins origins,
+      Consumer<String> problem) {
+    this.self = self;
+    this.host = host;
+    this.subjects = subjects;
+    this.local = local;
+    this.blobs = blobs;
+    this.origins = origins;
+    this.problem = problem;
+  }
+
+  /** The local id of a scene from {@code hub}: its hub, then its own id. */
+  static String localId(String hub, String scene) {
+    return hub + ":" + scene;
+  }
+
+  /** The receiving thread: pulls this hub's durable consumer whenever the space is open. */
+  void run(LinkState link) {
+    JetStreamSubscription sub = null;
+    int gen = 0;
+    try {
+      while (true) {
+        Space s = link.awaitSpace();
+        if (s == null) {
+          return;
+        }
+        try {
+          if (sub == null || gen != s.generation()) {
+            unsubscribe(sub);
+            sub = s.js().subscribe(subjects.scenes(), PullSubscribeOptions.builder().durable(subjects.durable(self))
+                .configuration(Space.consumer(subjects, self)).build());
+            gen = s.generation();
+          }
+          // Yields each message as it arrives (fetch would wait for a full batch or the whole wait).
+          for (java.util.Iterator<Message> it = sub.iterate(FETCH_BATCH, FETCH_WAIT); it.hasNext(); ) {
+            Message m = it.next();
+            if (apply(s, m) == Inbound.Outcome.RETRY) {
+              m.nakWithDelay(RETRY);
+            } else {
+              m.ack();
+              received.incrementAndGet();
+            }
+          }
+        } catch (IOException | JetStreamApiException | IllegalStateException e) {
+          link.problem("could not read the space's versions: " + e.getMessage());
+          unsubscribe(sub);
+          sub = null;
+          link.pause(RETRY);
+        }
+      }
+    } catch (InterruptedException e) {
+      // Closing.
+    }
+  }
+
+  private static void unsubscribe(JetStreamSubscription sub) {
+    try {
+      if (sub != null) {
+        sub.unsubscribe();
+      }
+    } catch (IllegalStateException e) {
+      // Already gone with its connection.
+    }
+  }
+
+  Outcome apply(Space space, Message msg) throws InterruptedException {
+    VersionMessage m;
+    try {
+      m = VersionMessage.decode(manifest(space, msg));
+    } catch (FederationException | Blobs.Refused e) {
+      problem.accept("a version on " + msg.getSubject() + " was dropped: " + e.getMessage());
+      return Outcome.DONE; // a malformed message never becomes good
+    } catch (IOException | JetStreamApiException e) {
+      return Outcome.RETRY;
+    }
+    if (m.hub().equals(self)) {
+      return Outcome.DONE;
+    }
+    Set<String> mine = null;
+    if (m.targets() != null) {
+      mine = new LinkedHashSet<>();
+      for (VersionMessage.Target t : m.targets()) {
+        if (t.hub().equals(self)) {
+          mine.add(t.peer());
+        }
+      }
+      if (mine.isEmpty()) {
+        return Outcome.DONE; // targeted at other hubs' peers
+      }
+    }
+    if (origins.seen(m.hub(), m.sceneId(), m.version())) {
+      return Outcome.DONE; // redelivered, or older than what was taken
+    }
+    Scene scene;
+    try {
+      Scene sent = SceneJson.scene(m.scene());
+      scene = new Scene(Ids.check("scene id", localId(m.hub(), sent.id())), sent.name(), sent.source(),
+          sent.units(), sent.up(), sent.nodes());
+    } catch (ModelException e) {
+      fail(space, m, mine, "the version cannot be taken: " + e.getMessage());
+      return Outcome.DONE;
+    }
+    SceneStore store = local.store();
+    try {
+      List<String> missing = store.blobs().missing(scene.meshes());
+      if (!missing.isEmpty()) {
+        store.blobs().putAll(blobs.fetchAll(space, missing)); // checked again there, and one fsync for all
+      }
+    } catch (Blobs.Refused e) {
+      fail(space, m, mine, e.getMessage());
+      return Outcome.DONE;
+    } catch (StoreException | ModelException e) {
+      fail(space, m, mine, "a blob was refused: " + e.getMessage());
+      return Outcome.DONE;
+    } catch (IOException | JetStreamApiException e) {
+      return Outcome.RETRY;
+    }
+    List<SceneStore.Target> targets = null;
+    if (mine != null) {
+      targets = new ArrayList<>();
+      for (VersionMessage.Target t : m.targets()) {
+        if (t.hub().equals(self)) {
+          targets.add(new SceneStore.Target(t.peer(), t.app(), t.document()));
+        }
+      }
+    }
+    SceneStore.Published p;
+    try {
+      p = store.publish(scene, null, targets);
+    } catch (StoreException e) {
+      fail(space, m, mine, e.getMessage());
+      return Outcome.DONE;
+    }
+    origins.record(scene.id(), p.version().number(), new Origins.Origin(m.hub(), m.sceneId(), m.version()));
+    local.deliver(p.version(), mine);
+    return Outcome.DONE;
+  }
+
+  /** The message's manifest: in the message, or in the object store when it was over the message limit. */
+  private byte[] manifest(Space space, Message msg)
+      throws IOException, JetStreamApiException, InterruptedException, Blobs.Refused {
+    String name = msg.getHeaders() == null ? null : msg.getHeaders().getFirst(MANIFEST_HEADER);
+    if (name == null) {
+      return msg.getData();
+    }
+    if (!name.startsWith("manifest-") || !Ids.isSha256(name.substring(9))) {
+      throw new Blobs.Refused("manifest name \"" + name + "\" is not manifest-<sha256>");
+    }
+    return blobs.fetch(space, name, name.substring(9), VersionMessage.MAX_UNPACKED);
+  }
+
+  /** Acks {@code failed} to the sender for each receiver here the version was for (or for the hub, when none). */
+  private void fail(Space space, VersionMessage m, Set<String> mine, String reason) {
+    problem.accept("version " + m.version() + " of scene \"" + m.sceneId() + "\" from " + m.host() + ": " + reason);
+    List<Peer> to = new ArrayList<>();
+    for (Peer p : local.peers()) {
+      if (p.receives() && (mine == null || mine.contains(p.id()))) {
+        to.add(p);
+      }
+    }
+    if (to.isEmpty()) {
+      relay(space, m.hub(), m.sceneId(), m.version(), "hub-" + self, failed(m, "hub-" + self, reason).put("app", "livelink"));
+    }
+    for (Peer p : to) {
+      relay(space, m.hub(), m.sceneId(), m.version(), p.id(), failed(m, p.id(), reason).put("app", p.app())
+          .put("appVersion", p.appVersion()).put("document", p.document()));
+    }
+  }
+
+  private ObjectNode failed(VersionMessage m, String peer, String reason) {
+    ObjectNode a = Json.object();
+    a.put("scene", m.sceneId()).put("version", m.version()).put("peer", peer).put("status", "failed")
+        .put("reason", reason);
+    a.set("timings", Json.object());
+    return a;
+  }
+
+  /** A local peer acked a version: when it came from another hub, the ack goes back there. */
+  void acked(Space space, String scene, int version, ObjectNode ack) {
+    Origins.Origin o = origins.of(scene, version);
+    if (o == null) {
+      return;
+    }
+    ObjectNode a = ack.deepCopy();
+    a.put("scene", o.scene()).put("version", o.version());
+    relay(space, o.hub(), o.scene(), o.version(), ack.path("peer").asText(), a);
+  }
+
+  /** Core NATS: an ack whose hub is away is not kept (its sender stopped waiting); while reconnecting, it waits. */
+  private void relay(Space space, String hub, String scene, int version, String peer, ObjectNode ack) {
+    ack.put("hub", self).put("host", host);
+    ObjectNode o = Json.object().put("scene", scene).put("version", version).put("peer", peer);
+    o.set("ack", ack);
+    space.conn().publish(subjects.acks(hub), Json.bytes(o));
+  }
+
+  /** An ack relayed from another hub, for a version this hub published. */
+  void remoteAck(Message msg) {
+    ObjectNode o;
+    try {
+      o = Json.parseObject(msg.getData());
+      String scene = Json.text(o, "scene");
+      int version = o.path("version").asInt(0);
+      String peer = Json.text(o, "peer");
+      if (!o.path("ack").isObject() || local.store().header(scene, version) == null) {
+        return; // not a version this hub keeps
+      }
+      local.remoteAck(scene, version, peer, (ObjectNode) o.get("ack"));
+    } catch (RuntimeException e) {
+      problem.accept("an ack from another hub was dropped: " + e.getMessage());
+    }
+  }
+}
