@@ -15,6 +15,8 @@ Then, on the last run's Blender, `edits` one-part edits with Auto-sync on (Box.L
 for its ack, and before it for a redraw of Blender's window, so that the main thread is free when the edit comes),
 with the hub's RSS and its heap after a full GC every 10.
 
+The Blenders draw their 3D view in one pass, without viewport anti-aliasing (see bigapps.ONE_PASS).
+
 Run: python3 bench/big_bench.py [--sizes 410,1000,2000,4000] [--runs 3] [--edits 100] [--no-seed] [--json FILE]
 under `flock /tmp/livelink-e2e.lock`. Models are generated into bench/out/big when missing (MODELS_DIR overrides).
 """
