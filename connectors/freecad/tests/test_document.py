@@ -168,6 +168,44 @@ class LinkTest(unittest.TestCase):
         self.assertEqual(nodes["L1"].mesh_of, "Box", "not this document's Box")
 
 
+class CountedShape:
+    """A Shape that counts how often its faces are read."""
+
+    def __init__(self, faces):
+        self.faces, self.reads = [object()] * faces, 0
+
+    @property
+    def Faces(self):
+        self.reads += 1
+        return self.faces
+
+    def isNull(self):
+        return False
+
+
+class ManyLinksTest(unittest.TestCase):
+    def test_an_object_hundreds_of_links_show_is_read_once_per_collect(self):
+        doc = Doc("Assembly")
+        red, blue = (1.0, 0.0, 0.0, 0.0), (0.0, 0.0, 1.0, 0.0)
+        bolt = doc.add("Part::Feature", "Bolt", faces=3, placement=Placement(),
+                       view=View(ShapeColor=red, Transparency=0, DiffuseColor=[red, red, blue]))
+        bolt.Shape = CountedShape(3)
+        top = doc.part("Top")
+        for m in range(4):
+            sub = doc.part("Sub%d" % m, parent=top)
+            for i in range(100):
+                doc.link("Fastener%d_%d" % (m, i), bolt, Placement(i, m, 0), parent=sub)
+        items, sources = collect(doc)
+        links = [i for i in items if i.id.startswith("Fastener")]
+        self.assertEqual(len(links), 400)
+        bolt_item = next(i for i in items if i.id == "Bolt")
+        self.assertEqual(len(bolt_item.materials), 2)
+        for i in links:
+            self.assertEqual((i.mesh_of, i.materials), ("Bolt", bolt_item.materials), i.id)
+        self.assertEqual([(s.name, s.slots) for s in sources], [("Bolt", (0, 0, 1))])
+        self.assertLessEqual(bolt.Shape.reads, 2, "the bolt's faces are read once per collect, not per link")
+
+
 class ColourTest(unittest.TestCase):
     def test_each_version_gives_the_same_materials(self):
         views = {

@@ -55,9 +55,9 @@ def collect(doc):
     c = _Collector(doc)
     items = []
     for o in doc.Objects:
-        if received(o) or _inside_body(o) or is_reference(o) or not _visible(o):
+        if received(o) or _inside_body(o) or c.is_reference(o) or not c.visible(o):
             continue
-        parent, above = _sent_parent(o)
+        parent, above = _sent_parent(o, c.parent)
         node_id = safe_id(o.Name)
         got = c.node(o, node_id, o.Label, safe_id(parent.Name) if parent is not None else None)
         if above is not None:  # placed in received App::Parts, which are not sent: their placements go on its own
@@ -67,14 +67,15 @@ def collect(doc):
     return items, tuple(c.sources.values())
 
 
-def _sent_parent(o):
+def _sent_parent(o, parent_of=None):
     """(the nearest container that is sent, or None; the product of the placements of the received App::Parts in
     between, or None when there are none)."""
-    p, above = _parent(o), None
+    parent_of = parent_of or _parent
+    p, above = parent_of(o), None
     while p is not None and received(p):
         m = p.Placement.toMatrix() if getattr(p, "Placement", None) is not None else fc.Matrix()
         above = m if above is None else m.multiply(above)
-        p = _parent(p)
+        p = parent_of(p)
     return p, above
 
 
@@ -93,9 +94,47 @@ def has_geometry(o):
 
 
 class _Collector:
+    """One collect. What depends only on an object (its parent, whether it shows, its faces and colours) is read
+    from FreeCAD once per collect and kept here by object: an assembly holds thousands of links to a dozen
+    fasteners under 4 levels of App::Parts, and reading them per node made a collect twice as slow (143 ms against
+    68 ms for 2,000 parts, bench/big_bench.py's document)."""
+
     def __init__(self, doc):
         self.doc = doc
         self.sources = {}  # MeshSource name -> MeshSource
+        # Keyed by id(): FreeCAD hands out one Python object per document object for its lifetime, and every object
+        # here lives through the collect. (A key of Document.Name and Name cost as much as what it saved.)
+        self._parents = {}  # id -> its container or None
+        self._visible = {}  # id -> shown, its containers too
+        self._geometry = {}  # id -> has_geometry
+        self._looks = {}  # id -> (materials, slots)
+        self._reference = {}  # TypeId -> is_reference: a type's answer is its class's
+
+    def is_reference(self, o):
+        r = self._reference.get(o.TypeId)
+        if r is None:
+            r = self._reference[o.TypeId] = is_reference(o)
+        return r
+
+    def parent(self, o):
+        k = id(o)
+        if k not in self._parents:
+            self._parents[k] = _parent(o)
+        return self._parents[k]
+
+    def visible(self, o):
+        k = id(o)
+        v = self._visible.get(k)
+        if v is None:
+            p = self.parent(o) if o.Visibility else None
+            v = self._visible[k] = bool(o.Visibility) and (p is None or self.visible(p))
+        return v
+
+    def has_geometry(self, o):
+        k = id(o)
+        if k not in self._geometry:
+            self._geometry[k] = has_geometry(o)
+        return self._geometry[k]
 
     def node(self, o, node_id, label, parent_id, depth=0):
         """The nodes of one object: an empty for a container (its children come as objects of their own, or from
@@ -104,17 +143,22 @@ class _Collector:
             return [Item(node_id, label, parent_id, _local(o))]
         if _is_link(o):
             return self.link(o, node_id, label, parent_id, depth)
-        if has_geometry(o):
+        if self.has_geometry(o):
             return [self.shape(o, node_id, label, parent_id, _local(o))]
         return []
 
     def shape(self, o, node_id, label, parent_id, transform):
         """The node of an object with faces (or of a link to one), its materials, and o queued for meshing."""
-        faces = 0 if o.isDerivedFrom("Mesh::Feature") else len(o.Shape.Faces)
-        mats, slots = colors.object_materials(o.Label, *colors.view_colors(getattr(o, "ViewObject", None)), faces)
+        k = id(o)
+        looks = self._looks.get(k)
+        if looks is None:
+            faces = 0 if o.isDerivedFrom("Mesh::Feature") else len(o.Shape.Faces)
+            mats, slots = colors.object_materials(o.Label, *colors.view_colors(getattr(o, "ViewObject", None)),
+                                                  faces)
+            looks = self._looks[k] = (tuple(mats), tuple(slots) if slots is not None else None)
         name = o.Name if o.Document.Name == self.doc.Name else "%s#%s" % (o.Document.Name, o.Name)
-        self.sources.setdefault(name, MeshSource(name, o, tuple(slots) if slots is not None else None, o.Label))
-        return Item(node_id, label, parent_id, transform, name, tuple(mats))
+        self.sources.setdefault(name, MeshSource(name, o, looks[1], o.Label))
+        return Item(node_id, label, parent_id, transform, name, looks[0])
 
     def link(self, link, node_id, label, parent_id, depth):
         """An App::Link is an instance: a node whose mesh (or whole subtree, for a linked App::Part) reuses the
@@ -122,12 +166,12 @@ class _Collector:
         matrix, gives the link's Placement, then the target's own where LinkTransform is true (measured in 0.20 and
         1.0 against the link's Shape: with LinkTransform false the target's Placement is replaced, not composed)."""
         target, matrix = link.getLinkedObject(True, fc.Matrix(), True)
-        if target is None or target is link or is_reference(target) or depth > LINK_DEPTH:
+        if target is None or target is link or self.is_reference(target) or depth > LINK_DEPTH:
             return []
         transform = _tuple(matrix)
         if _is_container(target):
             return [Item(node_id, label, parent_id, transform)] + self.expand(target, node_id, label, depth)
-        if has_geometry(target):
+        if self.has_geometry(target):
             return [self.shape(target, node_id, label, parent_id, transform)]
         return []
 
@@ -135,7 +179,7 @@ class _Collector:
         """The visible contents of a linked container, under the link's node, with ids and labels of their own."""
         out = []
         for o in _descendants(container):
-            p = _parent(o)
+            p = self.parent(o)
             parent_id = node_id if p is container else node_id + ":" + safe_id(p.Name)
             out += self.node(o, node_id + ":" + safe_id(o.Name), "%s (%s)" % (o.Label, link_label), parent_id,
                              depth + 1)
@@ -175,13 +219,6 @@ def _parent(o):
 def _inside_body(o):
     geo = o.getParentGeoFeatureGroup() if hasattr(o, "getParentGeoFeatureGroup") else None
     return geo is not None and geo.isDerivedFrom("PartDesign::Body") and geo is not o
-
-
-def _visible(o):
-    if not o.Visibility:
-        return False
-    p = _parent(o)
-    return True if p is None else _visible(p)
 
 
 def _descendants(container):

@@ -1,6 +1,7 @@
 """What a FreeCAD document becomes: nodes (Item), the objects to mesh (MeshSource), their meshes (Mesh) and the
 scene dict the hub takes. Pure Python."""
 import hashlib
+import re
 from dataclasses import dataclass
 
 
@@ -75,7 +76,13 @@ def build_scene(doc_id, doc_label, source, items, meshes):
     return {"id": doc_id, "name": doc_label, "source": source, "units": "mm", "up": "Z", "nodes": nodes}
 
 
+_ID = re.compile(r"[A-Za-z0-9_.:-]{1,200}")
+
+
 def safe_id(name):
-    """FreeCAD names are already [A-Za-z0-9_]; this guards the protocol's id rule for anything else."""
+    """FreeCAD names are already [A-Za-z0-9_]; this guards the protocol's id rule for anything else. (A regex
+    first: a loop over the characters of every name was 8 % of a 2,000-part collect.)"""
+    if _ID.fullmatch(name):
+        return name
     out = "".join(c if (c.isascii() and c.isalnum()) or c in "_.:-" else "_" for c in name)
     return out[:200] or "_"

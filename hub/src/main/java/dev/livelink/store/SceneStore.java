@@ -47,6 +47,8 @@ public final class SceneStore implements AutoCloseable {
    * largest size, whose receivers mostly ask for the delta from the version before the latest.
    */
   private static final int OLD_SCENE_CACHE_NODES = 100_000;
+  /** And at most this many of one scene: the version before the latest, and one for a receiver a version behind. */
+  static final int OLD_SCENE_CACHE_PER_SCENE = 2;
   /** Blobs collected per turn of the lock in a sweep, so publishes are not held up behind a large one. */
   private static final int SWEEP_BATCH = 1000;
 
@@ -115,7 +117,7 @@ public final class SceneStore implements AutoCloseable {
   private final Map<String, History> scenes = new LinkedHashMap<>();
   private final Map<String, String> idsByLowerCase = new HashMap<>();
   private final MeshRefs refs = new MeshRefs();
-  private final OldScenes oldScenes = new OldScenes(OLD_SCENE_CACHE_NODES);
+  private final OldScenes oldScenes = new OldScenes(OLD_SCENE_CACHE_NODES, OLD_SCENE_CACHE_PER_SCENE);
   private final ScheduledExecutorService sweeper;
 
   public SceneStore(Path home) {
