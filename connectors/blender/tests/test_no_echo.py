@@ -63,7 +63,7 @@ def install_bpy():
     scene.objects = Objects()
     scene.unit_settings = types.SimpleNamespace(scale_length=1.0)
     bpy.data.objects, bpy.data.scenes, bpy.data.filepath = scene.objects, [scene], ""
-    bpy.context = types.SimpleNamespace(scene=scene)
+    bpy.context = types.SimpleNamespace(scene=scene, evaluated_depsgraph_get=lambda: None)
     for name in ("livelink_blender.blender.sendhost", "livelink_blender.blender.apply",
                  "livelink_blender.blender.collect", "livelink_blender.blender.feedback", "livelink_blender.blender"):
         sys.modules.pop(name, None)

@@ -209,6 +209,64 @@ class SenderTest(unittest.TestCase):
         self.assertEqual(self.nodes(job)["box-id"]["transform"][3], 9.0)
         self.assertEqual(sorted(self.nodes(job)), ["ball-id", "box-id"])
 
+    def test_idle_until_an_edit_arms_the_debounce_and_again_once_its_send_is_done(self):
+        self.s.send(["Box"])
+        self.assertFalse(self.s.idle, "a send in flight")
+        self.done()
+        self.assertTrue(self.s.idle)
+        self.s.changed(ids={"box-id"})
+        self.assertFalse(self.s.idle, "the debounce runs")
+        self.clock.now += DEBOUNCE_S
+        self.s.debounce()
+        self.assertFalse(self.s.idle, "its send is in flight")
+        self.done()
+        self.assertTrue(self.s.idle)
+
+    def test_an_edit_blender_evaluates_while_a_send_reads_goes_in_the_next_send(self):
+        # Blender runs the depsgraph handler when a send reads the evaluated scene: an edit made just before (here
+        # the ball moved while an update from the link armed the debounce) is marked in the middle of the send.
+        self.s.send(["Box", "Ball"])
+        self.done()
+        self.s.changed(structure=True)
+        self.host.objects["Ball"]["x"] = 5.0
+        collect = self.host.collect
+
+        def collect_and_mark(ids):
+            self.host.collect = collect
+            self.assertTrue(self.s.changed(ids={"ball-id"}))
+            return collect(ids)
+        self.host.collect = collect_and_mark
+        self.clock.now += DEBOUNCE_S
+        self.assertEqual(self.s.debounce(), DEBOUNCE_S, "the running timer waits for the edit it saw")
+        self.assertEqual(len(self.link.jobs), 1, "nothing of this .blend had changed when it read")
+        self.clock.now += DEBOUNCE_S
+        self.assertIsNone(self.s.debounce())
+        self.assertEqual(self.host.collected[-1], ["ball-id"])
+        self.assertEqual(self.nodes(self.link.jobs[-1])["ball-id"]["transform"][3], 5.0)
+        self.done()
+        self.assertTrue(self.s.idle)
+
+    def test_an_edit_marked_while_its_own_object_is_read_is_not_sent_twice(self):
+        self.s.send(["Box", "Ball"])
+        self.done()
+        self.s.changed(ids={"ball-id"})
+        self.host.objects["Ball"]["x"] = 5.0
+        collect = self.host.collect
+
+        def collect_and_mark(ids):
+            self.host.collect = collect
+            self.s.changed(ids={"ball-id"})  # the same edit, seen again as Blender evaluates it for the read
+            return collect(ids)
+        self.host.collect = collect_and_mark
+        self.clock.now += DEBOUNCE_S
+        self.assertEqual(self.s.debounce(), DEBOUNCE_S)
+        self.assertEqual(self.host.collected[-1], ["ball-id"])
+        self.done()
+        self.clock.now += DEBOUNCE_S
+        self.assertIsNone(self.s.debounce())
+        self.assertEqual(len(self.link.jobs), 2, "one send for the one edit")
+        self.assertTrue(self.s.idle)
+
     def test_auto_send_never_echoes_objects_that_arrived_from_the_link(self):
         self.host.add("FromFreeCAD", 4.0, link=True)
         self.s.send(["Box", "FromFreeCAD"])  # explicitly selected: sent

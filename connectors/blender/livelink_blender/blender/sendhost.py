@@ -69,6 +69,9 @@ class BlenderSendHost(SendHost):
         return getattr(bpy.app, "online_access", True)
 
     def scan(self, owners, explicit):
+        # Evaluate pending edits first: the depsgraph handler marks them for Auto-send now, before the sender takes
+        # its marks, rather than in the middle of the send when collect() reads the evaluated depsgraph.
+        bpy.context.evaluated_depsgraph_get()
         record = read_record()
         file = os.path.basename(bpy.data.filepath)
         scene_id, _ = sendscene.scene_identity(record.get("scene", ""), record.get("file", ""), file, _token())

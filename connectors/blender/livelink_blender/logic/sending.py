@@ -82,6 +82,12 @@ class Sender:
         self._awaiting = OrderedDict()  # (scene, version) -> _Awaiting
         self._early = []
 
+    @property
+    def idle(self):
+        """Nothing on its way and nothing due: no send in flight or queued, no Auto-send debounce running or owed.
+        What a caller checks before it calls the link quiet."""
+        return self._flight is None and self._queued is None and not self._armed and not self._auto_due
+
     # ---- receivers ---------------------------------------------------------------------------------------------
 
     def receivers(self):
@@ -126,9 +132,10 @@ class Sender:
         explicit = [i for i in scan.explicit if i in present]
         if names and not explicit:
             raise SendError("None of the selected objects can be sent (linked from a library?)")
-        dirty = set(self._dirty)
-        if self._dirty_materials:
-            dirty |= set(self.host.material_users(self._dirty_materials))
+        taken, taken_materials = set(self._dirty), set(self._dirty_materials)
+        dirty = set(taken)
+        if taken_materials:
+            dirty |= set(self.host.material_users(taken_materials))
         dirty = {i for i in dirty if i in present and not present[i].from_link}
         waiting = dirty & scan.editing
         names_now = {i: p.name for i, p in present.items()}
@@ -140,7 +147,10 @@ class Sender:
         removed = set(self._cache or scan.sent) - present.keys()
         collected, meshes = self.host.collect(sorted(fresh))
         nodes, families = sendscene.build(present, collected, self._cache)
-        self._dirty, self._dirty_materials = waiting, set()
+        # Marks made while this send read (Blender evaluates pending edits when it is read, and the depsgraph
+        # handler runs then) stay for the next send, except for the objects just read after that evaluation.
+        self._dirty = waiting | (self._dirty - taken - fresh)
+        self._dirty_materials -= taken_materials
         touched = len(fresh) + sum(1 for i in families if i not in fresh and families[i].nodes != self._cache[i].nodes)
         if auto and not touched and not removed:
             return None  # a selection or an update from the link: nothing this .blend sends changed
@@ -192,6 +202,10 @@ class Sender:
             return left
         self._armed = False
         self.auto_send()
+        if self._armed:
+            # Edits marked while the send read the scene: this timer, still running, waits for them (the handler
+            # saw it registered and started none).
+            return DEBOUNCE_S
         return None
 
     def forget_changes(self):

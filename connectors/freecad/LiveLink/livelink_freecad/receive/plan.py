@@ -102,8 +102,9 @@ class Layout:
     residual: tuple  # 9 numbers: the rest of its transform, which its mesh (or its members) carry
 
 
-def layout(scene, nodes):
-    """{node id: Layout} for every node of {node id: node}. A parent that is not among the nodes counts as none."""
+def layout(scene, nodes, only=None):
+    """{node id: Layout} for every node of {node id: node} (or those in `only`, and the App::Parts above them). A
+    parent that is not among the nodes counts as none."""
     out = {}
 
     def place(i, seen):
@@ -122,8 +123,24 @@ def layout(scene, nodes):
         out[i] = Layout(container, rigid, residual)
         return out[i]
 
-    for i in nodes:
+    for i in nodes if only is None else only:
         place(i, frozenset((i,)))
+    return out
+
+
+def under(trees, ids):
+    """`ids` and every node below them in any of `trees` ({node id: node}, by their parent links): the nodes whose
+    layout a change to `ids` can change (a node's layout depends on its ancestors only)."""
+    children = {}
+    for nodes in trees:
+        for i, n in nodes.items():
+            children.setdefault(n.get("parent"), set()).add(i)
+    out, todo = set(), list(ids)
+    while todo:
+        i = todo.pop()
+        if i not in out:
+            out.add(i)
+            todo.extend(children.get(i, ()))
     return out
 
 
@@ -181,7 +198,8 @@ def operations(scene, held, plan, fetched, adopt=False):
     """(ops, removed ids): ops parents first. held: {node id: node as applied}; plan: livelink_client.plan.Plan;
     fetched: the mesh hashes whose blobs arrived. What changed is found by comparing with what is held, so a full
     version changes only what differs, and a node the delta did not name still gets an op when an ancestor moved it
-    (a mesh parent's transform, a residual passed down). adopt: every held node is put in its App::Part again."""
+    (a mesh parent's transform, a residual passed down). adopt: every held node is put in its App::Part again.
+    Only the nodes the plan names and those under them are looked at: an edit of one object of many costs one."""
     new = dict(held)
     for c in plan.creates:
         new[c.node["id"]] = c.node
@@ -190,9 +208,11 @@ def operations(scene, held, plan, fetched, adopt=False):
     removed = [r.node_id for r in plan.removes]
     for i in removed:
         new.pop(i, None)
-    before, after = layout(scene, held), layout(scene, new)
+    named = [c.node["id"] for c in plan.creates] + [u.node["id"] for u in plan.updates] + removed
+    look = set(new) if adopt else under((held, new), named) & new.keys()
+    before, after = layout(scene, held, look & held.keys()), layout(scene, new, look)
     ops = []
-    for i in sorted(new, key=lambda i: (depth(new, i), i)):
+    for i in sorted(look, key=lambda i: (depth(new, i), i)):
         node, lay = new[i], after[i]
         old = held.get(i)
         if old is None or kind(old) != kind(node):
