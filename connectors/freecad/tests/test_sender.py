@@ -47,6 +47,7 @@ class SenderTest(unittest.TestCase):
         self.assertIn("auto-start is off", str(e.exception))
         self.assertFalse(os.path.exists(self.calls), "the launcher was not run before a send")
         self.assertEqual(s.blenders(), [])
+        self.assertEqual(s.space_state(), "", "no studio space without a hub")  # what the status dialog reads
         self.assertTrue(s.hub_state().startswith("not connected (no livelink hub is running and auto-start is off"))
         job = sender.SendJob({"id": "Demo", "name": "Demo", "nodes": []}, (), (), time.perf_counter(), 0.0)
         with mock.patch.object(sender, "CONNECT_TIMEOUT_S", 1.0):

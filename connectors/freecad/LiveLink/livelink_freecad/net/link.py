@@ -56,6 +56,10 @@ class Link:
         """'connected', or why not, for the status dialog."""
         return self._hub_state
 
+    def space_state(self):
+        """The hub's studio space as one line, or "" without one."""
+        return self._sender.space_state()
+
     def set_receiving(self, on):
         """Registers again as "both" or "sender": Blender lists (and targets) only FreeCADs that receive."""
         if bool(on) != self._receiving:
