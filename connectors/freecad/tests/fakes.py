@@ -273,6 +273,11 @@ class FcObject:
         self.Group.append(o)
         o.parent = self
 
+    def addObjects(self, objects):
+        self.group_calls = getattr(self, "group_calls", 0) + 1
+        for o in objects:
+            self.addObject(o)
+
     def removeObject(self, o):
         self.Group.remove(o)
         o.parent = None

@@ -80,6 +80,7 @@ class CreateTest(ApplyTestCase):
                          ("App::Part", SCENE["id"], "", 1))
         self.assertEqual([c.Label for c in root.Group], ["Box", "Rig", "TwoTone"])
         self.assertEqual([c.Label for c in o["Rig"].Group], ["Arm", "Leg"])
+        self.assertEqual((root.group_calls, o["Rig"].group_calls), (1, 1), "new objects join their part at once")
         self.assertEqual(o["Rig"].TypeId, "App::Part", "an empty is an App::Part")
         box = o["Box"]
         self.assertEqual((box.TypeId, box.LiveLinkId, box.LiveLinkName, box.Name), ("Mesh::Feature", "box", "Box",
