@@ -73,8 +73,8 @@ class Session:
         self.sb.cleanup()
 
 
-def first_send(s, n, doc, keep):
-    """One first send of the open n-part document into a fresh Blender; returns (figures, the Blender if keep)."""
+def first_send(s, n, doc):
+    """One first send of the open n-part document into a fresh Blender; returns (figures, that Blender)."""
     s.hub.restart()
     s.fc.eval(ba.FORGET)
     b = s.blender()
@@ -94,9 +94,6 @@ def first_send(s, n, doc, keep):
     after = b.eval(ba.MEMORY)
     out = {"sent": sent, "visible_ms": (drawn - clicked) * 1000, "scene": scene, "redraw_ms": b.eval(ba.IDLE),
            "mem_mib": after["mem_mib"] - before["mem_mib"], "rss_mib": after["rss_mib"] - before["rss_mib"]}
-    if not keep:
-        s.drop(b)
-        b = None
     return out, b
 
 
@@ -143,7 +140,7 @@ def measure(s, n, runs, edits, seed):
            "open_s": time.perf_counter() - t}
     for r in range(runs):
         last = r == runs - 1
-        first, b = first_send(s, n, "big%d" % n, keep=True)
+        first, b = first_send(s, n, "big%d" % n)
         res["first"].append(first)
         print("  %d parts, run %d: first send %.0f ms %s, visible %.0f ms; Blender +%.0f MiB (RSS +%.0f)" % (
             n, r, first["sent"]["elapsed_ms"], _t(first["sent"]), first["visible_ms"], first["mem_mib"],

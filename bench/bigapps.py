@@ -1,6 +1,7 @@
 """The pieces of bench/big_bench.py that talk to the real applications: a hub that can be restarted with an empty
 store, its memory, and the probe code run inside FreeCAD and Blender. Every figure read here is the applications'
 own: the Mod's SendResult, the add-on's ack timings, Blender's own memory counter, /proc of each process."""
+import hashlib
 import json
 import os
 import re
@@ -47,7 +48,7 @@ class Hub:
                 blobs = {}
                 for i in range(nodes):
                     data = meshblob.encode([0, 0, 0, 1, 0, 0, 0, 1, (r if i < edited else 0) + i * 1e-3], [0, 1, 2])
-                    blobs[meshblob_hash(data)] = data
+                    blobs[hashlib.sha256(data).hexdigest()] = data
                 hashes = list(blobs)
                 scene = {"id": "warm-up", "name": "warm-up", "units": "mm", "up": "Z", "nodes": [
                     {"id": "n%d" % i, "name": "n%d" % i, "mesh": h} for i, h in enumerate(hashes)]}
@@ -79,11 +80,6 @@ class Hub:
                              timeout=60).stdout
         used = re.findall(r"(?:generation|space)\s+total \d+K, used (\d+)K", out)
         return sum(int(u) for u in used[:2]) if used else None
-
-
-def meshblob_hash(data):
-    import hashlib
-    return hashlib.sha256(data).hexdigest()
 
 
 def proc_rss_kb(pid):

@@ -1,19 +1,20 @@
 # Builds the "ten times the document" FreeCAD documents: an assembly of N parts in nested App::Parts, most of them
 # identical fasteners (App::Link to a few originals), one part in five unique, in the spirit of
-# shared/bench/make_models.py. Deterministic: the same N gives the same document.
+# shared/bench/make_models.py. Deterministic: the same N gives the same document (but for FreeCAD's dates and UUIDs).
 # Run: MODELS_DIR=/tmp/big BIG_SIZES=410,1000,2000,4000 freecadcmd bench/make_big_model.py
 # Out: $MODELS_DIR/big<N>.FCStd and big<N>.json (what the document holds, and the triangles FreeCAD's 3D view will
 # make of it at its default Deviation 0.2 % and angular deflection 28.65 deg, which is what the Mod sends).
 #
 # Structure, for every N (parts = objects Blender shows with a mesh):
 #   Assembly (App::Part)
-#     Library (App::Part): the 12 fastener originals (4 bolts, 4 nuts, 4 washers), visible, so the Mod meshes them from the view
+#     Library (App::Part): the 12 fastener originals (4 bolts, 4 nuts, 4 washers), visible, so that the Mod meshes
+#       them from the 3D view as it does the others
 #     Module<m> (App::Part, 400 parts) > Unit<m>_<u> (App::Part, 80) > Sub<m>_<u>_<s> (App::Part, 20)
 #       in each Sub: 4 unique parts (gear, plate, shaft, flange: Part::Feature, each a mesh of its own) and
 #       16 fasteners (App::Link to an original, placed around them)
 #   Sub0_0_0 also holds Box (Part::Box), the part the benchmark edits.
-# Leaves are 4 App::Parts deep. 4000 parts: ~2 M triangles shown, of which the Mod sends one mesh per original and
-# per unique part.
+# Leaves are 4 App::Parts deep. 4000 parts: 2.27 M triangles shown; the Mod sends one mesh per original and per
+# unique part (811 meshes, 0.5 M triangles).
 import json
 import math
 import os
