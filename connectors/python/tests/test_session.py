@@ -145,6 +145,17 @@ class PeerSessionTest(unittest.TestCase):
             s.wait_connected(0)
         self.hub = HubProcess(self.home)
 
+    def test_an_ack_that_fails_says_why_and_none_when_not_connected_says_so(self):
+        s = self.open()
+        next_of(self.events, Connected)
+        failed = s.ack("no-such-scene", 1, s.connection[1], True, "", {})
+        self.assertIsNotNone(failed)
+        self.assertIn("no-such-scene", failed)
+        self.hub.stop()
+        next_of(self.events, Disconnected)
+        self.assertEqual(s.ack("no-such-scene", 1, "p", True, "", {}), "not connected to the hub")
+        self.hub = HubProcess(self.home)
+
 
 if __name__ == "__main__":
     unittest.main()

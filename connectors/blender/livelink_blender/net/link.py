@@ -104,17 +104,9 @@ class Link:
             if isinstance(job, FetchRequest):
                 self._inbox.put(self._fetch(job))
             elif isinstance(job, AckRequest):
-                client, _ = self._session.connection
-                try:
-                    if client is None:
-                        raise LiveLinkError("not connected to the hub")
-                    client.ack(job.scene, job.version, job.peer, job.ok, job.reason, job.timings)
-                except LiveLinkError as e:
-                    # 403: a version this .blend caught up on was sent to another peer; nobody waits for our ack.
-                    if e.status != 403:
-                        self._inbox.put(AckFailed(str(e)))
-                except (OSError, ValueError) as e:
-                    self._inbox.put(AckFailed(str(e)))
+                failed = self._session.ack(job.scene, job.version, job.peer, job.ok, job.reason, job.timings)
+                if failed is not None:
+                    self._inbox.put(AckFailed(failed))
 
     def _fetch(self, job):
         client, peer = self._session.connection

@@ -99,6 +99,20 @@ class PeerSession:
                 raise LiveLinkError(self._last_error or "the hub does not answer")
             return self._client, self._peer
 
+    def ack(self, scene, version, peer, ok, reason, timings):
+        """Acks a version on the current connection; returns why that failed, or None. A 403 is not a failure: the
+        version was caught up on and was sent to another peer, so nobody waits for this ack."""
+        client, _ = self.connection
+        try:
+            if client is None:
+                raise LiveLinkError("not connected to the hub")
+            client.ack(scene, version, peer, ok, reason, timings)
+        except LiveLinkError as e:
+            return None if e.status == 403 else str(e)
+        except (OSError, ValueError) as e:
+            return str(e)
+        return None
+
     def allow_hub_start(self):
         self._may_start.set()
         self._wake.set()

@@ -123,14 +123,6 @@ class Link:
         return DeltaFetched(delta, decoded, (t1 - t0) * 1000.0, (now - t1) * 1000.0, peer, now)
 
     def _ack(self, job):
-        client, _ = self._session.connection
-        try:
-            if client is None:
-                raise LiveLinkError("not connected to the hub")
-            client.ack(job.scene, job.version, job.peer, job.ok, job.reason, job.timings)
-        except LiveLinkError as e:
-            # 403: a version this FreeCAD caught up on was sent to another peer; nobody waits for this ack.
-            if e.status != 403:
-                self._on_receive(AckFailed(str(e)))
-        except (OSError, ValueError) as e:
-            self._on_receive(AckFailed(str(e)))
+        failed = self._session.ack(job.scene, job.version, job.peer, job.ok, job.reason, job.timings)
+        if failed is not None:
+            self._on_receive(AckFailed(failed))
