@@ -36,6 +36,9 @@ build() {
 mount_all() {
   build
   # The checkout at its own path, so the add-on's recorded launcher and the probes' paths mean the same inside.
+  # A checkout deleted and cloned again at the same path leaves its old bind mount showing the deleted folder:
+  # bind again when the mount does not show this checkout's launcher.
+  if mountpoint -q "$ROOT$REPO" && [ ! -e "$ROOT$REPO/livelink" ]; then umount -l "$ROOT$REPO"; fi
   for d in proc sys dev dev/pts tmp "${REPO#/}"; do
     mkdir -p "$ROOT/$d"
     mountpoint -q "$ROOT/$d" || mount --bind "/$d" "$ROOT/$d"
