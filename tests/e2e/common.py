@@ -2,6 +2,7 @@
 import json
 import os
 import sys
+import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -11,6 +12,54 @@ FIXTURES = os.path.join(REPO, "hub", "src", "test", "resources", "fixtures")
 import apps  # noqa: E402,F401
 
 from apps import ADDON, link_status  # noqa: E402,F401 - re-exported for the tests
+
+sys.path.insert(0, os.path.join(REPO, "connectors", "python"))
+from livelink_client import HubClient  # noqa: E402
+
+
+class LinkTest(unittest.TestCase):
+    """One scenario in its own sandbox (HOME and LIVELINK_HOME in a temp dir): what `needs` names must be
+    installed, the connectors are installed (`install`: arguments of `livelink`, empty for none) and a hub started
+    (`with_hub`). Everything started through these methods is stopped in reverse order at the end, also when setUp
+    fails half way (addCleanup)."""
+    needs = ("freecad", "blender", "xvfb-run")
+    install = ("install",)
+    with_hub = True
+
+    def setUp(self):
+        apps.require(*self.needs)
+        self.sb = apps.Sandbox()
+        self.addCleanup(self.sb.cleanup)
+        if self.install:
+            self.sb.run(*self.install)
+        if self.with_hub:
+            self.start_hub()
+
+    def start_hub(self):
+        self.hub = self.sb.hub()
+        self.addCleanup(self.hub.stop)
+        return self.hub
+
+    def start_blender(self, connected=True, **kwargs):
+        """A real Blender window with the probe; by default waits until its link is connected to the hub."""
+        b = self.keep(apps.start_blender(self.sb, **kwargs))
+        if connected:
+            apps.wait_until(lambda: b.eval(link_status()) == "connected", timeout=60, what="Blender to connect")
+        return b
+
+    def start_freecad(self):
+        return self.keep(apps.start_freecad(self.sb))
+
+    def keep(self, probe):
+        """Kills the application at the end of the test."""
+        self.addCleanup(probe.kill)
+        return probe
+
+    def hub_client(self):
+        """The shared Python client on this sandbox's hub, closed at the end."""
+        client = HubClient.discover(self.sb.livelink_home)
+        self.addCleanup(client.close)
+        return client
 
 # Runs inside Blender: every livelink object with its world bounds in metres, colours, parent, mesh and modifiers.
 BLENDER_STATE = '''

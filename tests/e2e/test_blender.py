@@ -2,26 +2,16 @@
 import os
 import unittest
 
-from common import ADDON, BLENDER_STATE, FIXTURES, apps, link_status, peers, write_box
+from common import ADDON, BLENDER_STATE, FIXTURES, LinkTest, apps, link_status, peers, write_box
 
 
-class BlenderLinkTest(unittest.TestCase):
-    def setUp(self):
-        apps.require("blender", "xvfb-run")
-        self.sb = apps.Sandbox()
-        self.sb.run("install", "blender")
-        self.blenders = []
-
-    def tearDown(self):
-        for b in self.blenders:
-            b.kill()
-        self.sb.cleanup()
+class BlenderLinkTest(LinkTest):
+    needs = ("blender", "xvfb-run")
+    install = ("install", "blender")
+    with_hub = False  # some tests start one, others let the add-on start it
 
     def blender(self, blend=None):
-        b = apps.start_blender(self.sb, blend=blend)
-        self.blenders.append(b)
-        apps.wait_until(lambda: b.eval(link_status()) == "connected", timeout=60, what="Blender to connect")
-        return b
+        return self.start_blender(blend=blend)
 
     def send(self, *args):
         p = self.sb.run("send", "--wait", "--timeout", "20", *args, check=False)
@@ -57,107 +47,95 @@ class BlenderLinkTest(unittest.TestCase):
         self.assertEqual(principled, [0.0, 1.0, 0.0, 1.0, 0.7])
 
     def test_update_changes_only_the_edited_part_and_keeps_artist_edits(self):
-        self.hub = self.sb.hub()
-        try:
-            b = self.blender()
-            d = self.sb.dir
-            a_path, b_path = os.path.join(d, "a.obj"), os.path.join(d, "b.obj")
-            write_box(a_path, 1000, 500, 250, "A")
-            write_box(b_path, 100, 100, 100, "B")
-            self.send(a_path, b_path, "--up", "Z", "--scene", "Parts")
-            before = self.state(b)
-            self.assertEqual(before["A"]["max"], [1.0, 0.5, 0.25])
-            # The artist: a modifier on B, their own material on B, A moved to a collection of their own.
-            b.eval("import bpy\n"
-                   "ob = bpy.data.objects['B']; ob.modifiers.new('Bevel', 'BEVEL')\n"
-                   "mine = bpy.data.materials.new('ArtistGold'); ob.data.materials[0] = mine\n"
-                   "c = bpy.data.collections.new('Artist'); bpy.context.scene.collection.children.link(c)\n"
-                   "a = bpy.data.objects['A']; c.objects.link(a); bpy.data.collections['Parts'].objects.unlink(a)\n"
-                   "a.modifiers.new('Sub', 'SUBSURF')\n"
-                   "result = True")
-            write_box(a_path, 2000, 500, 250, "A")
-            out = self.send(a_path, b_path, "--up", "Z", "--scene", "Parts")
-            self.assertIn("0 added, 1 changed, 0 removed", out)
-            after = self.state(b)
-            self.assertEqual(sorted(after), ["A", "B"], "no duplicates")
-            self.assertEqual(after["A"]["max"], [2.0, 0.5, 0.25])
-            self.assertEqual(after["A"]["collections"], ["Artist"])
-            self.assertEqual(after["A"]["modifiers"], ["SUBSURF"])
-            self.assertEqual(after["B"]["mesh_ptr"], before["B"]["mesh_ptr"], "B's mesh was not rebuilt")
-            self.assertEqual(after["B"]["modifiers"], ["BEVEL"])
-            self.assertEqual(after["B"]["material_names"], ["ArtistGold"])
-            # Same version again (a re-send of unchanged files) creates nothing.
-            out = self.send(a_path, b_path, "--up", "Z", "--scene", "Parts")
-            self.assertIn("0 added, 0 changed, 0 removed", out)
-            self.assertEqual(sorted(self.state(b)), ["A", "B"])
-            # Removed upstream -> removed in Blender.
-            self.send(a_path, "--up", "Z", "--scene", "Parts")
-            self.assertEqual(sorted(self.state(b)), ["A"])
-        finally:
-            self.hub.stop()
+        self.start_hub()
+        b = self.blender()
+        d = self.sb.dir
+        a_path, b_path = os.path.join(d, "a.obj"), os.path.join(d, "b.obj")
+        write_box(a_path, 1000, 500, 250, "A")
+        write_box(b_path, 100, 100, 100, "B")
+        self.send(a_path, b_path, "--up", "Z", "--scene", "Parts")
+        before = self.state(b)
+        self.assertEqual(before["A"]["max"], [1.0, 0.5, 0.25])
+        # The artist: a modifier on B, their own material on B, A moved to a collection of their own.
+        b.eval("import bpy\n"
+               "ob = bpy.data.objects['B']; ob.modifiers.new('Bevel', 'BEVEL')\n"
+               "mine = bpy.data.materials.new('ArtistGold'); ob.data.materials[0] = mine\n"
+               "c = bpy.data.collections.new('Artist'); bpy.context.scene.collection.children.link(c)\n"
+               "a = bpy.data.objects['A']; c.objects.link(a); bpy.data.collections['Parts'].objects.unlink(a)\n"
+               "a.modifiers.new('Sub', 'SUBSURF')\n"
+               "result = True")
+        write_box(a_path, 2000, 500, 250, "A")
+        out = self.send(a_path, b_path, "--up", "Z", "--scene", "Parts")
+        self.assertIn("0 added, 1 changed, 0 removed", out)
+        after = self.state(b)
+        self.assertEqual(sorted(after), ["A", "B"], "no duplicates")
+        self.assertEqual(after["A"]["max"], [2.0, 0.5, 0.25])
+        self.assertEqual(after["A"]["collections"], ["Artist"])
+        self.assertEqual(after["A"]["modifiers"], ["SUBSURF"])
+        self.assertEqual(after["B"]["mesh_ptr"], before["B"]["mesh_ptr"], "B's mesh was not rebuilt")
+        self.assertEqual(after["B"]["modifiers"], ["BEVEL"])
+        self.assertEqual(after["B"]["material_names"], ["ArtistGold"])
+        # Same version again (a re-send of unchanged files) creates nothing.
+        out = self.send(a_path, b_path, "--up", "Z", "--scene", "Parts")
+        self.assertIn("0 added, 0 changed, 0 removed", out)
+        self.assertEqual(sorted(self.state(b)), ["A", "B"])
+        # Removed upstream -> removed in Blender.
+        self.send(a_path, "--up", "Z", "--scene", "Parts")
+        self.assertEqual(sorted(self.state(b)), ["A"])
 
     def test_restarted_blender_catches_up(self):
-        self.hub = self.sb.hub()
-        try:
-            b = self.blender()
-            box = os.path.join(self.sb.dir, "box.obj")
-            write_box(box, 1000, 1000, 1000, "Cube1m")
-            self.send(box, "--up", "Z", "--scene", "Catch")
-            b.kill()
-            write_box(box, 3000, 1000, 1000, "Cube1m")
-            p = self.sb.run("send", box, "--up", "Z", "--scene", "Catch")
-            self.assertIn("version 2", p.stdout)
-            b2 = self.blender()
-            s = apps.wait_until(lambda: self.state(b2).get("Cube1m"), what="catch-up in the new Blender")
-            self.assertEqual(s["max"], [3.0, 1.0, 1.0])
-        finally:
-            self.hub.stop()
+        self.start_hub()
+        b = self.blender()
+        box = os.path.join(self.sb.dir, "box.obj")
+        write_box(box, 1000, 1000, 1000, "Cube1m")
+        self.send(box, "--up", "Z", "--scene", "Catch")
+        b.kill()
+        write_box(box, 3000, 1000, 1000, "Cube1m")
+        p = self.sb.run("send", box, "--up", "Z", "--scene", "Catch")
+        self.assertIn("version 2", p.stdout)
+        b2 = self.blender()
+        s = apps.wait_until(lambda: self.state(b2).get("Cube1m"), what="catch-up in the new Blender")
+        self.assertEqual(s["max"], [3.0, 1.0, 1.0])
 
     def test_saved_blend_keeps_identity_and_catches_up_when_reopened(self):
-        self.hub = self.sb.hub()
-        try:
-            b = self.blender()
-            box = os.path.join(self.sb.dir, "box.obj")
-            write_box(box, 1000, 1000, 1000, "Kept")
-            self.send(box, "--up", "Z", "--scene", "Saved")
-            path = os.path.join(self.sb.dir, "artist.blend")
-            # The artist renames the object and saves; then Blender goes away.
-            b.eval("bpy.data.objects['Kept'].name = 'ArtistName'\n"
-                   "bpy.ops.wm.save_as_mainfile(filepath=%r)\nresult = True" % path)
-            b.kill()
-            write_box(box, 2000, 1000, 1000, "Kept")
-            self.sb.run("send", box, "--up", "Z", "--scene", "Saved")
-            b2 = self.blender(blend=path)
-            s = apps.wait_until(lambda: (lambda st: st if st.get("ArtistName", {}).get("max") == [2.0, 1.0, 1.0]
-                                         else None)(self.state(b2)), what="the reopened .blend to catch up")
-            self.assertEqual(list(s), ["ArtistName"], "updated in place under the artist's name, no duplicate")
-            self.assertNotIn(b2.eval(link_status("peer")), ("", None))
-            doc = [p["document"] for p in peers(self.sb) if p["app"] == "Blender"]
-            self.assertEqual(doc, ["artist.blend"])
-        finally:
-            self.hub.stop()
+        self.start_hub()
+        b = self.blender()
+        box = os.path.join(self.sb.dir, "box.obj")
+        write_box(box, 1000, 1000, 1000, "Kept")
+        self.send(box, "--up", "Z", "--scene", "Saved")
+        path = os.path.join(self.sb.dir, "artist.blend")
+        # The artist renames the object and saves; then Blender goes away.
+        b.eval("bpy.data.objects['Kept'].name = 'ArtistName'\n"
+               "bpy.ops.wm.save_as_mainfile(filepath=%r)\nresult = True" % path)
+        b.kill()
+        write_box(box, 2000, 1000, 1000, "Kept")
+        self.sb.run("send", box, "--up", "Z", "--scene", "Saved")
+        b2 = self.blender(blend=path)
+        s = apps.wait_until(lambda: (lambda st: st if st.get("ArtistName", {}).get("max") == [2.0, 1.0, 1.0]
+                                     else None)(self.state(b2)), what="the reopened .blend to catch up")
+        self.assertEqual(list(s), ["ArtistName"], "updated in place under the artist's name, no duplicate")
+        self.assertNotIn(b2.eval(link_status("peer")), ("", None))
+        doc = [p["document"] for p in peers(self.sb) if p["app"] == "Blender"]
+        self.assertEqual(doc, ["artist.blend"])
 
     def test_two_blenders_each_get_only_what_targets_them(self):
-        self.hub = self.sb.hub()
-        try:
-            b1, b2 = self.blender(), self.blender()
-            ids = [p["id"] for p in peers(self.sb) if p["app"] == "Blender"]
-            self.assertEqual(len(ids), 2)
-            first = b1.eval(link_status("peer"))
-            second = [i for i in ids if i != first][0]
-            box = os.path.join(self.sb.dir, "box.obj")
-            write_box(box, 10, 10, 10, "OnlyFirst")
-            out = self.send(box, "--to", first, "--scene", "ToFirst")
-            self.assertIn("to 1 receiver(s)", out)
-            write_box(box, 10, 10, 10, "OnlySecond")
-            self.send(box, "--to", second, "--scene", "ToSecond")
-            self.assertEqual(list(self.state(b1)), ["OnlyFirst"])
-            self.assertEqual(list(self.state(b2)), ["OnlySecond"])
-        finally:
-            self.hub.stop()
+        self.start_hub()
+        b1, b2 = self.blender(), self.blender()
+        ids = [p["id"] for p in peers(self.sb) if p["app"] == "Blender"]
+        self.assertEqual(len(ids), 2)
+        first = b1.eval(link_status("peer"))
+        second = [i for i in ids if i != first][0]
+        box = os.path.join(self.sb.dir, "box.obj")
+        write_box(box, 10, 10, 10, "OnlyFirst")
+        out = self.send(box, "--to", first, "--scene", "ToFirst")
+        self.assertIn("to 1 receiver(s)", out)
+        write_box(box, 10, 10, 10, "OnlySecond")
+        self.send(box, "--to", second, "--scene", "ToSecond")
+        self.assertEqual(list(self.state(b1)), ["OnlyFirst"])
+        self.assertEqual(list(self.state(b2)), ["OnlySecond"])
 
     def test_hub_going_away_is_shown_and_the_link_comes_back(self):
-        self.hub = self.sb.hub()
+        self.start_hub()
         b = self.blender()
         self.hub.stop()
         # Blender notices (the panel counts it: a reconnect may be quicker than a look at the panel), auto-start

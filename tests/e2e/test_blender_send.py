@@ -3,14 +3,11 @@ publishes it, and the test reads what the hub holds: nodes, hierarchy, transform
 their colours. Then Auto-send, a rename, Shift+D, a deletion and another unit scale. No receiver is needed: the hub
 keeps every version."""
 import math
-import os
-import sys
 import unittest
 
-from common import ADDON, REPO, apps, link_status
+from common import ADDON, LinkTest, apps
 
-sys.path.insert(0, os.path.join(REPO, "connectors", "python"))
-from livelink_client import HubClient, meshblob  # noqa: E402
+from livelink_client import meshblob  # noqa: E402 - common put the shared client on the path
 
 # Runs inside Blender: a cube scaled, rotated and bevelled; a two-material cube; an empty parenting two cubes; a
 # cylinder whose parent is not sent; two empties instancing one collection. Leaves them selected.
@@ -103,21 +100,14 @@ def mat_mul(a, b):
     return [sum(a[r * 4 + k] * b[k * 4 + c] for k in range(4)) for r in range(4) for c in range(4)]
 
 
-class BlenderSendTest(unittest.TestCase):
-    def setUp(self):
-        apps.require("blender", "xvfb-run")
-        self.sb = apps.Sandbox()
-        self.sb.run("install", "blender")
-        self.hub = self.sb.hub()
-        self.b = apps.start_blender(self.sb)
-        apps.wait_until(lambda: self.b.eval(link_status()) == "connected", timeout=60, what="Blender to connect")
-        self.client = HubClient.discover(self.sb.livelink_home)
+class BlenderSendTest(LinkTest):
+    needs = ("blender", "xvfb-run")
+    install = ("install", "blender")
 
-    def tearDown(self):
-        self.client.close()
-        self.b.kill()
-        self.hub.stop()
-        self.sb.cleanup()
+    def setUp(self):
+        super().setUp()
+        self.b = self.start_blender()
+        self.client = self.hub_client()
 
     def version(self, scene_id):
         return next((s["version"] for s in self.client.request("GET", "scenes")["scenes"] if s["id"] == scene_id), 0)

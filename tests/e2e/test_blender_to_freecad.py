@@ -4,14 +4,9 @@ cube and an empty parenting two cubes into FreeCAD as Mesh features in an App::P
 edits, a rename and Shift+D change the same FreeCAD objects; and neither side sends back what it received."""
 import json
 import math
-import os
-import sys
 import unittest
 
-from common import ADDON, BLENDER_STATE, REPO, apps, link_status
-
-sys.path.insert(0, os.path.join(REPO, "connectors", "python"))
-from livelink_client import HubClient  # noqa: E402
+from common import ADDON, BLENDER_STATE, HubClient, LinkTest, apps
 
 # Runs inside Blender: the scene of the issue, selected.
 BUILD = r'''
@@ -104,20 +99,7 @@ def nodes_of(sandbox, source):
         c.close()
 
 
-class BlenderToFreeCADTest(unittest.TestCase):
-    def setUp(self):
-        apps.require("freecad", "blender", "xvfb-run")
-        self.sb = apps.Sandbox()
-        self.sb.run("install")
-        self.hub = self.sb.hub()
-        self.procs = []
-
-    def tearDown(self):
-        for p in self.procs:
-            p.kill()
-        self.hub.stop()
-        self.sb.cleanup()
-
+class BlenderToFreeCADTest(LinkTest):
     def state(self):
         return self.fc.eval(FC_STATE)
 
@@ -131,11 +113,8 @@ class BlenderToFreeCADTest(unittest.TestCase):
                                                                                   sorted(self.state()))) from None
 
     def test_send_auto_send_rename_duplicate_and_no_echo(self):
-        self.fc = apps.start_freecad(self.sb)
-        self.procs.append(self.fc)
-        b = apps.start_blender(self.sb)
-        self.procs.append(b)
-        apps.wait_until(lambda: b.eval(link_status()) == "connected", timeout=60, what="Blender to connect")
+        self.fc = self.start_freecad()
+        b = self.start_blender()
         apps.wait_until(lambda: b.eval(SENDER + "result = [p['app'] for p in s.receivers()]") == ["FreeCAD"],
                         timeout=60, what="Blender to list FreeCAD as a receiver")
         self.assertTrue(b.eval(BUILD))

@@ -4,7 +4,7 @@ import re
 import shutil
 import unittest
 
-from common import BLENDER_STATE, REPO, apps, link_status
+from common import BLENDER_STATE, REPO, LinkTest, apps, link_status
 
 # Runs inside FreeCAD: the document the issue describes.
 MAKE_DOC = r'''
@@ -147,26 +147,7 @@ def sent_line(blender_document=None, objects=4):
     return r"Sent %d objects to Blender \d+\.\d+ \(%s\): applied in \d+ ms" % (objects, document)
 
 
-class FreeCADToBlenderTest(unittest.TestCase):
-    def setUp(self):
-        apps.require("freecad", "blender", "xvfb-run")
-        self.sb = apps.Sandbox()
-        self.sb.run("install")
-        self.procs = []
-        self.hub = self.sb.hub()
-
-    def tearDown(self):
-        for p in self.procs:
-            p.kill()
-        self.hub.stop()
-        self.sb.cleanup()
-
-    def start(self, which):
-        p = apps.start_blender(self.sb) if which == "blender" else apps.start_freecad(self.sb)
-        self.procs.append(p)
-        if which == "blender":
-            apps.wait_until(lambda: p.eval(link_status()) == "connected", timeout=60, what="Blender to connect")
-        return p
+class FreeCADToBlenderTest(LinkTest):
 
     def report_has(self, fc, text, timeout=20):
         return apps.wait_until(lambda: text in fc.eval(REPORT), timeout=timeout, what="%r in the Report view" % text)
@@ -176,8 +157,8 @@ class FreeCADToBlenderTest(unittest.TestCase):
                                what="/%s/ in the Report view" % pattern)
 
     def test_export_auto_sync_and_artist_edits(self):
-        b = self.start("blender")
-        fc = self.start("freecad")
+        b = self.start_blender()
+        fc = self.start_freecad()
         fc.eval(MAKE_DOC)
         self.assertEqual(fc.eval(menu_action("LiveLink_ExportToBlender")), "Export to Blender")
         self.report_matches(fc, sent_line("untitled"))
@@ -219,8 +200,8 @@ class FreeCADToBlenderTest(unittest.TestCase):
         self.assertNotEqual(after["Box"]["mesh_ptr"], s["Box"]["mesh_ptr"])
 
     def test_assembly_sends_every_solid_and_nothing_else(self):
-        b = self.start("blender")
-        fc = self.start("freecad")
+        b = self.start_blender()
+        fc = self.start_freecad()
         self.assertTrue(fc.eval(MAKE_ASSEMBLY))
         fc.eval(menu_action("LiveLink_ExportToBlender"))
         self.report_matches(fc, sent_line())
@@ -251,10 +232,10 @@ class FreeCADToBlenderTest(unittest.TestCase):
         self.assertEqual(s["Glas"]["colors"], [[0.0, 0.0, 1.0, 0.5]], "50 % transparent")
 
     def test_freecads_assembly_example_arrives_whole(self):
-        fc = self.start("freecad")
+        fc = self.start_freecad()
         if fc.eval(FIND_EXAMPLE) is None:
             self.skipTest("this FreeCAD has no AssemblyExample.FCStd among its examples (it came with 1.0)")
-        b = self.start("blender")
+        b = self.start_blender()
         truth = fc.eval(FIND_EXAMPLE + OPEN_EXAMPLE)
         fc.eval(menu_action("LiveLink_ExportToBlender"))
         self.report_matches(fc, sent_line(objects=truth["solids"]), timeout=60)
@@ -285,7 +266,7 @@ class FreeCADToBlenderTest(unittest.TestCase):
         shutil.copytree(os.path.join(REPO, "connectors", "freecad", "LiveLink"),
                         os.path.join(clone, "connectors", "freecad", "LiveLink"),
                         ignore=shutil.ignore_patterns("__pycache__"))
-        fc = self.start("freecad")
+        fc = self.start_freecad()
         self.assertEqual(fc.eval("import livelink_freecad, os\n"
                                  "result = os.path.relpath(livelink_freecad.__file__, %r)" % clone),
                          os.path.join("connectors", "freecad", "LiveLink", "livelink_freecad", "__init__.py"))
@@ -294,9 +275,9 @@ class FreeCADToBlenderTest(unittest.TestCase):
                          "LiveLink_ExportToBlender")
 
     def test_export_to_reaches_only_the_chosen_blender(self):
-        b1 = self.start("blender")
-        b2 = self.start("blender")
-        fc = self.start("freecad")
+        b1 = self.start_blender()
+        b2 = self.start_blender()
+        fc = self.start_freecad()
         fc.eval(MAKE_DOC)
         second = b2.eval(link_status("peer"))
         apps.wait_until(lambda: fc.eval(
@@ -316,7 +297,7 @@ class FreeCADToBlenderTest(unittest.TestCase):
         self.assertEqual(b1.eval(BLENDER_STATE), {})
 
     def test_clear_messages_without_document_or_blender(self):
-        fc = self.start("freecad")
+        fc = self.start_freecad()
         # The menu is there, whole and before Help, in every workbench: FreeCAD builds the menu bar again on each
         # switch (1.0+ through the Mod's workbench manipulator, 0.20 by the Mod adding it back).
         for wb in ("PartWorkbench", "PartDesignWorkbench", "LiveLinkWorkbench", "AssemblyWorkbench"):

@@ -6,16 +6,12 @@ manifests it stored; the sizes read from both applications."""
 import glob
 import json
 import os
-import sys
 import time
 import unittest
 
-from common import ADDON, BLENDER_STATE, REPO, apps, link_status
+from common import ADDON, BLENDER_STATE, LinkTest, apps
 from test_blender_to_freecad import FC_STATE, REPORT
 from test_freecad import menu_action
-
-sys.path.insert(0, os.path.join(REPO, "connectors", "python"))
-from livelink_client import HubClient  # noqa: E402
 
 # The sequence: F edits FreeCAD's box, B moves and stretches Blender's cube, FB does both before either arrives.
 # Each step waits for its edits to arrive on the other side before the next starts; ~30 s here.
@@ -65,22 +61,11 @@ def crate(i):
     return 0.5 * i, 1.0 + 0.25 * i
 
 
-class NoEchoTest(unittest.TestCase):
+class NoEchoTest(LinkTest):
     def setUp(self):
-        apps.require("freecad", "blender", "xvfb-run")
-        self.sb = apps.Sandbox()
-        self.sb.run("install")
-        self.hub = self.sb.hub()
-        self.procs = []
-        self.client = HubClient.discover(self.sb.livelink_home)
+        super().setUp()
+        self.client = self.hub_client()
         self.stored, self.read = {}, set()
-
-    def tearDown(self):
-        self.client.close()
-        for p in self.procs:
-            p.kill()
-        self.hub.stop()
-        self.sb.cleanup()
 
     # ---- the hub's side --------------------------------------------------------------------------------------------
 
@@ -158,11 +143,8 @@ class NoEchoTest(unittest.TestCase):
         return apps.wait_until(poll, timeout=120, what="both sides to go quiet")
 
     def test_both_toggles_on_edits_on_both_sides_nothing_ping_pongs(self):
-        self.fc = apps.start_freecad(self.sb)
-        self.procs.append(self.fc)
-        self.b = apps.start_blender(self.sb)
-        self.procs.append(self.b)
-        apps.wait_until(lambda: self.b.eval(link_status()) == "connected", timeout=60, what="Blender to connect")
+        self.fc = self.start_freecad()
+        self.b = self.start_blender()
         self.assertTrue(self.fc.eval(FC_DOC))
         apps.wait_until(lambda: self.fc.eval(FC_READY) == 1, timeout=60, what="FreeCAD to list Blender")
         apps.wait_until(lambda: self.b.eval(BL_RECEIVERS) == ["FreeCAD"], timeout=60, what="Blender to list FreeCAD")

@@ -10,15 +10,12 @@ import queue
 import signal
 import struct
 import subprocess
-import sys
 import threading
 import unittest
 
-from common import REPO, apps
+from common import LinkTest, apps
 import gltf_validator  # noqa: E402 - tests/support, on the path through common
-
-sys.path.insert(0, os.path.join(REPO, "connectors", "python"))
-from livelink_client import HubClient, meshblob  # noqa: E402
+from livelink_client import meshblob  # noqa: E402 - the shared client, on the path through common
 
 SCENE = "Bracket"
 RED = [0.8, 0.1, 0.1, 1.0]
@@ -85,28 +82,21 @@ def glb_json(path):
     return json.loads(data[20:20 + length])
 
 
-class ReceiveTest(unittest.TestCase):
-    def setUp(self):
-        apps.require("blender", "node", "npm")
-        gltf_validator.install()
-        self.sb = apps.Sandbox()
-        self.hub = self.sb.hub()
-        self.client = HubClient.discover(self.sb.livelink_home)
-        self.out = os.path.join(self.sb.dir, "models")
-        self.proc = None
+class ReceiveTest(LinkTest):
+    needs = ("blender", "node", "npm")
+    install = ()  # no connector: `livelink receive` is the receiver
 
-    def tearDown(self):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(timeout=30)
-        self.client.close()
-        self.hub.stop()
-        self.sb.cleanup()
+    def setUp(self):
+        super().setUp()
+        gltf_validator.install()
+        self.client = self.hub_client()
+        self.out = os.path.join(self.sb.dir, "models")
 
     def start_receiver(self, *args):
         """Starts `livelink receive` and returns its first line, printed once it is registered."""
         self.proc = subprocess.Popen([apps.LAUNCHER, "receive"] + list(args), env=self.sb.env,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.addCleanup(self.stop_receiver, self.proc)
         self.lines = queue.Queue()
 
         def pump():
@@ -118,6 +108,13 @@ class ReceiveTest(unittest.TestCase):
         first = self.lines.get(timeout=180)
         self.assertTrue(first and first.startswith("receiving "), first)
         return first
+
+    @staticmethod
+    def stop_receiver(proc):
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=30)
+        proc.stdout.close()
 
     def send(self, post_height):
         scene, blobs = bracket(post_height)

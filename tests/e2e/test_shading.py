@@ -8,7 +8,7 @@ import unittest
 from collections import defaultdict
 
 import test_freecad  # the module, not its classes: unittest would run them again from here
-from common import FIXTURES, apps, link_status
+from common import FIXTURES, LinkTest, apps
 
 # Runs inside FreeCAD: (1) a sphere, (2) a box with a chamfer whose face meets the top at 20 degrees (under
 # Blender's 30-degree auto-smooth angle), (3) a box with one edge filleted, radius 20 mm. Sizes in mm.
@@ -78,33 +78,13 @@ def by_position(c, keep=lambda p: True):
     return groups
 
 
-class ShadingTest(unittest.TestCase):
-    def setUp(self):
-        apps.require("freecad", "blender", "xvfb-run")
-        self.sb = apps.Sandbox()
-        self.sb.run("install")
-        self.procs = []
-        self.hub = self.sb.hub()
-
-    def tearDown(self):
-        for p in self.procs:
-            p.kill()
-        self.hub.stop()
-        self.sb.cleanup()
-
-    def start_blender(self):
-        b = apps.start_blender(self.sb)
-        self.procs.append(b)
-        apps.wait_until(lambda: b.eval(link_status()) == "connected", timeout=60, what="Blender to connect")
-        return b
-
+class ShadingTest(LinkTest):
     def corners(self, b, *names):
         return b.eval("NAMES = %r\n" % (names,) + CORNERS)
 
     def test_blender_shades_with_freecads_surface_normals(self):
         b = self.start_blender()
-        fc = apps.start_freecad(self.sb)
-        self.procs.append(fc)
+        fc = self.start_freecad()
         self.assertEqual(fc.eval(MAKE_SHAPES), [7, 7], "box + chamfer face; box + fillet face")
         fc.eval(test_freecad.menu_action("LiveLink_ExportToBlender"))
         try:
