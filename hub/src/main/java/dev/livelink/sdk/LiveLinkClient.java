@@ -48,6 +48,8 @@ public final class LiveLinkClient {
   /** The last version of each scene this client published, for the next publish to send only what changed. */
   private final Map<String, Sent> sent = new ConcurrentHashMap<>();
 
+  private volatile boolean lastPatched;
+
   private record Sent(int version, Scene scene) {}
 
   public LiveLinkClient(int port, String token) {
@@ -253,9 +255,10 @@ public final class LiveLinkClient {
       }
     }
     if (answer == null) {
-      answer = publishWhole(scene, targets, sender);
+      return publishWhole(scene, targets, sender);
     }
     sent.put(scene.id(), new Sent(answer.path("version").asInt(), scene));
+    lastPatched = true;
     return answer;
   }
 
@@ -265,7 +268,13 @@ public final class LiveLinkClient {
     o.set("scene", SceneJson.write(scene));
     JsonNode answer = postJson("scenes", o);
     sent.put(scene.id(), new Sent(answer.path("version").asInt(), scene));
+    lastPatched = false;
     return answer;
+  }
+
+  /** Whether the last {@link #publish} went as a patch (what changed) rather than the whole scene. */
+  public boolean lastPublishWasPatch() {
+    return lastPatched;
   }
 
   private static ObjectNode routed(ObjectNode o, List<String> targets, String sender) {
