@@ -227,6 +227,9 @@ class PatchPublishTest {
       nodes.add(sdkNode("new", m, 5));
       JsonNode r = c.publish(new Scene("doc", "Doc", "test", Units.MM, UpAxis.Z, nodes), List.of(), null);
       assertThat(c.lastPublishWasPatch()).isTrue();
+      for (String metric : List.of("hub", "read", "store")) { // the Server-Timing of a whole publish
+        assertThat(c.lastServerMillis(metric)).as(metric).isGreaterThanOrEqualTo(0);
+      }
       assertThat(r.get("version").asInt()).isEqualTo(2);
       assertThat(r.get("delta").toString()).isEqualTo("{\"added\":1,\"changed\":1,\"removed\":1}");
       JsonNode v2 = stored(homeA, 2);
