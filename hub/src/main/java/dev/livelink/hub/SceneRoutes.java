@@ -91,7 +91,7 @@ final class SceneRoutes {
       throw new HubException(404, "no scene \"" + id + "\" to patch: publish it whole first");
     }
     if (latest.number() != patch.base()) {
-      throw new HubException(409, stale(id, latest.number(), patch.base()));
+      throw new HubException(409, SceneStore.staleBase(id, latest.number(), patch.base()));
     }
     Scene scene = patch.applyTo(latest.scene());
     if (scene.nodes().size() > maxNodes) {
@@ -103,11 +103,6 @@ final class SceneRoutes {
     SceneStore.Published p = store.publish(scene, to.origin, to.targets, patch.base());
     r.timing("store", System.nanoTime() - stored);
     announce(r, p, to);
-  }
-
-  static String stale(String scene, int latest, int base) {
-    return "scene \"" + scene + "\" is at version " + latest + ", not at version " + base
-        + " the patch applies to: publish the whole scene";
   }
 
   /** Who a publish is from and who receives it: the same rules for a whole scene and a patch. */

@@ -242,8 +242,7 @@ public final class SceneStore implements AutoCloseable {
       }
       int latest = h == null || h.kept.isEmpty() ? 0 : h.kept.lastKey();
       if (base > 0 && latest != base) {
-        throw new StoreConflict("scene \"" + scene.id() + "\" is at version " + latest + ", not at version " + base
-            + " the patch applies to: publish the whole scene", List.of());
+        throw new StoreConflict(staleBase(scene.id(), latest, base), List.of());
       }
       List<String> missing = blobs.absent(Arrays.asList(meshes));
       if (!missing.isEmpty()) {
@@ -292,6 +291,12 @@ public final class SceneStore implements AutoCloseable {
       }
     }
     return published;
+  }
+
+  /** Why a patch on {@code base} is refused when the scene is at {@code latest}: the client publishes whole. */
+  public static String staleBase(String scene, int latest, int base) {
+    return "scene \"" + scene + "\" is at version " + latest + ", not at version " + base
+        + " the patch applies to: publish the whole scene";
   }
 
   // ---- sweeping --------------------------------------------------------------------------------------------------

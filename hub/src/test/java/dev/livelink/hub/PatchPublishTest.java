@@ -1,6 +1,7 @@
 package dev.livelink.hub;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,6 +14,8 @@ import dev.livelink.model.UpAxis;
 import dev.livelink.model.Units;
 import dev.livelink.sdk.LiveLinkClient;
 import dev.livelink.store.FileNames;
+import dev.livelink.store.SceneStore;
+import dev.livelink.store.StoreConflict;
 import dev.livelink.wire.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -139,6 +142,20 @@ class PatchPublishTest {
           .isEqualTo("scene \"doc\" is at version 2, not at version 1 the patch applies to: publish the whole scene");
       assertThat(storedExists(homeA, 3)).isFalse();
       assertThat(t.get("/v1/scenes").json().get("scenes").get(0).get("version").asInt()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void theStoreChecksTheBaseUnderItsLockSoARacingPublishWins() {
+    try (SceneStore store = new SceneStore(homeB)) {
+      Scene one = new Scene("doc", "Doc", "test", Units.MM, UpAxis.Z, List.of(sdkNode("a", null, 0)));
+      Scene two = new Scene("doc", "Doc", "test", Units.MM, UpAxis.Z, List.of(sdkNode("a", null, 1)));
+      store.publish(one, null, null);
+      store.publish(two, null, null); // came in between the patch's check and its store
+      assertThatThrownBy(() -> store.publish(one, null, null, 1)).isInstanceOf(StoreConflict.class)
+          .hasMessage("scene \"doc\" is at version 2, not at version 1 the patch applies to: publish the whole scene");
+      assertThat(store.latest("doc").number()).isEqualTo(2);
+      assertThat(store.publish(one, null, null, 2).version().number()).isEqualTo(3);
     }
   }
 
