@@ -264,7 +264,7 @@ def edit_case(runs):
 
         cases = (("whole", whole), ("patch, same node objects", patched(False)),
                  ("patch, equal fresh dicts", patched(True)))
-        for _ in range(10):  # warm the hub's JIT on both routes
+        for _ in range(30):  # warm the hub's JIT on both routes
             for _, fn in cases:
                 fn()
         rows = {name: ([], []) for name, _ in cases}
