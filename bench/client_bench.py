@@ -8,7 +8,8 @@ main thread running Python (as FreeCAD's or Blender's may): then every blocking 
 interpreter's switch interval (5 ms) to get the GIL back. The re-sends wait for the hub to have split the first
 send's blobs into files, as a user's next send would.
 
-    python3 bench/client_bench.py [runs]       (stdlib only; builds the hub with ./livelink when needed)
+    python3 bench/client_bench.py [runs] [edit]   (stdlib only; builds the hub with ./livelink when needed;
+                                                   "edit": only the one-node edit of a 4,000-node scene)
 """
 import hashlib
 import json
@@ -25,7 +26,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "connectors", "python"))
 sys.path.insert(0, os.path.join(ROOT, "tests", "support"))
 from hubproc import HubProcess  # noqa: E402
-from livelink_client import HubClient, meshblob  # noqa: E402
+from livelink_client import HubClient, meshblob, patch  # noqa: E402
 
 NODES, MESHES, GRID = 410, 169, 20  # 2 * 20 * 20 = 800 triangles, 15 KB per mesh
 
@@ -211,5 +212,80 @@ def main(runs):
         hub.stop()
 
 
+BIG = 4000
+
+
+def edit_case(runs):
+    """A one-part edit of a 4,000-node document (the shape of docs/performance.md "Ten times the document"), its
+    blobs on the hub, from a worker thread: before, the whole scene (what send_scene sent until patches: publish
+    only); after, send_scene's patch, once with the connector keeping the dicts of unchanged nodes (identity) and
+    once with every node a fresh equal dict (as Blender's sender builds them: equality). Alternating in one run."""
+    hub = HubProcess()
+    try:
+        client = HubClient.discover(hub.home)
+        rec = Recorder(client)
+        base, blobs = document(20_000)
+        nodes = [dict(base["nodes"][i % NODES], id="Part%04d" % i, name="Part %d" % i) for i in range(BIG)]
+        scene = dict(base, id="big", nodes=nodes)
+        client.send_scene(scene, blobs)
+        await_split(hub.home)
+        body = len(json.dumps({"scene": scene}, separators=(",", ":")))
+        state = {"nodes": nodes, "edit": 0}
+
+        def edited(fresh):
+            nodes = list(state["nodes"])
+            i = (7 + 13 * state["edit"]) % BIG
+            state["edit"] += 1
+            t = list(nodes[i]["transform"])
+            t[11] += 1.0
+            nodes[i] = dict(nodes[i], transform=t)
+            if fresh:
+                nodes = [dict(n) for n in nodes]
+            state["nodes"] = nodes
+            return dict(scene, nodes=nodes)
+
+        def whole():
+            s = edited(False)
+            t = time.perf_counter()
+            answer = client.publish(s)
+            ms = (time.perf_counter() - t) * 1e3
+            client._sent["big"] = patch.remember(s, answer["version"])  # so the next patch's base is this version
+            return ms
+
+        def patched(fresh):
+            def go():
+                s = edited(fresh)
+                t = time.perf_counter()
+                client.send_scene(s, blobs)
+                ms = (time.perf_counter() - t) * 1e3
+                assert client.last_patched, "the edit went whole"
+                return ms
+            return go
+
+        cases = (("whole", whole), ("patch, same node objects", patched(False)),
+                 ("patch, equal fresh dicts", patched(True)))
+        for _ in range(30):  # warm the hub's JIT on both routes
+            for _, fn in cases:
+                fn()
+        rows = {name: ([], []) for name, _ in cases}
+        for r in range(runs):
+            for name, fn in cases if r % 2 == 0 else tuple(reversed(cases)):
+                rec.calls.clear()
+                rows[name][0].append(on_worker(fn))
+                rows[name][1].append(sum(c[2] for c in rec.calls))
+        print("\none-node edit of a %d-node scene (whole publish body %d KB), blobs on the hub; %d runs, medians;"
+              " load %s" % (BIG, body // 1024, runs, open("/proc/loadavg").read().strip()))
+        print("                                   client clock    hub's own (Server-Timing)")
+        for name, _ in cases:
+            print("  %-30s %8.1f ms %11.1f ms" % (name, statistics.median(rows[name][0]),
+                                                  statistics.median(rows[name][1])))
+    finally:
+        hub.stop()
+
+
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 15)
+    if "edit" in sys.argv[1:]:
+        edit_case(int(sys.argv[1]) if sys.argv[1] != "edit" else 15)
+    else:
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 15)
+        edit_case(int(sys.argv[1]) if len(sys.argv) > 1 else 15)

@@ -5,7 +5,7 @@ import os
 import socket
 import threading
 
-from . import batch
+from . import batch, patch
 from .errors import LiveLinkError
 from .hubfile import read_hub
 
@@ -51,7 +51,8 @@ class HubClient:
 
     It remembers which blobs the hub said it holds, so sending a scene whose meshes it already has is one request
     (the publish); a hub that lost one since answers 409 with the list, and those are uploaded then.
-    `last_timing` is the Server-Timing of the last answer, {"hub": ms, ...}: the hub's own time."""
+    `last_timing` is the Server-Timing of the last answer, {"hub": ms, ...}: the hub's own time.
+    `last_patched` says whether the last send_scene went as a patch (what changed) rather than the whole scene."""
 
     def __init__(self, port, token, timeout=30.0):
         self.port = port
@@ -61,6 +62,8 @@ class HubClient:
         self._lock = threading.Lock()
         self._conn = None
         self._known = set()
+        self._sent = {}  # scene id -> patch.Sent: what send_scene last published of it
+        self.last_patched = False
 
     @classmethod
     def discover(cls, home=None, timeout=30.0):
@@ -163,20 +166,45 @@ class HubClient:
 
         Blobs this client saw the hub hold are not asked about: a re-send of an unchanged document is one request.
         The hub checks every mesh of a publish; if it lost some meanwhile (restarted with another store, or
-        collected them), it names them in a 409, and they are uploaded and the publish made again, once."""
+        collected them), it names them in a 409, and they are uploaded and the publish made again, once.
+
+        After one send of a scene, the next sends only the nodes that changed since (see patch.py) when that is
+        fewer than all: node dicts are compared by identity, then equality, so they must not be changed in place
+        once sent. If the hub holds a newer version than the one this client sent (409), the whole scene goes."""
         unknown = [h for h in blobs if h not in self._known]
         sent = self.upload({h: blobs[h] for h in unknown}) if unknown else []
         try:
-            answer = self.publish(scene, targets=targets, sender=sender)
+            answer = self._publish_changes(scene, targets, sender)
         except LiveLinkError as e:
             lost = [h for h in e.missing if h in blobs]
             if e.status != 409 or not lost:
                 raise
             self._known.difference_update(lost)
             sent = sent + self.upload({h: blobs[h] for h in lost})
-            answer = self.publish(scene, targets=targets, sender=sender)
+            answer = self._publish_changes(scene, targets, sender)
         self._remember(blobs)
         return answer, sent, sum(len(blobs[h]) for h in sent)
+
+    def _publish_changes(self, scene, targets, sender):
+        last = self._sent.get(scene["id"])
+        body = None if last is None else patch.changes(last, scene)
+        answer = None
+        if body is not None:
+            if targets:
+                body["targets"] = list(targets)
+            if sender:
+                body["sender"] = sender
+            try:
+                answer = self.request("POST", "scenes/%s/versions" % scene["id"], body)
+            except LiveLinkError as e:
+                if e.status != 409 or e.missing:
+                    raise  # refused as the whole scene would be, or blobs to upload first
+                last = None  # a version came in since ours: the whole scene goes
+        self.last_patched = answer is not None
+        if answer is None:
+            answer = self.publish(scene, targets=targets, sender=sender)
+        self._sent[scene["id"]] = patch.remember(scene, int(answer["version"]), last)
+        return answer
 
     def delta(self, scene, since):
         return self.request("GET", "scenes/%s/delta?from=%d" % (scene, since))

@@ -123,7 +123,7 @@ class ClientTest(unittest.TestCase):
             r2, sent2, n2 = self.c.send_scene(sc, {h: b}, to)
             again = [c.args[1] for c in calls.call_args_list]
         self.assertEqual((first, sent1, n1), (["blobs/missing", "blobs", "scenes"], [h], len(b)))
-        self.assertEqual((again, sent2, n2), (["scenes"], [], 0))
+        self.assertEqual((again, sent2, n2), (["scenes/resend/versions"], [], 0))  # a patch of nothing changed
         self.assertEqual(r2["version"], r1["version"] + 1)
         self.assertGreaterEqual(self.c.last_timing["hub"], 0.0)
 

@@ -85,6 +85,7 @@ final class HttpApi implements HttpHandler {
         .add(session, "POST", "/v1/blobs/fetch", limits.maxHashListBody, blob::fetch)
         .add("POST", "/v1/scenes", limits.maxSceneBody, scene::publish)
         .add(session, "GET", "/v1/scenes", scene::list)
+        .add("POST", "/v1/scenes/{scene}/versions", limits.maxSceneBody, scene::patch)
         .add(session, "GET", "/v1/scenes/{scene}/delta", scene::delta)
         .add(session, "POST", "/v1/scenes/{scene}/resend", actions::resend)
         .add(session, "GET", "/v1/scenes/{scene}/download", actions::download)

@@ -9,8 +9,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.livelink.model.Delta;
 import dev.livelink.model.Ids;
 import dev.livelink.model.Scene;
+import dev.livelink.model.ScenePatch;
 import dev.livelink.store.SceneStore;
 import dev.livelink.wire.Json;
+import dev.livelink.wire.PatchJson;
 import dev.livelink.wire.SceneJson;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -58,6 +60,56 @@ final class SceneRoutes {
       throw tooMany(o.path("scene").path("id").asText(), nodes.size());
     }
     Scene scene = SceneJson.scene(o.get("scene"));
+    Routing to = routing(o);
+    // The store checks the blobs under the lock that collects them (409 with the list when some are missing).
+    long stored = System.nanoTime();
+    r.timing("read", stored - r.startedNanos());
+    SceneStore.Published p = store.publish(scene, to.origin, to.targets);
+    r.timing("store", System.nanoTime() - stored);
+    announce(r, p, to);
+  }
+
+  /**
+   * {@code POST /v1/scenes/{id}/versions}: the next version as what changed since the latest one (a
+   * {@link ScenePatch}). The hub applies it and stores the whole version, as if it had been published whole; a base
+   * that is no longer the latest is a 409 naming both versions, and the sender publishes whole instead.
+   */
+  void patch(Request r) throws IOException {
+    String id = Ids.check("scene id", r.param("scene"));
+    byte[] body = r.body();
+    if (body.length > 8L * maxNodes) {
+      int n = countUpserts(body);
+      if (n > maxNodes) {
+        throw tooMany(id, n);
+      }
+    }
+    ObjectNode o = Json.parseObject(body);
+    ScenePatch patch = PatchJson.read(id, o);
+    Routing to = routing(o);
+    SceneStore.Version latest = store.latest(id);
+    if (latest == null) {
+      throw new HubException(404, "no scene \"" + id + "\" to patch: publish it whole first");
+    }
+    if (latest.number() != patch.base()) {
+      throw new HubException(409, SceneStore.staleBase(id, latest.number(), patch.base()));
+    }
+    Scene scene = patch.applyTo(latest.scene());
+    if (scene.nodes().size() > maxNodes) {
+      throw tooMany(id, scene.nodes().size());
+    }
+    long stored = System.nanoTime();
+    r.timing("read", stored - r.startedNanos());
+    // The store takes it only while the base is still the latest (another publish may have come in meanwhile).
+    SceneStore.Published p = store.publish(scene, to.origin, to.targets, patch.base());
+    r.timing("store", System.nanoTime() - stored);
+    announce(r, p, to);
+  }
+
+  /** Who a publish is from and who receives it: the same rules for a whole scene and a patch. */
+  private record Routing(String sender, SceneStore.Origin origin, List<SceneStore.Target> targets,
+      List<Federation.RemotePeer> remoteTargets, Set<String> deliverTo) {}
+
+  private Routing routing(ObjectNode o) {
     String sender = Json.textOr(o, "sender", null);
     Peer from = sender == null ? null : peers.get(sender);
     if (sender != null && from == null) {
@@ -110,27 +162,52 @@ final class SceneRoutes {
         }
       }
     }
-    // The store checks the blobs under the lock that collects them (409 with the list when some are missing).
-    long stored = System.nanoTime();
-    r.timing("read", stored - r.startedNanos());
-    SceneStore.Published p = store.publish(scene, origin, targets);
-    r.timing("store", System.nanoTime() - stored);
+    return new Routing(sender, origin, targets, remoteTargets, deliverTo);
+  }
+
+  /** Tells the receivers of a stored version, and answers the publish. */
+  private void announce(Request r, SceneStore.Published p, Routing to) throws IOException {
     SceneStore.Version v = p.version();
-    acks.expect(scene.id(), v.number(), deliverTo);
-    peers.send(deliverTo, "version", versionEvent(v));
-    if (remoteTargets == null || !remoteTargets.isEmpty()) {
-      federation.published(v, remoteTargets);
+    Scene scene = v.scene();
+    acks.expect(scene.id(), v.number(), to.deliverTo);
+    peers.send(to.deliverTo, "version", versionEvent(v));
+    if (to.remoteTargets == null || !to.remoteTargets.isEmpty()) {
+      federation.published(v, to.remoteTargets);
     }
     Delta d = p.previous() == null ? Delta.full(scene, v.number())
         : Delta.between(p.previous().scene(), p.previous().number(), scene, v.number());
-    events.published(v, deliverTo, d);
+    events.published(v, to.deliverTo, d);
     ObjectNode out = Json.object();
     out.put("scene", scene.id()).put("version", v.number());
-    ArrayNode to = out.putArray("targets");
-    deliverTo.forEach(to::add);
+    ArrayNode targets = out.putArray("targets");
+    to.deliverTo.forEach(targets::add);
     out.putObject("delta").put("added", d.added().size()).put("changed", d.changed().size())
         .put("removed", d.removed().size());
     r.json(201, out);
+  }
+
+  /** Counts a patch's top-level {@code upsert} with the streaming parser, as {@link #checkNodeCount} does. */
+  private static int countUpserts(byte[] body) throws IOException {
+    int n = 0;
+    try (JsonParser p = Json.MAPPER.getFactory().createParser(body)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return 0;
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        boolean upsert = p.getCurrentName().equals("upsert");
+        if (p.nextToken() == JsonToken.START_ARRAY && upsert) {
+          while (p.nextToken() != JsonToken.END_ARRAY) {
+            p.skipChildren();
+            n++;
+          }
+        } else {
+          p.skipChildren();
+        }
+      }
+    } catch (JsonProcessingException e) {
+      // Malformed: the full parse says where.
+    }
+    return n;
   }
 
   /** Counts {@code scene.nodes} with the streaming parser; 413 past {@link Limits#maxNodes}. */

@@ -33,6 +33,9 @@ public record Delta(
         added.add(n);
         continue;
       }
+      if (o == n) {
+        continue; // the same object: a node a patch left as it was
+      }
       EnumSet<Field> f = EnumSet.noneOf(Field.class);
       if (!o.name().equals(n.name())) f.add(Field.NAME);
       if (!java.util.Objects.equals(o.parent(), n.parent())) f.add(Field.PARENT);

@@ -7,10 +7,12 @@ import dev.livelink.model.MeshBlob;
 import dev.livelink.model.MeshData;
 import dev.livelink.model.ModelException;
 import dev.livelink.model.Scene;
+import dev.livelink.model.ScenePatch;
 import dev.livelink.model.Sha256;
 import dev.livelink.runtime.RuntimeFile;
 import dev.livelink.wire.BlobBatch;
 import dev.livelink.wire.Json;
+import dev.livelink.wire.PatchJson;
 import dev.livelink.wire.SceneJson;
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
@@ -31,6 +33,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 
 /**
@@ -42,6 +45,12 @@ public final class LiveLinkClient {
   private final URI base;
   private final String token;
   private volatile String lastServerTiming = "";
+  /** The last version of each scene this client published, for the next publish to send only what changed. */
+  private final Map<String, Sent> sent = new ConcurrentHashMap<>();
+
+  private volatile boolean lastPatched;
+
+  private record Sent(int version, Scene scene) {}
 
   public LiveLinkClient(int port, String token) {
     this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -222,17 +231,60 @@ public final class LiveLinkClient {
     send(req("blobs").header("Content-Type", "application/octet-stream").POST(body).build());
   }
 
-  /** Publishes a scene version. {@code targets} empty = every receiver. */
+  /**
+   * Publishes a scene version. {@code targets} empty = every receiver.
+   *
+   * <p>After this client published the scene once, the next publish sends only what changed since
+   * ({@code POST /v1/scenes/{id}/versions}) when that is fewer nodes than the scene: nodes are compared by identity
+   * first, so a caller that keeps the {@code Node} objects of unchanged parts pays a lookup for each. When the hub
+   * holds a newer version than the one this client sent (409), the whole scene is published instead, once. Nodes
+   * and scenes are immutable, so what is remembered cannot change under the caller.
+   */
   public JsonNode publish(Scene scene, List<String> targets, String sender) {
-    ObjectNode o = Json.object();
+    Sent last = sent.get(scene.id());
+    ScenePatch patch = last == null ? null : ScenePatch.between(last.scene(), last.version(), scene);
+    JsonNode answer = null;
+    if (patch != null && patch.upsert().size() < scene.nodes().size()) {
+      try {
+        answer = postJson("scenes/" + scene.id() + "/versions", routed(PatchJson.write(patch), targets, sender));
+      } catch (ClientException e) {
+        if (e.status() != 409 || !e.missing().isEmpty()) {
+          throw e; // refused as a whole publish would be, or blobs the hub lacks: the caller uploads them
+        }
+        sent.remove(scene.id()); // another version came in since ours: publish whole
+      }
+    }
+    if (answer == null) {
+      return publishWhole(scene, targets, sender);
+    }
+    sent.put(scene.id(), new Sent(answer.path("version").asInt(), scene));
+    lastPatched = true;
+    return answer;
+  }
+
+  /** Publishes the whole scene, whatever this client sent before. {@code targets} empty = every receiver. */
+  public JsonNode publishWhole(Scene scene, List<String> targets, String sender) {
+    ObjectNode o = routed(Json.object(), targets, sender);
+    o.set("scene", SceneJson.write(scene));
+    JsonNode answer = postJson("scenes", o);
+    sent.put(scene.id(), new Sent(answer.path("version").asInt(), scene));
+    lastPatched = false;
+    return answer;
+  }
+
+  /** Whether the last {@link #publish} went as a patch (what changed) rather than the whole scene. */
+  public boolean lastPublishWasPatch() {
+    return lastPatched;
+  }
+
+  private static ObjectNode routed(ObjectNode o, List<String> targets, String sender) {
     if (sender != null) {
       o.put("sender", sender);
     }
     if (!targets.isEmpty()) {
       targets.forEach(o.putArray("targets")::add);
     }
-    o.set("scene", SceneJson.write(scene));
-    return postJson("scenes", o);
+    return o;
   }
 
   /** Waits up to {@code timeoutMillis} for the version's receivers to ack; returns acks and who is pending. */

@@ -206,6 +206,17 @@ public final class SceneStore implements AutoCloseable {
    * @throws StoreConflict naming the blobs the store lacks, or the scene whose id differs only by case
    */
   public Published publish(Scene scene, Origin origin, List<Target> targets) {
+    return publish(scene, origin, targets, 0);
+  }
+
+  /**
+   * {@link #publish(Scene, Origin, List)} of a scene made from version {@code base} (a patch): stored only while
+   * {@code base} is still the latest, checked under the same lock that numbers versions, so two patches on one base
+   * never both apply. {@code base} 0: no check.
+   *
+   * @throws StoreConflict also when {@code base} is no longer the latest version, naming both
+   */
+  public Published publish(Scene scene, Origin origin, List<Target> targets, int base) {
     Origin sender = origin == null ? Origin.ANONYMOUS : origin;
     // The bulk of the file is the scene: encoded outside the lock, so publishes of other scenes do not wait on it,
     // reusing the bytes of the nodes that did not change since the latest version.
@@ -228,6 +239,10 @@ public final class SceneStore implements AutoCloseable {
           throw new StoreConflict("scene id \"" + scene.id() + "\" differs only by case from the scene \"" + other
               + "\" the hub holds; ids that differ only by case are one file on Windows and macOS", List.of());
         }
+      }
+      int latest = h == null || h.kept.isEmpty() ? 0 : h.kept.lastKey();
+      if (base > 0 && latest != base) {
+        throw new StoreConflict(staleBase(scene.id(), latest, base), List.of());
       }
       List<String> missing = blobs.absent(Arrays.asList(meshes));
       if (!missing.isEmpty()) {
@@ -276,6 +291,12 @@ public final class SceneStore implements AutoCloseable {
       }
     }
     return published;
+  }
+
+  /** Why a patch on {@code base} is refused when the scene is at {@code latest}: the client publishes whole. */
+  public static String staleBase(String scene, int latest, int base) {
+    return "scene \"" + scene + "\" is at version " + latest + ", not at version " + base
+        + " the patch applies to: publish the whole scene";
   }
 
   // ---- sweeping --------------------------------------------------------------------------------------------------

@@ -64,7 +64,8 @@ public final class EncodedScene {
         }
         starts[i] = out.size();
         int j = previous == null ? -1 : previous.indexOf(node.id());
-        if (j >= 0 && previous.scene.nodes().get(j).equals(node)) {
+        Node was = j < 0 ? null : previous.scene.nodes().get(j);
+        if (was == node || (was != null && was.equals(node))) { // the same object: a patch's unchanged node
           out.write(previous.json, previous.starts[j], previous.ends[j] - previous.starts[j]);
         } else {
           write(g, node);

@@ -95,7 +95,7 @@ public final class HubBench {
       c.upload(blobs, null);
       // Warm the JIT on both sides before timing.
       for (int i = 0; i < 300; i++) {
-        c.publish(scene("warm", hashes, i), List.of(), null);
+        c.publishWhole(scene("warm", hashes, i), List.of(), null);
         c.delta("warm", 0);
       }
       // Publishes of new scenes, each followed by the floor of its durable write (a file of the version file's size)
@@ -109,7 +109,7 @@ public final class HubBench {
       double[] fullStore = new double[runs];
       for (int i = 0; i < runs; i++) {
         long t = System.nanoTime();
-        c.publish(scene("full" + i, hashes, -1), List.of(), null);
+        c.publishWhole(scene("full" + i, hashes, -1), List.of(), null);
         full[i] = (System.nanoTime() - t) / 1e6;
         fullHub[i] = c.lastServerMillis();
         fullRead[i] = c.lastServerMillis("read");
@@ -117,7 +117,7 @@ public final class HubBench {
         t = System.nanoTime();
         AtomicFiles.write(floorFile, versionSized, false);
         floorVersion[i] = (System.nanoTime() - t) / 1e6;
-        c.publish(scene("warm", hashes, 1000 + i), List.of(), null);
+        c.publishWhole(scene("warm", hashes, 1000 + i), List.of(), null);
         nextVersionHub[i] = c.lastServerMillis();
       }
       double[] fullDeltaHub = new double[runs];
@@ -127,7 +127,7 @@ public final class HubBench {
         fullDeltaHub[d[0]++] = c.lastServerMillis();
       });
       // One node changes per version: its new blob is uploaded first, then the version is published.
-      c.publish(scene("edit", hashes, -1), List.of(), null);
+      c.publishWhole(scene("edit", hashes, -1), List.of(), null);
       int[] k = {0};
       double[] editUpload = new double[runs];
       double[] edit = Stats.time(0, runs, () -> {
@@ -138,7 +138,7 @@ public final class HubBench {
         c.upload(one, null);
         editUpload[k[0]] = (System.nanoTime() - t) / 1e6;
         h.set(7, one.keySet().iterator().next());
-        c.publish(scene("edit", h, k[0]++), List.of(), null);
+        c.publishWhole(scene("edit", h, k[0]++), List.of(), null);
       });
       int last = c.delta("edit", 0).path("to").asInt();
       double[] editDeltaHub = new double[runs];
