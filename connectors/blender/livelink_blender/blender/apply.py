@@ -71,20 +71,28 @@ class MeshBuilder:
         loop_start, loop_total, smooth = self._arrays(t)
         me = bpy.data.meshes.new(name)
         me.vertices.add(m.vertex_count)
-        me.vertices.foreach_set("co", m.positions)
         me.loops.add(3 * t)
-        me.loops.foreach_set("vertex_index", m.indices)
         me.polygons.add(t)
+        attributes = me.attributes
+        corner_vert = attributes.get(".corner_vert")
+        if corner_vert is not None:
+            # 4.x keeps positions and corner vertices as plain attributes: copied in one go, where the MeshVertex and
+            # MeshLoop proxies set each element through RNA (ten times slower here).
+            attributes["position"].data.foreach_set("vector", m.positions)
+            corner_vert.data.foreach_set("value", m.indices)
+        else:
+            me.vertices.foreach_set("co", m.positions)
+            me.loops.foreach_set("vertex_index", m.indices)
         me.polygons.foreach_set("loop_start", loop_start)
         if self.has.write_loop_total:
             me.polygons.foreach_set("loop_total", loop_total)
         if m.material_index is not None:
             me.polygons.foreach_set("material_index", m.material_index)
         me.update(calc_edges=True)
-        if self.has.shade_smooth:
-            me.shade_smooth()
-        else:
+        if not self.has.shade_smooth:
             me.polygons.foreach_set("use_smooth", smooth)
+        elif corner_vert is None or "sharp_face" in attributes:
+            me.shade_smooth()  # faces that 4.x's Python API adds are smooth already (no sharp_face attribute)
         if m.normals is not None and self.has.custom_normals:
             self._custom_normals(me, m.normals)
         elif self.has.sharp_from_angle:
