@@ -4,6 +4,7 @@ What the source owns is rewritten: geometry, transform, name (when the source re
 the materials it made (tagged livelink_material). Everything else is the artist's and stays: modifiers, a material
 the artist put in a slot, the collections the object was moved to, custom properties.
 """
+import functools
 import math
 from array import array
 
@@ -38,8 +39,9 @@ def _collection(scene):
     return c, True
 
 
+@functools.lru_cache(maxsize=None)
 def running_features():
-    """Features of the running Blender, read from its RNA."""
+    """Features of the running Blender, read from its RNA once (they do not change while it runs)."""
     mesh, material = bpy.types.Mesh.bl_rna, bpy.types.Material.bl_rna
     loop_total = bpy.types.MeshPolygon.bl_rna.properties.get("loop_total")
     return features.detect(set(mesh.functions.keys()), set(mesh.properties.keys()),
@@ -120,13 +122,16 @@ class MeshBuilder:
 
 
 class Materials:
-    """Our materials by colour key: looked up once per apply instead of scanning bpy.data per object."""
+    """Our materials by colour key: bpy.data read once per apply, when the first object needs one, instead of
+    scanning it per object (and not at all for an apply that changes no materials)."""
 
     def __init__(self, has):
-        self._by_key = {m[MATERIAL_KEY]: m for m in bpy.data.materials if MATERIAL_KEY in m}
+        self._by_key = None
         self.has = has
 
     def get(self, mat):
+        if self._by_key is None:
+            self._by_key = {m[MATERIAL_KEY]: m for m in bpy.data.materials if MATERIAL_KEY in m}
         key = "%.4f,%.4f,%.4f,%.4f,%.3f,%.3f" % frames.material_key(mat)
         m = self._by_key.get(key)
         if m is None:
