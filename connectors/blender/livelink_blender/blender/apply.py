@@ -298,7 +298,7 @@ def _apply(plan, blobs, object_index, mesh_index):
 
 def _remove_orphans(meshes, mesh_index):
     """Removes the meshes still without users. Without unlinking: Blender would search every datablock for users
-    they do not have (2 ms at 4,000 objects) and redraw the whole window."""
+    they do not have (0.6 ms a mesh at 4,000 objects, 0.01 ms without, on 3.4 and 4.3) and redraw every window."""
     seen = set()
     for me in meshes:
         if me.as_pointer() in seen or me.users:
