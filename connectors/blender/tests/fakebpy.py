@@ -40,12 +40,14 @@ class _Prop:
 class _Seq:
     def __init__(self, log, name):
         self.log, self.name, self.count = log, name, 0
+        self.typecodes = {}  # attr -> the array typecode it was set from (Blender converts a mismatch per element)
 
     def add(self, n):
         self.count += n
 
     def foreach_set(self, attr, values):
         self.log.append((self.name, attr, len(values)))
+        self.typecodes[attr] = getattr(values, "typecode", None)
 
 
 class _Attributes(dict):

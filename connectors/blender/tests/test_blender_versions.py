@@ -77,6 +77,8 @@ class ApplyOnVersionsTest(unittest.TestCase):
         bpy, _, me = self.build("3.4")
         self.assertTrue(me.use_auto_smooth)
         self.assertIn(("polygons", "loop_total", 1), bpy.log)
+        # Unsigned as Blender declares them: else foreach_set converts element by element.
+        self.assertEqual(me.polygons.typecodes, {"loop_start": "I", "loop_total": "I", "use_smooth": None})
 
     def test_blender_4_3_and_5_0_mark_sharp_edges_and_leave_loop_totals(self):
         for version in ("4.3", "5.0"):

@@ -62,7 +62,9 @@ class MeshBuilder:
     def _arrays(self, t):
         a = self._per_count.get(t)
         if a is None:
-            a = (array("i", range(0, 3 * t, 3)), array("i", [3]) * t, [True] * t)
+            # Unsigned, as Blender declares loop_start and loop_total: a signed buffer makes foreach_set convert
+            # element by element (loop_start 8 ms for 410 meshes on 3.4, 16 on 4.3; unsigned: 0.6 and 0.4).
+            a = (array("I", range(0, 3 * t, 3)), array("I", [3]) * t, [True] * t)
             self._per_count[t] = a
         return a
 
