@@ -8,17 +8,20 @@ import types
 # Custom split normals: normals_split_custom_set_from_vertices in all three; before 4.1 they show only with
 # use_auto_smooth, from 4.1 (no use_auto_smooth) always.
 SPLIT_NORMALS = "normals_split_custom_set_from_vertices"
+# attributes: those a mesh holds once vertices, loops and polygons are added (4.0 made positions and corner vertices
+# attributes; 4.x's Python API adds smooth faces: no "sharp_face").
+CORNERS = {"position", ".corner_vert", ".corner_edge"}
 SHAPES = {
-    "3.4": {"mesh_functions": {"update", "transform", SPLIT_NORMALS},
+    "3.4": {"mesh_functions": {"update", "transform", SPLIT_NORMALS}, "attributes": set(),
             "mesh_props": {"use_auto_smooth", "auto_smooth_angle"},
             "loop_total_readonly": False, "material_props": {"use_nodes", "blend_method", "shadow_method"}},
     "4.3": {"mesh_functions": {"update", "transform", "shade_smooth", "set_sharp_from_angle", SPLIT_NORMALS},
-            "mesh_props": set(),
+            "mesh_props": set(), "attributes": CORNERS,
             "loop_total_readonly": True,
             "material_props": {"use_nodes", "blend_method", "surface_render_method"}},
     # 5.0: use_nodes is deprecated and does nothing (every material has its tree); blend_method is gone.
     "5.0": {"mesh_functions": {"update", "transform", "shade_smooth", "set_sharp_from_angle", SPLIT_NORMALS},
-            "mesh_props": set(),
+            "mesh_props": set(), "attributes": CORNERS,
             "loop_total_readonly": True, "material_props": {"use_nodes", "surface_render_method"}},
 }
 
@@ -37,12 +40,21 @@ class _Prop:
 class _Seq:
     def __init__(self, log, name):
         self.log, self.name, self.count = log, name, 0
+        self.typecodes = {}  # attr -> the array typecode it was set from (Blender converts a mismatch per element)
 
     def add(self, n):
         self.count += n
 
     def foreach_set(self, attr, values):
         self.log.append((self.name, attr, len(values)))
+        self.typecodes[attr] = getattr(values, "typecode", None)
+
+
+class _Attributes(dict):
+    """Mesh.attributes: name -> an attribute whose data logs foreach_set as ("attribute NAME", attr, count)."""
+
+    def __init__(self, log, names):
+        super().__init__((n, types.SimpleNamespace(data=_Seq(log, "attribute " + n))) for n in names)
 
 
 class _IdMixin:
@@ -78,6 +90,7 @@ def make(version):
             for part in ("vertices", "loops", "polygons"):
                 object.__setattr__(self, part, _Seq(log, part))
             object.__setattr__(self, "materials", [])
+            object.__setattr__(self, "attributes", _Attributes(log, shape["attributes"]))
 
         def update(self, calc_edges=False):
             log.append(("update", calc_edges))

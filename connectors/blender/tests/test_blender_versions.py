@@ -58,8 +58,6 @@ class ApplyOnVersionsTest(unittest.TestCase):
                     self.assertTrue(me.use_auto_smooth, "3.x shows custom normals only with auto smooth")
                     self.assertFalse(hasattr(me, "auto_smooth_angle"), "custom normals ignore the angle")
                     self.assertIn(("polygons", "use_smooth", 1), bpy.log)
-                else:
-                    self.assertIn(("shade_smooth",), bpy.log)
                 # Set before the transform to metres, which turns them with the mesh.
                 self.assertLess([e[0] for e in bpy.log].index(fakebpy.SPLIT_NORMALS),
                                 [e[0] for e in bpy.log].index("transform"))
@@ -79,15 +77,38 @@ class ApplyOnVersionsTest(unittest.TestCase):
         bpy, _, me = self.build("3.4")
         self.assertTrue(me.use_auto_smooth)
         self.assertIn(("polygons", "loop_total", 1), bpy.log)
+        # Unsigned as Blender declares them: else foreach_set converts element by element.
+        self.assertEqual(me.polygons.typecodes, {"loop_start": "I", "loop_total": "I", "use_smooth": None})
 
     def test_blender_4_3_and_5_0_mark_sharp_edges_and_leave_loop_totals(self):
         for version in ("4.3", "5.0"):
             with self.subTest(version=version):
                 bpy, _, me = self.build(version)
                 self.assertIn(("set_sharp_from_angle", 0.5236), bpy.log)
-                self.assertIn(("shade_smooth",), bpy.log)
                 self.assertNotIn(("polygons", "loop_total", 1), bpy.log)
                 self.assertEqual(me["livelink_scene"], "doc")
+
+    def test_4_x_copies_positions_and_corners_as_attributes_and_keeps_its_smooth_faces(self):
+        for version in ("4.3", "5.0"):
+            with self.subTest(version=version):
+                bpy, _, me = self.build(version)
+                self.assertIn(("attribute position", "vector", 9), bpy.log)
+                self.assertIn(("attribute .corner_vert", "value", 3), bpy.log)
+                self.assertFalse([e for e in bpy.log if e[0] in ("vertices", "loops")], "no per-element RNA proxies")
+                self.assertNotIn(("shade_smooth",), bpy.log, "faces the API adds are smooth: nothing to remove")
+        # A Blender that adds flat faces (a sharp_face attribute) gets them smoothed.
+        bpy, apply = load_apply("4.3")
+        fakebpy.SHAPES["4.3"]["attributes"] = fakebpy.CORNERS | {"sharp_face"}
+        try:
+            apply.MeshBuilder(SCENE).build("Tri", BLOB)
+        finally:
+            fakebpy.SHAPES["4.3"]["attributes"] = fakebpy.CORNERS
+        self.assertIn(("shade_smooth",), bpy.log)
+
+    def test_3_4_sets_vertices_loops_and_smooth_faces_through_rna(self):
+        bpy, _, _ = self.build("3.4")
+        for entry in (("vertices", "co", 9), ("loops", "vertex_index", 3), ("polygons", "use_smooth", 1)):
+            self.assertIn(entry, bpy.log)
 
     def test_transparent_materials_on_each_version(self):
         glass = {"name": "glass", "color": [0, 0, 1, 0.5]}

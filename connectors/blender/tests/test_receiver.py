@@ -44,6 +44,7 @@ class FakeHost(Host):
     def __init__(self):
         self.versions, self.nodes, self.meshes = {}, {}, {}
         self.reports, self.plans, self.fail = [], [], None
+        self.forgotten = 0  # times the host was told bpy.data was replaced
 
     def applied_version(self, scene_id):
         return self.versions.get(scene_id, 0)
@@ -66,6 +67,9 @@ class FakeHost(Host):
 
     def report(self, message):
         self.reports.append(message)
+
+    def forget(self):
+        self.forgotten += 1
 
     def redraw(self):
         pass
@@ -172,6 +176,11 @@ class ReceiverTest(unittest.TestCase):
         self.assertEqual(self.link.document, "shop.blend")
         self.deliver(VersionAnnounced("doc", 1))
         self.assertEqual(len(self.link.fetches()), 2, "nothing in flight carries over to the new file")
+        self.assertEqual(self.host.forgotten, 1, "what the host kept of the old file's bpy.data is dropped")
+
+    def test_an_undo_drops_what_the_host_kept_of_bpy_data(self):
+        self.r.undone()
+        self.assertEqual(self.host.forgotten, 1)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ What the source owns is rewritten: geometry, transform, name (when the source re
 the materials it made (tagged livelink_material). Everything else is the artist's and stays: modifiers, a material
 the artist put in a slot, the collections the object was moved to, custom properties.
 """
+import functools
 import math
 from array import array
 
@@ -14,23 +15,12 @@ from ..livelink_client import meshblob
 from ..logic import features, frames
 from ..logic.plan import ALL_FIELDS
 
-SCENE_KEY = "livelink_scene"
-NODE_KEY = "livelink_node"
+from .index import MANY, MESH_KEY, NAME_KEY, NODE_KEY, SCENE_KEY, Lookup
+
 VERSION_KEY = "livelink_version"
-MESH_KEY = "livelink_mesh"
 MATERIAL_KEY = "livelink_material"
-NAME_KEY = "livelink_name"  # the name livelink last gave the object: if it differs now, the artist renamed it
 SHARP_ANGLE = math.radians(30.0)
 CREATED = ALL_FIELDS | {"created"}  # the fields of a node created in this apply (compared by identity)
-
-
-def scene_objects(scene_id):
-    """{node id: object} for the objects of one source scene in this .blend."""
-    return {o[NODE_KEY]: o for o in bpy.data.objects if o.get(SCENE_KEY) == scene_id and NODE_KEY in o}
-
-
-def scene_meshes(scene_id):
-    return {m[MESH_KEY]: m for m in bpy.data.meshes if m.get(SCENE_KEY) == scene_id and MESH_KEY in m}
 
 
 def scene_collection(scene_id):
@@ -49,8 +39,9 @@ def _collection(scene):
     return c, True
 
 
+@functools.lru_cache(maxsize=None)
 def running_features():
-    """Features of the running Blender, read from its RNA."""
+    """Features of the running Blender, read from its RNA once (they do not change while it runs)."""
     mesh, material = bpy.types.Mesh.bl_rna, bpy.types.Material.bl_rna
     loop_total = bpy.types.MeshPolygon.bl_rna.properties.get("loop_total")
     return features.detect(set(mesh.functions.keys()), set(mesh.properties.keys()),
@@ -71,7 +62,9 @@ class MeshBuilder:
     def _arrays(self, t):
         a = self._per_count.get(t)
         if a is None:
-            a = (array("i", range(0, 3 * t, 3)), array("i", [3]) * t, [True] * t)
+            # Unsigned, as Blender declares loop_start and loop_total: a signed buffer makes foreach_set convert
+            # element by element (loop_start 8 ms for 410 meshes on 3.4, 16 on 4.3; unsigned: 0.6 and 0.4).
+            a = (array("I", range(0, 3 * t, 3)), array("I", [3]) * t, [True] * t)
             self._per_count[t] = a
         return a
 
@@ -82,20 +75,28 @@ class MeshBuilder:
         loop_start, loop_total, smooth = self._arrays(t)
         me = bpy.data.meshes.new(name)
         me.vertices.add(m.vertex_count)
-        me.vertices.foreach_set("co", m.positions)
         me.loops.add(3 * t)
-        me.loops.foreach_set("vertex_index", m.indices)
         me.polygons.add(t)
+        attributes = me.attributes
+        corner_vert = attributes.get(".corner_vert")
+        if corner_vert is not None:
+            # 4.x keeps positions and corner vertices as plain attributes: copied in one go, where the MeshVertex and
+            # MeshLoop proxies set each element through RNA (ten times slower here).
+            attributes["position"].data.foreach_set("vector", m.positions)
+            corner_vert.data.foreach_set("value", m.indices)
+        else:
+            me.vertices.foreach_set("co", m.positions)
+            me.loops.foreach_set("vertex_index", m.indices)
         me.polygons.foreach_set("loop_start", loop_start)
         if self.has.write_loop_total:
             me.polygons.foreach_set("loop_total", loop_total)
         if m.material_index is not None:
             me.polygons.foreach_set("material_index", m.material_index)
         me.update(calc_edges=True)
-        if self.has.shade_smooth:
-            me.shade_smooth()
-        else:
+        if not self.has.shade_smooth:
             me.polygons.foreach_set("use_smooth", smooth)
+        elif corner_vert is None or "sharp_face" in attributes:
+            me.shade_smooth()  # faces that 4.x's Python API adds are smooth already (no sharp_face attribute)
         if m.normals is not None and self.has.custom_normals:
             self._custom_normals(me, m.normals)
         elif self.has.sharp_from_angle:
@@ -123,13 +124,16 @@ class MeshBuilder:
 
 
 class Materials:
-    """Our materials by colour key: looked up once per apply instead of scanning bpy.data per object."""
+    """Our materials by colour key: bpy.data read once per apply, when the first object needs one, instead of
+    scanning it per object (and not at all for an apply that changes no materials)."""
 
     def __init__(self, has):
-        self._by_key = {m[MATERIAL_KEY]: m for m in bpy.data.materials if MATERIAL_KEY in m}
+        self._by_key = None
         self.has = has
 
     def get(self, mat):
+        if self._by_key is None:
+            self._by_key = {m[MATERIAL_KEY]: m for m in bpy.data.materials if MATERIAL_KEY in m}
         key = "%.4f,%.4f,%.4f,%.4f,%.3f,%.3f" % frames.material_key(mat)
         m = self._by_key.get(key)
         if m is None:
@@ -180,28 +184,44 @@ def _assign_materials(obj, mats, materials):
 
 
 def _set_mesh(obj, me, old_materials):
-    """Swaps geometry; modifiers live on the object and stay. Artist materials carry over slot by slot."""
+    """Swaps geometry; modifiers live on the object and stay. Artist materials carry over slot by slot. Returns
+    the old mesh when nothing uses it any more."""
     old = obj.data
     if old is me:
-        return
+        return None
     for i, mat in enumerate(old_materials):
         if mat is not None and MATERIAL_KEY not in mat:
             while len(me.materials) <= i:
                 me.materials.append(None)
             me.materials[i] = mat
     obj.data = me
-    if old is not None and old.users == 0:
-        bpy.data.meshes.remove(old)
+    return old if old is not None and old.users == 0 else None
 
 
-def apply_plan(plan, blobs):
-    """Applies the plan; blobs maps mesh hash to bytes for every mesh the plan needs. Returns objects touched."""
+def apply_plan(plan, blobs, object_index, mesh_index):
+    """Applies the plan; blobs maps mesh hash to bytes for every mesh the plan needs; the indexes (logic.index)
+    find the scene's objects and meshes and are kept up to date. Returns objects touched."""
+    object_index.begin()
+    mesh_index.begin()
+    try:
+        return _apply(plan, blobs, object_index, mesh_index)
+    finally:
+        object_index.settle()
+        mesh_index.settle()
+
+
+def _apply(plan, blobs, object_index, mesh_index):
     scene = plan.scene
     sid = scene["id"]
     coll, new_collection = _collection(scene)
     if coll.name != scene.get("name", coll.name) and scene.get("name"):
         coll.name = scene["name"]
-    objects = scene_objects(sid)
+    remeshed = [u for u in plan.updates if "mesh" in u.fields]
+    objects = Lookup(object_index, sid, plan.touched > MANY)
+    meshes = Lookup(mesh_index, sid, len(plan.creates) + len(remeshed) > MANY)
+    builder = MeshBuilder(scene)
+    materials = Materials(builder.has)
+    orphans = []  # meshes left without users: removed at the end, so a mesh moved between nodes is not rebuilt
 
     def mesh_for(node):
         h = node.get("mesh")
@@ -211,35 +231,38 @@ def apply_plan(plan, blobs):
         if me is None:
             me = builder.build(node.get("name") or node["id"], blobs[h])
             me[MESH_KEY] = h
-            meshes[h] = me
+            meshes.put(h, me)
         return me
 
-    for op in plan.removes:
-        obj = objects.pop(op.node_id, None)
-        if obj is not None:
-            me = obj.data if obj.type == "MESH" else None
-            bpy.data.objects.remove(obj)
-            if me is not None and me.users == 0:
-                bpy.data.meshes.remove(me)
-
-    meshes = scene_meshes(sid)  # after removals, which may have freed meshes
-    builder = MeshBuilder(scene)
-    materials = Materials(builder.has)
-    staged = []
-    for op in plan.creates:
-        node = op.node
+    def create(node):
         obj = bpy.data.objects.new(node.get("name") or node["id"], mesh_for(node))
         obj[SCENE_KEY] = sid
         obj[NODE_KEY] = node["id"]
         coll.objects.link(obj)
-        objects[node["id"]] = obj
-        staged.append((obj, node, CREATED))
+        objects.put(node["id"], obj)
+        return obj, node, CREATED
+
+    for op in plan.removes:
+        obj = objects.get(op.node_id)
+        if obj is not None:
+            objects.drop(op.node_id)
+            if obj.type == "MESH" and obj.data is not None:
+                orphans.append(obj.data)
+            bpy.data.objects.remove(obj)
+
+    staged = [create(op.node) for op in plan.creates]
     for op in plan.updates:
-        obj = objects[op.node["id"]]
+        obj = objects.get(op.node["id"])
+        if obj is None:
+            # The user deleted it since the index last looked (an update's node is whole, as a create's is).
+            staged.append(create(op.node))
+            continue
         if "mesh" in op.fields:
             new = mesh_for(op.node)
             if new is not None and obj.type == "MESH":
-                _set_mesh(obj, new, list(obj.data.materials))
+                old = _set_mesh(obj, new, list(obj.data.materials))
+                if old is not None:
+                    orphans.append(old)
         staged.append((obj, op.node, op.fields))
 
     # Parents are set after every object exists, so order in the delta does not matter. Each property is written
@@ -250,9 +273,10 @@ def apply_plan(plan, blobs):
             # The source's name wins unless the artist renamed the object since livelink last named it.
             if not new and obj.name != node["name"] and obj.get(NAME_KEY, obj.name) == obj.name:
                 obj.name = node["name"]
+                objects.put(node["id"], obj)
             obj[NAME_KEY] = obj.name
         if "parent" in fields:
-            parent = objects.get(node.get("parent")) if node.get("parent") else None
+            parent = objects.get(node.get("parent"))
             if obj.parent is not parent:
                 obj.parent = parent
                 obj.matrix_parent_inverse = Matrix.Identity(4)
@@ -267,7 +291,20 @@ def apply_plan(plan, blobs):
                 obj.hide_render = hidden
         if "materials" in fields or "mesh" in fields:
             _assign_materials(obj, node.get("materials") or (), materials)
+    _remove_orphans(orphans, mesh_index)
     coll[VERSION_KEY] = plan.version
     if new_collection:
         bpy.context.scene.collection.children.link(coll)
     return plan.touched
+
+
+def _remove_orphans(meshes, mesh_index):
+    """Removes the meshes still without users. Without unlinking: Blender would search every datablock for users
+    they do not have (0.6 ms a mesh at 4,000 objects, 0.01 ms without, on 3.4 and 4.3) and redraw every window."""
+    seen = set()
+    for me in meshes:
+        if me.as_pointer() in seen or me.users:
+            continue
+        seen.add(me.as_pointer())
+        mesh_index.drop(me.get(SCENE_KEY), me.get(MESH_KEY))
+        bpy.data.meshes.remove(me, do_unlink=False)

@@ -2,25 +2,35 @@
 import bpy
 
 from ..logic.host import Host
-from . import apply, feedback, sendhost
+from . import apply, feedback, index, sendhost
 
 
 class BlenderHost(Host):
+    """Keeps which object holds each node and which mesh each hash (logic.index) between applies."""
+
+    def __init__(self):
+        self.objects = index.object_index()
+        self.meshes = index.mesh_index()
+
     def applied_version(self, scene_id):
         c = apply.scene_collection(scene_id)
         return int(c.get(apply.VERSION_KEY, 0)) if c is not None else 0
 
     def node_ids(self, scene_id):
-        return apply.scene_objects(scene_id).keys()
+        return self.objects.keys(scene_id)
 
     def mesh_hashes(self, scene_id):
-        return set(apply.scene_meshes(scene_id).keys())
+        return set(self.meshes.keys(scene_id))
+
+    def forget(self):
+        self.objects.forget()
+        self.meshes.forget()
 
     def sends(self, scene_id):
         return sendhost.sends(scene_id)
 
     def apply(self, plan, blobs):
-        return apply.apply_plan(plan, blobs)
+        return apply.apply_plan(plan, blobs, self.objects, self.meshes)
 
     def report(self, message):
         feedback.report(message)

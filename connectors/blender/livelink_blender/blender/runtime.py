@@ -79,6 +79,13 @@ def _on_load_post(_dummy):
         _Runtime.sender.file_loaded()
 
 
+@bpy.app.handlers.persistent
+def _on_undo_redo(_scene, _dummy=None):
+    receiver = _Runtime.receiver
+    if receiver is not None:
+        receiver.undone()
+
+
 def _auto_send_on():
     wm = bpy.context.window_manager
     return wm is not None and getattr(wm, "livelink_auto_send", False)
@@ -120,6 +127,8 @@ def register():
         return  # `blender -b` (install, scripts) runs no timers: no link there
     bpy.app.handlers.load_post.append(_on_load_post)
     bpy.app.handlers.depsgraph_update_post.append(_on_depsgraph_update)
+    bpy.app.handlers.undo_post.append(_on_undo_redo)
+    bpy.app.handlers.redo_post.append(_on_undo_redo)
     atexit.register(_at_exit)
     # Preferences are readable only once registration has finished. Persistent, so loading a file first does not
     # drop it.
@@ -134,6 +143,9 @@ def unregister():
         bpy.app.handlers.load_post.remove(_on_load_post)
     if _on_depsgraph_update in bpy.app.handlers.depsgraph_update_post:
         bpy.app.handlers.depsgraph_update_post.remove(_on_depsgraph_update)
+    for handlers in (bpy.app.handlers.undo_post, bpy.app.handlers.redo_post):
+        if _on_undo_redo in handlers:
+            handlers.remove(_on_undo_redo)
     if bpy.app.timers.is_registered(_start_soon):
         bpy.app.timers.unregister(_start_soon)
     stop_link()

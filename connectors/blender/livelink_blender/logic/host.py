@@ -1,7 +1,8 @@
 """What the receiver and the sender need from Blender. The bpy side implements them (blender.host.BlenderHost,
 blender.sendhost.BlenderSendHost); tests fake them.
 
-bpy.data is the only record of what is applied: every question here is answered from it, nothing is mirrored."""
+bpy.data is the only record of what is applied: every question here is answered from it; what the bpy side keeps
+between applies (logic.index) is a cache of it, checked on use."""
 import abc
 from dataclasses import dataclass, field
 
@@ -18,6 +19,9 @@ class Host(abc.ABC):
     @abc.abstractmethod
     def mesh_hashes(self, scene_id):
         """Mesh hashes built for the scene in this .blend (meshes are per scene: units and up axis are)."""
+
+    def forget(self):
+        """bpy.data was replaced (another file, undo, redo): nothing kept from it holds."""
 
     def sends(self, scene_id):
         """Whether scene_id is the scene this .blend sends: a version of it is never applied here (no echo)."""

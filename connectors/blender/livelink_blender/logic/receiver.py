@@ -95,7 +95,12 @@ class Receiver:
         brings the catch-up."""
         self._wanted.clear()
         self._held = []
+        self.host.forget()
         self.link.reregister(document)
+
+    def undone(self):
+        """An undo or redo replaced bpy.data."""
+        self.host.forget()
 
     def close(self):
         self.link.close()
