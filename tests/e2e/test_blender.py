@@ -86,34 +86,31 @@ class BlenderLinkTest(LinkTest):
     def test_objects_the_artist_deleted_duplicated_or_renamed_are_updated_right(self):
         # The add-on keeps which object holds each node between versions: what the artist did in between must not
         # make it update the wrong object, make one twice or lose one.
-        self.hub = self.sb.hub()
-        try:
-            b = self.blender()
-            paths = [os.path.join(self.sb.dir, n + ".obj") for n in "ABC"]
-            for n, p in zip("ABC", paths):
-                write_box(p, 1000, 1000, 1000, n)
-            self.send(*paths, "--up", "Z", "--scene", "Parts")
-            b.eval("import bpy\n"
-                   "bpy.data.objects.remove(bpy.data.objects['A'])\n"
-                   "ob = bpy.data.objects['B']; dup = ob.copy(); dup.data = ob.data.copy()\n"  # Shift+D
-                   "ob.users_collection[0].objects.link(dup)\n"
-                   "bpy.data.objects['C'].name = 'MyC'\n"
-                   "result = True")
-            for n, p in zip("ABC", paths):
-                write_box(p, 2000, 1000, 1000, n)
-            out = self.send(*paths, "--up", "Z", "--scene", "Parts")
-            self.assertIn("0 added, 3 changed, 0 removed", out)
-            s = self.state(b)
-            self.assertEqual(sorted(s), ["A", "B", "B.001", "MyC"])
-            self.assertEqual(s["A"]["max"], [2.0, 1.0, 1.0], "the deleted one is made again")
-            self.assertEqual(s["B"]["max"], [2.0, 1.0, 1.0], "the original is updated")
-            self.assertEqual(s["B.001"]["max"], [1.0, 1.0, 1.0], "the artist's copy is left alone")
-            self.assertEqual(s["MyC"]["max"], [2.0, 1.0, 1.0], "the renamed one is found")
-            # Removed upstream: the original goes, the artist's copy stays.
-            self.send(paths[0], paths[2], "--up", "Z", "--scene", "Parts")
-            self.assertEqual(sorted(self.state(b)), ["A", "B.001", "MyC"])
-        finally:
-            self.hub.stop()
+        self.start_hub()
+        b = self.blender()
+        paths = [os.path.join(self.sb.dir, n + ".obj") for n in "ABC"]
+        for n, p in zip("ABC", paths):
+            write_box(p, 1000, 1000, 1000, n)
+        self.send(*paths, "--up", "Z", "--scene", "Parts")
+        b.eval("import bpy\n"
+               "bpy.data.objects.remove(bpy.data.objects['A'])\n"
+               "ob = bpy.data.objects['B']; dup = ob.copy(); dup.data = ob.data.copy()\n"  # Shift+D
+               "ob.users_collection[0].objects.link(dup)\n"
+               "bpy.data.objects['C'].name = 'MyC'\n"
+               "result = True")
+        for n, p in zip("ABC", paths):
+            write_box(p, 2000, 1000, 1000, n)
+        out = self.send(*paths, "--up", "Z", "--scene", "Parts")
+        self.assertIn("0 added, 3 changed, 0 removed", out)
+        s = self.state(b)
+        self.assertEqual(sorted(s), ["A", "B", "B.001", "MyC"])
+        self.assertEqual(s["A"]["max"], [2.0, 1.0, 1.0], "the deleted one is made again")
+        self.assertEqual(s["B"]["max"], [2.0, 1.0, 1.0], "the original is updated")
+        self.assertEqual(s["B.001"]["max"], [1.0, 1.0, 1.0], "the artist's copy is left alone")
+        self.assertEqual(s["MyC"]["max"], [2.0, 1.0, 1.0], "the renamed one is found")
+        # Removed upstream: the original goes, the artist's copy stays.
+        self.send(paths[0], paths[2], "--up", "Z", "--scene", "Parts")
+        self.assertEqual(sorted(self.state(b)), ["A", "B.001", "MyC"])
 
     def test_restarted_blender_catches_up(self):
         self.start_hub()
