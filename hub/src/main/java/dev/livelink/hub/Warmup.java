@@ -16,6 +16,8 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -45,6 +47,15 @@ public final class Warmup {
   private static final int NODES = 410;
   private static final int BLOBS = 60;
   private static final int GRID = 15;
+  /**
+   * Rounds run before the warm-up may end, and the most compiler time (ms) a round, and the compiling it set off,
+   * may add for the code to count as compiled (a fully warm round adds 0-2 ms).
+   */
+  private static final int MIN_ROUNDS = 6;
+  private static final long SETTLED_MS = 3;
+  /** How often, and how long at most, the compilers are watched for being idle after a round. */
+  private static final long QUIET_POLL_MS = 30;
+  private static final long QUIET_MAX_MS = 3000;
   /** The throwaway hub's folder: {@code livelink-warmup-<pid>-<random>}. */
   private static final String PREFIX = "livelink-warmup-";
 
@@ -52,7 +63,12 @@ public final class Warmup {
 
   /**
    * Runs up to {@code rounds} made-up sends, fewer when {@code stop} turns true between two (a real send came: it
-   * should not share the machine with made-up ones). A failure is reported and ends it: the hub works without it.
+   * should not share the machine with made-up ones) or once the code is compiled: after each round it waits for
+   * the JIT compilers to go idle, and ends after a round that set off (almost) no compiling. Rounds run back to back
+   * kept the optimising compiler's queue full on two cores, so the JVM left hot code (SHA-256 among it) at its
+   * cheap first tier, and the first real send after 12 or even 60 rounds still ran it there and compiled it as it
+   * went (68-88 ms of hub time against 32 for a process that had served 30 sends). A failure is reported and ends
+   * it: the hub works without it.
    *
    * @return how many rounds ran
    */
@@ -84,8 +100,14 @@ public final class Warmup {
           Socket s = new Socket(InetAddress.getLoopbackAddress(), hub.port())) {
         s.setTcpNoDelay(true);
         Client c = new Client(s, hub.port(), hub.token());
-        for (; done < rounds && !enough.getAsBoolean(); done++) {
-          round(c, done, enough);
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean watch = jit != null && jit.isCompilationTimeMonitoringSupported();
+        while (done < rounds && !enough.getAsBoolean()) {
+          long before = watch ? jit.getTotalCompilationTime() : 0;
+          round(c, done++, enough);
+          if (watch && quiet(jit, enough) - before <= SETTLED_MS && done >= MIN_ROUNDS) {
+            break;
+          }
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -102,6 +124,31 @@ public final class Warmup {
       }
     }
     return done;
+  }
+
+  /**
+   * Waits until the compilers have finished nothing new for a poll's length (or {@code stop}, or a bound): the JVM
+   * gives no event for it, so its total compile time is read every {@link #QUIET_POLL_MS}. Waiting lets the queue
+   * drain, so that the next round runs, and profiles, what was compiled meanwhile.
+   *
+   * @return the total compile time then
+   */
+  private static long quiet(CompilationMXBean jit, BooleanSupplier stop) {
+    long deadline = System.nanoTime() + QUIET_MAX_MS * 1_000_000;
+    long last = jit.getTotalCompilationTime();
+    try {
+      while (!stop.getAsBoolean() && System.nanoTime() < deadline) {
+        Thread.sleep(QUIET_POLL_MS);
+        long now = jit.getTotalCompilationTime();
+        if (now == last) {
+          break;
+        }
+        last = now;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return last;
   }
 
   /** Deletes the folders of warm-ups whose process is gone (killed, so no shutdown hook ran). */
