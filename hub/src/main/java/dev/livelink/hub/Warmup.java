@@ -51,8 +51,12 @@ public final class Warmup {
    * Rounds run before the warm-up may end, and the most compiler time (ms) a round, and the compiling it set off,
    * may add for the code to count as compiled (a fully warm round adds 0-2 ms).
    */
-  private static final int MIN_ROUNDS = 6;
+  private static final int MIN_ROUNDS = 8;
   private static final long SETTLED_MS = 3;
+  /** Rounds in a row that must each stay under {@link #SETTLED_MS}. */
+  private static final int SETTLED_ROUNDS = 2;
+  /** Polls in a row during which no compilation may finish for the compilers to count as idle. */
+  private static final int QUIET_POLLS = 3;
   /** How often, and how long at most, the compilers are watched for being idle after a round. */
   private static final long QUIET_POLL_MS = 30;
   private static final long QUIET_MAX_MS = 3000;
@@ -64,11 +68,11 @@ public final class Warmup {
   /**
    * Runs up to {@code rounds} made-up sends, fewer when {@code stop} turns true between two (a real send came: it
    * should not share the machine with made-up ones) or once the code is compiled: after each round it waits for
-   * the JIT compilers to go idle, and ends after a round that set off (almost) no compiling. Rounds run back to back
-   * kept the optimising compiler's queue full on two cores, so the JVM left hot code (SHA-256 among it) at its
-   * cheap first tier, and the first real send after 12 or even 60 rounds still ran it there and compiled it as it
-   * went (68-88 ms of hub time against 32 for a process that had served 30 sends). A failure is reported and ends
-   * it: the hub works without it.
+   * the JIT compilers to go idle, and ends after two rounds in a row that set off (almost) no compiling. Rounds run
+   * back to back kept the optimising compiler's queue full on two cores, so hot code (SHA-256's multi-block loop
+   * among it) stayed at a profiling tier, and the first real send after 12 (or even 60) rounds still compiled it as
+   * it went: 38 ms of hub time for a 410-node first send against 24 now (see docs/performance.md). A failure is
+   * reported and ends it: the hub works without it.
    *
    * @return how many rounds ran
    */
@@ -102,12 +106,11 @@ public final class Warmup {
         Client c = new Client(s, hub.port(), hub.token());
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         boolean watch = jit != null && jit.isCompilationTimeMonitoringSupported();
-        while (done < rounds && !enough.getAsBoolean()) {
+        for (int settled = 0; done < rounds && !enough.getAsBoolean() && settled < SETTLED_ROUNDS; ) {
           long before = watch ? jit.getTotalCompilationTime() : 0;
           round(c, done++, enough);
-          if (watch && quiet(jit, enough) - before <= SETTLED_MS && done >= MIN_ROUNDS) {
-            break;
-          }
+          long added = watch ? quiet(jit, enough) - before : Long.MAX_VALUE;
+          settled = added <= SETTLED_MS && done >= MIN_ROUNDS ? settled + 1 : 0;
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -137,12 +140,10 @@ public final class Warmup {
     long deadline = System.nanoTime() + QUIET_MAX_MS * 1_000_000;
     long last = jit.getTotalCompilationTime();
     try {
-      while (!stop.getAsBoolean() && System.nanoTime() < deadline) {
+      for (int still = 0; still < QUIET_POLLS && !stop.getAsBoolean() && System.nanoTime() < deadline; ) {
         Thread.sleep(QUIET_POLL_MS);
         long now = jit.getTotalCompilationTime();
-        if (now == last) {
-          break;
-        }
+        still = now == last ? still + 1 : 0;
         last = now;
       }
     } catch (InterruptedException e) {
