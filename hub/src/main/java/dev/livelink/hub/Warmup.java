@@ -30,6 +30,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -77,6 +78,16 @@ public final class Warmup {
    * @return how many rounds ran
    */
   public static int run(int rounds, BooleanSupplier stop) {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    return run(rounds, stop, jit != null && jit.isCompilationTimeMonitoringSupported()
+        ? jit::getTotalCompilationTime : null);
+  }
+
+  /**
+   * As {@link #run(int, BooleanSupplier)}, the JIT's total compile time (ms) read from {@code compileMillis}; null
+   * where the JVM does not measure it: then all {@code rounds} run.
+   */
+  static int run(int rounds, BooleanSupplier stop, LongSupplier compileMillis) {
     Path home = null;
     Thread cleanup = null;
     AtomicBoolean exiting = new AtomicBoolean();
@@ -104,12 +115,10 @@ public final class Warmup {
           Socket s = new Socket(InetAddress.getLoopbackAddress(), hub.port())) {
         s.setTcpNoDelay(true);
         Client c = new Client(s, hub.port(), hub.token());
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        boolean watch = jit != null && jit.isCompilationTimeMonitoringSupported();
         for (int settled = 0; done < rounds && !enough.getAsBoolean() && settled < SETTLED_ROUNDS; ) {
-          long before = watch ? jit.getTotalCompilationTime() : 0;
+          long before = compileMillis != null ? compileMillis.getAsLong() : 0;
           round(c, done++, enough);
-          long added = watch ? quiet(jit, enough) - before : Long.MAX_VALUE;
+          long added = compileMillis != null ? quiet(compileMillis, enough) - before : Long.MAX_VALUE;
           settled = added <= SETTLED_MS && done >= MIN_ROUNDS ? settled + 1 : 0;
         }
       }
@@ -136,13 +145,13 @@ public final class Warmup {
    *
    * @return the total compile time then
    */
-  private static long quiet(CompilationMXBean jit, BooleanSupplier stop) {
+  private static long quiet(LongSupplier compileMillis, BooleanSupplier stop) {
     long deadline = System.nanoTime() + QUIET_MAX_MS * 1_000_000;
-    long last = jit.getTotalCompilationTime();
+    long last = compileMillis.getAsLong();
     try {
       for (int still = 0; still < QUIET_POLLS && !stop.getAsBoolean() && System.nanoTime() < deadline; ) {
         Thread.sleep(QUIET_POLL_MS);
-        long now = jit.getTotalCompilationTime();
+        long now = compileMillis.getAsLong();
         still = now == last ? still + 1 : 0;
         last = now;
       }
