@@ -21,7 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "hub", description = "Run the hub in the foreground (Ctrl-C stops it).")
 final class HubCommand implements Callable<Integer> {
   /**
-   * The most made-up sends run at start (see Warmup: it ends sooner once the code is compiled, after 10-25 here);
+   * The most made-up sends run at start (see Warmup: it ends sooner once the code is compiled, after 30-60 here);
    * {@code LIVELINK_WARMUP=0} or {@code -Dlivelink.warmup=0}: none.
    */
   static final int WARMUP_ROUNDS = 60;
