@@ -1,4 +1,5 @@
 """End to end: real FreeCAD (GUI under Xvfb) with the installed Mod, the hub, and real Blender windows."""
+import json
 import os
 import re
 import shutil
@@ -295,6 +296,21 @@ class FreeCADToBlenderTest(LinkTest):
         fc.eval(menu_action("LiveLink_ExportToBlender"))
         apps.wait_until(lambda: b2.eval(BLENDER_STATE)["Box"]["max"][0] == 1.5, what="second Blender updated")
         self.assertEqual(b1.eval(BLENDER_STATE), {})
+
+    def test_freecad_starts_the_hub_once_it_is_up(self):
+        # No hub runs: the Mod starts one with the launcher the installer recorded as soon as FreeCAD is up, before
+        # any send, so that the hub has warmed itself up by the first Export.
+        self.hub.stop()
+        fc = self.start("freecad")
+        state = ("from livelink_freecad.gui import current_controller\n"
+                 "result = current_controller().sender().hub_state()")
+        apps.wait_until(lambda: fc.eval(state) == "connected", timeout=60,
+                        what="FreeCAD connected to the hub it started")
+        with open(os.path.join(self.sb.livelink_home, "hub.json")) as f:
+            pid = json.load(f)["pid"]
+        self.assertNotEqual(pid, self.hub.proc.pid)
+        self.assertEqual(self.sb.run("status").returncode, 0)
+        self.assertEqual(fc.eval(SENDS_STATE + "result = len(sends['sends'])"), 0, "no send was made")
 
     def test_clear_messages_without_document_or_blender(self):
         fc = self.start_freecad()

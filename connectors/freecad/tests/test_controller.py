@@ -94,6 +94,9 @@ class FakeSender:
     def set_receiving(self, on):
         self.receiving = on
 
+    def start_hub(self):
+        self.hub_started = True
+
     def close(self):
         self.closed = True
 
@@ -356,6 +359,21 @@ class ReceiveSwitchTest(ControllerTestCase):
         self.assertEqual(self.made_for, [], "no link until the first send")
         c.export()
         self.assertEqual(self.sender.receiving, False)
+
+    def test_the_hub_is_started_once_freecad_is_up_unless_the_preferences_say_no(self):
+        fc.params().SetBool("Receive", False)
+        c = Controller(self.docs, self.make_sender, self.ui, clock=self.clock, host=object(), record=object())
+        c.start()
+        self.assertEqual(self.made_for, [], "nothing at start-up itself")
+        fc.params().SetBool("StartHub", False)
+        self.addCleanup(fc.params().SetBool, "StartHub", True)
+        c.start_hub()
+        self.assertEqual(self.made_for, [], "StartHub off: the first send starts it")
+        fc.params().SetBool("StartHub", True)
+        c.start_hub()
+        self.assertEqual((self.made_for, getattr(self.sender, "hub_started", False)), (["Demo"], True))
+        c.export()
+        self.assertEqual((self.made_for, self.sender.receiving), (["Demo"], False), "one link, sending only")
 
     def test_without_a_receiving_host_it_never_receives(self):
         c = Controller(self.docs, self.make_sender, self.ui, clock=self.clock)

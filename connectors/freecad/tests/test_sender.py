@@ -1,4 +1,4 @@
-"""The Mod's link (net/link.py) in plain Python: FreeCAD's start-up never starts a hub, the first send may; against
+"""The Mod's link (net/link.py) in plain Python: only start_hub() (FreeCAD up) or the first send starts a hub; against
 a real hub it registers as "both" receiving from Blender, fetches only the blobs a delta needs, decodes them off
 the GUI thread, refuses a scene from another app, and acks."""
 import os
@@ -58,6 +58,19 @@ class SenderTest(unittest.TestCase):
         self.assertIn("the hub did not start (%s hub): no hub here" % self.launcher, result.error)
         with open(self.calls) as f:
             self.assertEqual(set(f.read().splitlines()), {"hub"})
+
+    def test_start_hub_runs_the_launcher_before_any_send(self):
+        s = link.Link("0.20.2", "Demo", lambda r: None, lambda m: None, receive=True, home=self.home,
+                      launcher=self.launcher).start()
+        self.addCleanup(s.close)
+        s.start_hub()  # what FreeCAD's event loop runs once it is up
+        deadline = time.monotonic() + WATCHDOG_S
+        while "the hub did not start" not in s.hub_state() and time.monotonic() < deadline:
+            time.sleep(0.02)  # polls the state the session thread sets, within the deadline
+        self.assertIn("the hub did not start (%s hub): no hub here" % self.launcher, s.hub_state())
+        with open(self.calls) as f:
+            self.assertEqual(set(f.read().splitlines()), {"hub"})
+
 
 
 def scene(source="Blender 4.3.2", nodes=()):

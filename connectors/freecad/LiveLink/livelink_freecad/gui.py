@@ -181,6 +181,8 @@ def install():
     mw.destroyed.connect(lambda *_: controller.close())
     _installed.append(controller)
     controller.start()
+    # Not during FreeCAD's start-up: the timer fires once its event loop runs, and the hub starts off this thread.
+    QtCore.QTimer.singleShot(0, controller.start_hub)
     return controller
 
 

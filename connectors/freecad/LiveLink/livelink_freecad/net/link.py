@@ -49,6 +49,10 @@ class Link:
     def submit(self, job):
         self._sender.submit(job)
 
+    def start_hub(self):
+        """Lets the session start a hub with the recorded launcher when none runs (it connects to one that does)."""
+        self._session.allow_hub_start()
+
     def blenders(self):
         return self._sender.blenders()
 

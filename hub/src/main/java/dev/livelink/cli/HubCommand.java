@@ -20,8 +20,11 @@ import picocli.CommandLine.Model.CommandSpec;
 /** Runs the hub in the foreground until interrupted. */
 @Command(name = "hub", description = "Run the hub in the foreground (Ctrl-C stops it).")
 final class HubCommand implements Callable<Integer> {
-  /** Made-up sends run at start (see Warmup); {@code LIVELINK_WARMUP=0} or {@code -Dlivelink.warmup=0}: none. */
-  static final int WARMUP_ROUNDS = 12;
+  /**
+   * The most made-up sends run at start (see Warmup: it ends sooner once the code is compiled, after 30-60 here);
+   * {@code LIVELINK_WARMUP=0} or {@code -Dlivelink.warmup=0}: none.
+   */
+  static final int WARMUP_ROUNDS = 60;
 
   @Spec CommandSpec spec;
   @Mixin HomeOption home;

@@ -16,6 +16,8 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +30,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
@@ -45,6 +48,19 @@ public final class Warmup {
   private static final int NODES = 410;
   private static final int BLOBS = 60;
   private static final int GRID = 15;
+  /**
+   * Rounds run before the warm-up may end, and the most compiler time (ms) a round, and the compiling it set off,
+   * may add for the code to count as compiled (a fully warm round adds 0-2 ms).
+   */
+  private static final int MIN_ROUNDS = 8;
+  private static final long SETTLED_MS = 3;
+  /** Rounds in a row that must each stay under {@link #SETTLED_MS}. */
+  private static final int SETTLED_ROUNDS = 2;
+  /** Polls in a row during which no compilation may finish for the compilers to count as idle. */
+  private static final int QUIET_POLLS = 3;
+  /** How often, and how long at most, the compilers are watched for being idle after a round. */
+  private static final long QUIET_POLL_MS = 30;
+  private static final long QUIET_MAX_MS = 3000;
   /** The throwaway hub's folder: {@code livelink-warmup-<pid>-<random>}. */
   private static final String PREFIX = "livelink-warmup-";
 
@@ -52,11 +68,26 @@ public final class Warmup {
 
   /**
    * Runs up to {@code rounds} made-up sends, fewer when {@code stop} turns true between two (a real send came: it
-   * should not share the machine with made-up ones). A failure is reported and ends it: the hub works without it.
+   * should not share the machine with made-up ones) or once the code is compiled: after each round it waits for
+   * the JIT compilers to go idle, and ends after two rounds in a row that set off (almost) no compiling. Rounds run
+   * back to back kept the optimising compiler's queue full on two cores, so hot code (SHA-256's multi-block loop
+   * among it) stayed at a profiling tier, and the first real send after 12 (or even 60) rounds still compiled it as
+   * it went: 38 ms of hub time for a 410-node first send against 24 now (see docs/performance.md). A failure is
+   * reported and ends it: the hub works without it.
    *
    * @return how many rounds ran
    */
   public static int run(int rounds, BooleanSupplier stop) {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    return run(rounds, stop, jit != null && jit.isCompilationTimeMonitoringSupported()
+        ? jit::getTotalCompilationTime : null);
+  }
+
+  /**
+   * As {@link #run(int, BooleanSupplier)}, the JIT's total compile time (ms) read from {@code compileMillis}; null
+   * where the JVM does not measure it: then all {@code rounds} run.
+   */
+  static int run(int rounds, BooleanSupplier stop, LongSupplier compileMillis) {
     Path home = null;
     Thread cleanup = null;
     AtomicBoolean exiting = new AtomicBoolean();
@@ -84,8 +115,11 @@ public final class Warmup {
           Socket s = new Socket(InetAddress.getLoopbackAddress(), hub.port())) {
         s.setTcpNoDelay(true);
         Client c = new Client(s, hub.port(), hub.token());
-        for (; done < rounds && !enough.getAsBoolean(); done++) {
-          round(c, done, enough);
+        for (int settled = 0; done < rounds && !enough.getAsBoolean() && settled < SETTLED_ROUNDS; ) {
+          long before = compileMillis != null ? compileMillis.getAsLong() : 0;
+          round(c, done++, enough);
+          long added = compileMillis != null ? quiet(compileMillis, enough) - before : Long.MAX_VALUE;
+          settled = added <= SETTLED_MS && done >= MIN_ROUNDS ? settled + 1 : 0;
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -102,6 +136,29 @@ public final class Warmup {
       }
     }
     return done;
+  }
+
+  /**
+   * Waits until the compilers have finished nothing new for a poll's length (or {@code stop}, or a bound): the JVM
+   * gives no event for it, so its total compile time is read every {@link #QUIET_POLL_MS}. Waiting lets the queue
+   * drain, so that the next round runs, and profiles, what was compiled meanwhile.
+   *
+   * @return the total compile time then
+   */
+  private static long quiet(LongSupplier compileMillis, BooleanSupplier stop) {
+    long deadline = System.nanoTime() + QUIET_MAX_MS * 1_000_000;
+    long last = compileMillis.getAsLong();
+    try {
+      for (int still = 0; still < QUIET_POLLS && !stop.getAsBoolean() && System.nanoTime() < deadline; ) {
+        Thread.sleep(QUIET_POLL_MS);
+        long now = compileMillis.getAsLong();
+        still = now == last ? still + 1 : 0;
+        last = now;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return last;
   }
 
   /** Deletes the folders of warm-ups whose process is gone (killed, so no shutdown hook ran). */

@@ -28,6 +28,17 @@ class WarmupTest {
   }
 
   @Test
+  void itEndsOnceTwoRoundsInARowSetOffNoCompiling() {
+    // The compilers finish nothing new: the first rounds still run, then two settled ones end it.
+    assertThat(Warmup.run(60, () -> false, () -> 1234)).isEqualTo(9);
+  }
+
+  @Test
+  void whereTheJvmDoesNotMeasureCompilingItRunsThemAll() {
+    assertThat(Warmup.run(10, () -> false, null)).isEqualTo(10);
+  }
+
+  @Test
   void aSendThatComesFirstStopsIt() {
     assertThat(Warmup.run(5, () -> true)).isZero();
   }

@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * Blender started the hub earlier). Baseline of the same run: the same send to a hub process that has served 30
  * sends. Medians of the process starts.
  *
- * <p>Usage: {@code bench/java-bench ColdSendBench [starts]} (the archive is {@code hub/target/livelink-*.jsa},
+ * <p>Usage: {@code bench/java-bench ColdSendBench [starts] [--modes=at once,after warm-up] [variant...]} (see
+ * {@link Variant}; default: the hub without and with the archive) (the archive is {@code hub/target/livelink-*.jsa},
  * made by {@code ./livelink} when missing).
  */
 public final class ColdSendBench {
@@ -34,32 +35,83 @@ public final class ColdSendBench {
     }
   }
 
+  /**
+   * A way to start the hub, as an argument "label=options": its jar, the class-data archive or none, extra JVM
+   * options; several compare them in the same run. An option {@code jar=PATH} takes another jar (with the archive
+   * its launcher made next to it), {@code archive} adds the archive.
+   */
+  record Variant(String label, Path jar, Path archive, List<String> flags) {
+    static Variant parse(String spec, Path jar) throws IOException {
+      String label = spec.contains("=") ? spec.substring(0, spec.indexOf('=')).trim() : spec.trim();
+      List<String> flags = new ArrayList<>();
+      boolean archived = false;
+      for (String f : spec.substring(spec.indexOf('=') + 1).trim().split("\\s+")) {
+        if (f.startsWith("jar=")) {
+          jar = Path.of(f.substring(4)).toAbsolutePath();
+        } else if (f.equals("archive")) {
+          archived = true;
+        } else if (!f.isEmpty()) {
+          flags.add(f);
+        }
+      }
+      Path archive = archived ? ColdSendBench.archive(jar) : null;
+      if (archived && archive == null) {
+        throw new IllegalArgumentException("no archive next to " + jar + " (run its ./livelink once)");
+      }
+      return new Variant(label, jar, archive, flags);
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     int starts = args.length > 0 ? Integer.parseInt(args[0]) : 9;
     Path jar = Path.of(System.getProperty("livelink.jar", "hub/target/livelink.jar")).toAbsolutePath();
     Path archive = archive(jar);
+    List<Variant> variants = new ArrayList<>();
+    List<String> modes = List.of("no warm-up", "at once", "after warm-up");
+    for (int i = 1; i < args.length; i++) {
+      if (args[i].startsWith("--modes=")) {
+        modes = List.of(args[i].substring(8).split(","));
+      } else {
+        variants.add(Variant.parse(args[i], jar));
+      }
+    }
+    if (variants.isEmpty()) {
+      variants.add(Variant.parse("=", jar));
+      if (archive != null) {
+        variants.add(Variant.parse(", archive=archive", jar));
+      }
+    }
+    String extra = System.getProperty("hub.flags", "");
     List<MeshData> meshes = new ArrayList<>();
     for (int i = 0; i < HubBench.NODES; i++) {
       meshes.add(HubBench.grid(i));
     }
     Map<String, byte[]> blobs = LiveLinkClient.blobs(meshes);
     List<String> hashes = new ArrayList<>(blobs.keySet());
-    List<String> cases = new ArrayList<>();
-    for (String a : archive == null ? new String[] {""} : new String[] {"", ", archive"}) {
-      cases.addAll(List.of("no warm-up" + a, "at once" + a, "after warm-up" + a));
+    Map<String, Variant> cases = new java.util.LinkedHashMap<>();
+    for (Variant v : variants) {
+      for (String m : modes) {
+        cases.put(m.trim() + v.label(), v);
+      }
     }
     // The client's side is warmed first, on a hub of its own, so that only the hub is cold below.
-    Send warmHub = null;
-    for (int i = 0; i < 3; i++) {
-      warmHub = start(jar, null, "no warm-up", blobs, hashes, 30);
+    Variant first = variants.get(0);
+    start(first.jar(), first.archive(), "no warm-up", blobs, hashes, 30, first.flags());
+    Map<String, List<Send>> warmHubs = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < 2; i++) {
+      for (Variant v : variants) {
+        warmHubs.computeIfAbsent("fully warm" + v.label(), k -> new ArrayList<>())
+            .add(start(v.jar(), v.archive(), "no warm-up", blobs, hashes, 30, v.flags()));
+      }
     }
     Map<String, List<Send>> results = new java.util.LinkedHashMap<>();
-    for (String c : cases) {
+    for (String c : cases.keySet()) {
       results.put(c, new ArrayList<>());
     }
     for (int s = 0; s < starts; s++) {
-      for (String c : cases) {
-        results.get(c).add(start(jar, c.contains("archive") ? archive : null, c, blobs, hashes, 0));
+      for (var c : cases.entrySet()) {
+        Variant v = c.getValue();
+        results.get(c.getKey()).add(start(v.jar(), v.archive(), c.getKey(), blobs, hashes, 0, v.flags()));
       }
     }
     System.out.printf("first send to a hub just started: 410 nodes, 3.5 MB of new blobs; %d starts per case, medians"
@@ -68,8 +120,14 @@ public final class ColdSendBench {
     for (var e : results.entrySet()) {
       print(e.getKey(), e.getValue());
     }
-    print("baseline: hub served 30", List.of(warmHub));
-    System.out.println("archive: " + (archive == null ? "none (run ./livelink once to make it)" : archive));
+    // Baseline: the same send to a hub process that has served 30 sends.
+    for (var e : warmHubs.entrySet()) {
+      print(e.getKey(), e.getValue());
+    }
+    for (Variant v : variants) {
+      System.out.println("variant \"" + v.label() + "\": " + v.jar() + (v.archive() == null ? "" : ", " + v.archive())
+          + (v.flags().isEmpty() ? "" : ", " + String.join(" ", v.flags())) + (extra.isBlank() ? "" : ", " + extra));
+    }
   }
 
   static void print(String name, List<Send> sends) {
@@ -94,12 +152,13 @@ public final class ColdSendBench {
    * send, or the last when there were more.
    */
   static Send start(Path jar, Path archive, String mode, Map<String, byte[]> blobs, List<String> hashes,
-      int warmSends) throws Exception {
+      int warmSends, List<String> flags) throws Exception {
     Path home = Files.createTempDirectory("livelink-coldsend-");
     List<String> cmd = new ArrayList<>(List.of("java", "-XX:+UseSerialGC", "-Xshare:auto"));
     if (archive != null) {
       cmd.add("-XX:SharedArchiveFile=" + archive);
     }
+    cmd.addAll(flags);
     String extra = System.getProperty("hub.flags", "");
     if (!extra.isBlank()) {
       cmd.addAll(List.of(extra.trim().split("\\s+")));
