@@ -123,7 +123,7 @@ def main(runs):
     ensure_models()
     docs = [os.path.join(MODELS, n + ".FCStd") for n in ("small", "large")]
     seeds = seed(docs, {})
-    sb = apps.Sandbox()
+    sb = apps.Sandbox(warmup=None)  # the hub's own warm-up, as a user's hub does it
     sb.run("install")
     hub = sb.hub()
     b = ba.start_blender(sb)

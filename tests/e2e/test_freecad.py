@@ -301,7 +301,7 @@ class FreeCADToBlenderTest(LinkTest):
         # No hub runs: the Mod starts one with the launcher the installer recorded as soon as FreeCAD is up, before
         # any send, so that the hub has warmed itself up by the first Export.
         self.hub.stop()
-        fc = self.start("freecad")
+        fc = self.start_freecad()
         state = ("from livelink_freecad.gui import current_controller\n"
                  "result = current_controller().sender().hub_state()")
         apps.wait_until(lambda: fc.eval(state) == "connected", timeout=60,

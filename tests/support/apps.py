@@ -11,7 +11,7 @@ import threading
 import time
 import unittest
 
-from hubproc import HubProcess, LAUNCHER, REPO
+from hubproc import HubProcess, LAUNCHER, REPO, TEST_WARMUP
 
 SUPPORT = os.path.dirname(os.path.abspath(__file__))
 
@@ -38,7 +38,8 @@ def require(*programs):
 class Sandbox:
     """A temp HOME and LIVELINK_HOME, shared by the processes of one scenario."""
 
-    def __init__(self):
+    def __init__(self, warmup=TEST_WARMUP):
+        self.warmup = warmup
         self.dir = tempfile.mkdtemp(prefix="livelink-e2e-")
         self.home = os.path.join(self.dir, "home")
         self.livelink_home = os.path.join(self.dir, "livelink")
@@ -47,6 +48,9 @@ class Sandbox:
                         QTWEBENGINE_DISABLE_SANDBOX="1", XDG_CONFIG_HOME=os.path.join(self.home, ".config"),
                         XDG_DATA_HOME=os.path.join(self.home, ".local", "share"), LIVELINK_SUPPORT=SUPPORT)
         self.env.pop("BLENDER_USER_SCRIPTS", None)
+        self.env.pop("LIVELINK_WARMUP", None)
+        if warmup is not None:
+            self.env["LIVELINK_WARMUP"] = warmup
 
     def run(self, *args, check=True):
         p = subprocess.run([LAUNCHER] + list(args), env=self.env, capture_output=True, text=True, timeout=300)
@@ -56,7 +60,7 @@ class Sandbox:
         return p
 
     def hub(self):
-        return HubProcess(self.livelink_home)
+        return HubProcess(self.livelink_home, self.warmup)
 
     def stop_hub(self):
         """Stops a hub an application auto-started in this sandbox (it runs in a session of its own)."""
