@@ -188,6 +188,51 @@ public final class BlobStore implements AutoCloseable {
   }
 
   /**
+   * {@link #putAll} without waiting for the disk: the new blobs go into one pack file, not fsync'd, split into blob
+   * files in the background like any pack (whose split fsyncs them); {@code into} gets the pack, and
+   * {@link Unsynced#sync} makes it durable. Every blob is checked first; if one is bad, nothing is stored.
+   *
+   * @return the hashes that were new
+   */
+  public List<String> putAllUnsynced(List<BlobBatch.Frame> batch, Unsynced into) {
+    for (BlobBatch.Frame f : batch) {
+      check(f.hash(), f.data());
+    }
+    List<BlobBatch.Frame> fresh = new ArrayList<>();
+    synchronized (lock) {
+      Set<String> seen = new HashSet<>();
+      for (BlobBatch.Frame f : batch) {
+        pin(f.hash());
+        if (!known.contains(f.hash()) && seen.add(f.hash())) {
+          fresh.add(f);
+        }
+      }
+    }
+    if (fresh.isEmpty()) {
+      return List.of();
+    }
+    byte[] bytes = BlobBatch.encode(fresh);
+    List<BlobBatch.Span> spans = new ArrayList<>(fresh.size());
+    int at = 0;
+    for (BlobBatch.Frame f : fresh) {
+      spans.add(new BlobBatch.Span(f.hash(), at + BlobBatch.HEADER, f.data().length));
+      at += BlobBatch.HEADER + f.data().length;
+    }
+    Path file;
+    try {
+      AtomicFiles.createDirectories(packs.dir());
+      file = Files.createTempFile(packs.dir(), Packs.PACK_PREFIX, Packs.PACK_SUFFIX); // a new, unique name
+      Files.write(file, bytes);
+    } catch (IOException e) {
+      throw new StoreException("could not write a pack of " + fresh.size() + " blobs: " + e.getMessage(), e);
+    }
+    packs.keep(file, bytes, spans);
+    spans.forEach(sp -> known.add(sp.hash()));
+    into.add(file);
+    return spans.stream().map(BlobBatch.Span::hash).toList();
+  }
+
+  /**
    * Reads a batch in the {@link BlobBatch} framing from {@code body} and stores it like {@link #putAll}, checking
    * its blobs while it arrives.
    *
