@@ -23,13 +23,32 @@ import java.util.concurrent.Future;
 final class NatsFloor {
   private NatsFloor() {}
 
+  /**
+   * What bounds the crossing on the NATS side: the same 3.5 MB in packs of several sizes, each a single chunk.
+   * Usage: NatsFloor [runs=7] [directory for NATS's store, default the temp dir]
+   */
+  public static void main(String[] args) throws Exception {
+    int runs = args.length > 0 ? Integer.parseInt(args[0]) : 7;
+    java.nio.file.Path dir = args.length > 1
+        ? java.nio.file.Files.createTempDirectory(java.nio.file.Path.of(args[1]), "livelink-floor-")
+        : java.nio.file.Files.createTempDirectory("livelink-floor-");
+    try (NatsProcess nats = new NatsProcess(dir)) {
+      byte[] bytes = new byte[3_490_000];
+      for (int pack : new int[] {128 << 10, 256 << 10, 512 << 10, (1 << 20) - (16 << 10)}) {
+        double[] t = putGet(nats.url, bytes, pack, runs);
+        System.out.printf("packs of %4d KB (%2d objects): put %5.1f ms + get %5.1f ms = %6.1f MB/s%n", pack >> 10,
+            (bytes.length + pack - 1) / pack, t[0], t[1], bytes.length / 1e6 / ((t[0] + t[1]) / 1000));
+      }
+    }
+  }
+
   /** Median milliseconds of {@code runs} put + get rounds (after two warm-ups) of {@code bytes} in packs. */
   static double[] putGet(String url, byte[] bytes, int packBytes, int runs) throws Exception {
     double[] put = new double[runs];
     double[] get = new double[runs];
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try (Connection a = Nats.connect(url); Connection b = Nats.connect(url)) {
-      String bucket = "floor";
+      String bucket = "floor" + packBytes;
       a.objectStoreManagement().create(ObjectStoreConfiguration.builder(bucket).storageType(StorageType.File).build());
       ObjectStore osA = a.objectStore(bucket);
       ObjectStore osB = b.objectStore(bucket);
@@ -44,7 +63,7 @@ final class NatsFloor {
         long t0 = System.nanoTime();
         List<Future<String>> puts = new ArrayList<>();
         for (int i = 0; i < packs.size(); i++) {
-          String name = "floor-" + k + "-" + i;
+          String name = "floor-" + k + "-" + i; // packs of one chunk each, as a hub puts them
           byte[] p = packs.get(i);
           puts.add(pool.submit(() -> {
             osA.put(ObjectMeta.builder(name).chunkSize(packBytes).build(), new ByteArrayInputStream(p));
