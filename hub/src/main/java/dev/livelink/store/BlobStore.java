@@ -211,25 +211,10 @@ public final class BlobStore implements AutoCloseable {
     if (fresh.isEmpty()) {
       return List.of();
     }
-    byte[] bytes = BlobBatch.encode(fresh);
-    List<BlobBatch.Span> spans = new ArrayList<>(fresh.size());
-    int at = 0;
-    for (BlobBatch.Frame f : fresh) {
-      spans.add(new BlobBatch.Span(f.hash(), at + BlobBatch.HEADER, f.data().length));
-      at += BlobBatch.HEADER + f.data().length;
-    }
-    Path file;
-    try {
-      AtomicFiles.createDirectories(packs.dir());
-      file = Files.createTempFile(packs.dir(), Packs.PACK_PREFIX, Packs.PACK_SUFFIX); // a new, unique name
-      Files.write(file, bytes);
-    } catch (IOException e) {
-      throw new StoreException("could not write a pack of " + fresh.size() + " blobs: " + e.getMessage(), e);
-    }
-    packs.keep(file, bytes, spans);
-    spans.forEach(sp -> known.add(sp.hash()));
-    into.add(file);
-    return spans.stream().map(BlobBatch.Span::hash).toList();
+    into.add(packs.keepUnsynced(fresh));
+    List<String> hashes = fresh.stream().map(BlobBatch.Frame::hash).toList();
+    known.addAll(hashes);
+    return hashes;
   }
 
   /**
