@@ -8,6 +8,7 @@ import dev.livelink.model.ModelException;
 import dev.livelink.model.Scene;
 import dev.livelink.store.SceneStore;
 import dev.livelink.store.StoreException;
+import dev.livelink.store.Unsynced;
 import dev.livelink.wire.Json;
 import dev.livelink.wire.SceneJson;
 import io.nats.client.JetStreamApiException;
@@ -44,6 +45,7 @@ final class Inbound {
   private final Federation.Local local;
   private final Blobs blobs;
   private final Origins origins;
+  private final Settler settler;
   private final Consumer<String> problem;
   private static final int FETCH_BATCH = 16;
   private static final java.time.Duration FETCH_WAIT = java.time.Duration.ofSeconds(1);
@@ -52,13 +54,14 @@ final class Inbound {
   final java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
 
   Inbound(String self, String host, Subjects subjects, Federation.Local local, Blobs blobs, Origins origins,
-      Consumer<String> problem) {
+      Settler settler, Consumer<String> problem) {
     this.self = self;
     this.host = host;
     this.subjects = subjects;
     this.local = local;
     this.blobs = blobs;
     this.origins = origins;
+    this.settler = settler;
     this.problem = problem;
   }
 
@@ -87,10 +90,13 @@ final class Inbound {
           // Yields each message as it arrives (fetch would wait for a full batch or the whole wait).
           for (java.util.Iterator<Message> it = sub.iterate(FETCH_BATCH, FETCH_WAIT); it.hasNext(); ) {
             Message m = it.next();
-            if (apply(s, m) == Inbound.Outcome.RETRY) {
+            Unsynced written = new Unsynced();
+            if (subjects.isScene(m.getSubject(), self)) {
+              settler.ack(m, written); // its own: not even decoded (a 410-node manifest costs 1-5 ms to read)
+            } else if (apply(s, m, written) == Inbound.Outcome.RETRY) {
               m.nakWithDelay(RETRY);
             } else {
-              m.ack();
+              settler.ack(m, written); // once what was written for it is on disk
             }
           }
         } catch (IOException | JetStreamApiException | IllegalStateException e) {
@@ -115,7 +121,12 @@ final class Inbound {
     }
   }
 
-  Outcome apply(Space space, Message msg) throws InterruptedException {
+  /**
+   * Takes a version: its blobs and the version itself are stored without waiting for the disk (their files go into
+   * {@code written}; the message is acked only once they are durable, see {@link Settler}), and its receivers are
+   * told at once.
+   */
+  Outcome apply(Space space, Message msg, Unsynced written) throws InterruptedException {
     VersionMessage m;
     byte[] inline;
     try {
@@ -142,7 +153,7 @@ final class Inbound {
         return Outcome.DONE; // targeted at other hubs' peers
       }
     }
-    if (origins.seen(m.hub(), m.sceneId(), m.version())) {
+    if (origins.seen(m.hub(), m.sceneId(), m.version()) && stillHeld(m)) {
       return Outcome.DONE; // redelivered, or older than what was taken
     }
     Scene scene;
@@ -158,7 +169,7 @@ final class Inbound {
     try {
       List<String> missing = store.blobs().missing(scene.meshes());
       if (!missing.isEmpty()) {
-        store.blobs().putAll(blobs.fetch(space, m, inline, missing)); // checked again there, one fsync for all
+        store.blobs().putAllUnsynced(blobs.fetch(space, m, inline, missing), written); // checked again there
       }
     } catch (Blobs.Refused e) {
       fail(space, m, mine, e.getMessage());
@@ -180,7 +191,7 @@ final class Inbound {
     }
     SceneStore.Published p;
     try {
-      p = store.publish(scene, null, targets);
+      p = store.publishUnsynced(scene, null, targets, written);
     } catch (StoreException e) {
       fail(space, m, mine, e.getMessage());
       return Outcome.DONE;
@@ -189,6 +200,16 @@ final class Inbound {
     received.incrementAndGet();
     local.deliver(p.version(), mine);
     return Outcome.DONE;
+  }
+
+  /**
+   * Whether the version a redelivered message names is still in the store: a power cut before the store's fsync can
+   * have lost it while the line saying it was taken survived (neither is fsync'd before the ack), and then it is
+   * taken again. An older version than the one taken is never taken again.
+   */
+  private boolean stillHeld(VersionMessage m) {
+    Integer local = origins.localVersion(m.hub(), m.sceneId(), m.version());
+    return local == null || this.local.store().header(localId(m.hub(), m.sceneId()), local) != null;
   }
 
   /** The blobs that came after the manifest in the message (a pack), or null. */

@@ -36,11 +36,13 @@ public final class NatsLink implements Federation {
       "livelink-nats"));
   private final Thread publisher;
   private final Thread receiver;
+  private final Settler settler;
+  private final Thread settling;
   /** Control thread only. */
   private Dispatcher ackDispatcher;
   private NatsKeyValueWatchSubscription watch;
 
-  private NatsLink(Path home, FederationConfig config, Local local) {
+  private NatsLink(Path home, FederationConfig config, Local local, java.util.concurrent.CountDownLatch hold) {
     this.config = config;
     Subjects subjects = new Subjects(config.space());
     this.hubId = FederationConfig.hubId(home);
@@ -52,7 +54,9 @@ public final class NatsLink implements Federation {
     this.publisher = daemon(outgoing::run, "livelink-nats-out");
     this.remote = new RemotePeers(hubId, config.peersTtl(), local::remotePeersChanged);
     this.origins = new Origins(home.resolve("federation").resolve("origins.jsonl"));
-    this.inbound = new Inbound(hubId, config.host(), subjects, local, blobs, origins, session::problem);
+    this.settler = new Settler(session::problem, hold);
+    this.settling = daemon(settler::run, "livelink-nats-settle");
+    this.inbound = new Inbound(hubId, config.host(), subjects, local, blobs, origins, settler, session::problem);
     this.receiver = daemon(() -> inbound.run(session), "livelink-nats-in");
   }
 
@@ -61,8 +65,16 @@ public final class NatsLink implements Federation {
    * before it starts, naming the file.
    */
   public static Factory factory(Path home, FederationConfig config) {
+    return factory(home, config, null);
+  }
+
+  /**
+   * With {@code hold} (tests), received versions are stored and told but not made durable nor acked until it opens:
+   * a hub that dies in between.
+   */
+  static Factory factory(Path home, FederationConfig config, java.util.concurrent.CountDownLatch hold) {
     NatsOptions.build(config, "check", (c, e) -> {}, new ErrorListener() {});
-    return local -> new NatsLink(home, config, local).begin();
+    return local -> new NatsLink(home, config, local, hold).begin();
   }
 
   private NatsLink begin() {
@@ -71,6 +83,7 @@ public final class NatsLink implements Federation {
     control.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
     publisher.start();
     receiver.start();
+    settling.start();
     return this;
   }
 
@@ -143,7 +156,8 @@ public final class NatsLink implements Federation {
         .put("outbox", outgoing.waiting()).put("remotePeers", remote.list().size())
         .put("blobsUploaded", blobs.uploaded.get()).put("blobsFetched", blobs.fetched.get())
         .put("blobsRefused", blobs.refused.get()).put("packsUploaded", blobs.packsUploaded.get())
-        .put("packsFetched", blobs.packsFetched.get());
+        .put("packsFetched", blobs.packsFetched.get()).put("settled", settler.settled.get())
+        .put("settleRounds", settler.rounds.get()).put("unsettled", settler.waiting());
     return o;
   }
 
@@ -162,6 +176,9 @@ public final class NatsLink implements Federation {
     try {
       publisher.join(5000);
       receiver.join(5000);
+      settling.interrupt();
+      settling.join(5000);
+      settler.drain(); // what was received is made durable and acked before the connection closes
       if (s != null) {
         s.peers().delete(hubId);
       }

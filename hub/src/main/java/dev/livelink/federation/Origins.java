@@ -128,6 +128,18 @@ final class Origins implements AutoCloseable {
     return v != null && v >= version;
   }
 
+  /**
+   * This hub's number for {@code version} of a remote scene, when it is the last one taken of that scene (only that
+   * one can be lost to a power cut, see Inbound), else null.
+   */
+  synchronized Integer localVersion(String hub, String scene, int version) {
+    TreeMap<Integer, Origin> versions = byLocal.get(Inbound.localId(hub, scene));
+    if (versions == null || versions.isEmpty() || versions.lastEntry().getValue().version() != version) {
+      return null;
+    }
+    return versions.lastKey();
+  }
+
   @Override
   public synchronized void close() {
     try {

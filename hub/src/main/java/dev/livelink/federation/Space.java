@@ -32,6 +32,8 @@ record Space(Connection conn, JetStream js, JetStreamManagement jsm, ObjectStore
 
   /** A version waits this long for its receiver hub's ack to NATS before it is sent again (blobs may be big). */
   static final Duration ACK_WAIT = Duration.ofMinutes(5);
+  /** The ack wait of consumers made from now on: {@link #ACK_WAIT}; tests that make a hub die shorten it. */
+  static volatile Duration ackWait = ACK_WAIT;
 
   static Space open(Connection c, Subjects s, FederationConfig config, int generation)
       throws IOException, JetStreamApiException {
@@ -75,7 +77,7 @@ record Space(Connection conn, JetStream js, JetStreamManagement jsm, ObjectStore
         .filterSubject(s.scenes())
         .deliverPolicy(DeliverPolicy.LastPerSubject)
         .ackPolicy(AckPolicy.Explicit)
-        .ackWait(ACK_WAIT)
+        .ackWait(ackWait)
         .build();
   }
 }

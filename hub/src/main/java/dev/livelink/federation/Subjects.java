@@ -28,6 +28,11 @@ final class Subjects {
     return prefix + ".scene." + hub + "." + token(sceneId);
   }
 
+  /** Whether {@code subject} is one of {@code hub}'s own scene subjects (see {@link #scene}). */
+  boolean isScene(String subject, String hub) {
+    return subject.startsWith(prefix + ".scene." + hub + ".");
+  }
+
   /** Acks for versions a hub published, relayed back to it (core NATS). */
   String acks(String hub) {
     return prefix + ".ack." + hub;

@@ -188,6 +188,36 @@ public final class BlobStore implements AutoCloseable {
   }
 
   /**
+   * {@link #putAll} without waiting for the disk: the new blobs go into one pack file, not fsync'd, split into blob
+   * files in the background like any pack (whose split fsyncs them); {@code into} gets the pack, and
+   * {@link Unsynced#sync} makes it durable. Every blob is checked first; if one is bad, nothing is stored.
+   *
+   * @return the hashes that were new
+   */
+  public List<String> putAllUnsynced(List<BlobBatch.Frame> batch, Unsynced into) {
+    for (BlobBatch.Frame f : batch) {
+      check(f.hash(), f.data());
+    }
+    List<BlobBatch.Frame> fresh = new ArrayList<>();
+    synchronized (lock) {
+      Set<String> seen = new HashSet<>();
+      for (BlobBatch.Frame f : batch) {
+        pin(f.hash());
+        if (!known.contains(f.hash()) && seen.add(f.hash())) {
+          fresh.add(f);
+        }
+      }
+    }
+    if (fresh.isEmpty()) {
+      return List.of();
+    }
+    into.add(packs.keepUnsynced(fresh));
+    List<String> hashes = fresh.stream().map(BlobBatch.Frame::hash).toList();
+    known.addAll(hashes);
+    return hashes;
+  }
+
+  /**
    * Reads a batch in the {@link BlobBatch} framing from {@code body} and stores it like {@link #putAll}, checking
    * its blobs while it arrives.
    *

@@ -126,6 +126,30 @@ final class Packs implements AutoCloseable {
     splitter.execute(() -> split(file, batch, fresh));
   }
 
+  /**
+   * Writes checked blobs as a new pack, not fsync'd (see {@link Unsynced}), and schedules its split like
+   * {@link #keep}'s. @return the pack file
+   */
+  Path keepUnsynced(List<BlobBatch.Frame> blobs) {
+    byte[] bytes = BlobBatch.encode(blobs);
+    List<BlobBatch.Span> spans = new ArrayList<>(blobs.size());
+    int at = 0;
+    for (BlobBatch.Frame f : blobs) {
+      spans.add(new BlobBatch.Span(f.hash(), at + BlobBatch.HEADER, f.data().length));
+      at += BlobBatch.HEADER + f.data().length;
+    }
+    Path file;
+    try {
+      AtomicFiles.createDirectories(dir);
+      file = Files.createTempFile(dir, PACK_PREFIX, PACK_SUFFIX); // a new, unique name
+      Files.write(file, bytes);
+    } catch (IOException e) {
+      throw new StoreException("could not write a pack of " + blobs.size() + " blobs: " + e.getMessage(), e);
+    }
+    keep(file, bytes, spans);
+    return file;
+  }
+
   private void split(Path pack, byte[] batch, List<BlobBatch.Span> spans) {
     try {
       for (int from = 0; from < spans.size(); from += SPLIT_GROUP) {

@@ -206,7 +206,7 @@ public final class SceneStore implements AutoCloseable {
    * @throws StoreConflict naming the blobs the store lacks, or the scene whose id differs only by case
    */
   public Published publish(Scene scene, Origin origin, List<Target> targets) {
-    return publish(scene, origin, targets, 0);
+    return publish(scene, origin, targets, 0, null);
   }
 
   /**
@@ -217,6 +217,19 @@ public final class SceneStore implements AutoCloseable {
    * @throws StoreConflict also when {@code base} is no longer the latest version, naming both
    */
   public Published publish(Scene scene, Origin origin, List<Target> targets, int base) {
+    return publish(scene, origin, targets, base, null);
+  }
+
+  /**
+   * {@link #publish} without waiting for the disk: the version file is written and renamed into place but not
+   * fsync'd; {@code into} gets it, and {@link Unsynced#sync} makes it durable. Only for a version that is durable
+   * elsewhere until then (one from another hub, which its stream redelivers until this hub acks it after the sync).
+   */
+  public Published publishUnsynced(Scene scene, Origin origin, List<Target> targets, Unsynced into) {
+    return publish(scene, origin, targets, 0, java.util.Objects.requireNonNull(into));
+  }
+
+  private Published publish(Scene scene, Origin origin, List<Target> targets, int base, Unsynced unsynced) {
     Origin sender = origin == null ? Origin.ANONYMOUS : origin;
     // The bulk of the file is the scene: encoded outside the lock, so publishes of other scenes do not wait on it,
     // reusing the bytes of the nodes that did not change since the latest version.
@@ -255,8 +268,14 @@ public final class SceneStore implements AutoCloseable {
       int number = h.kept.isEmpty() ? 1 : h.kept.lastKey() + 1;
       long time = clock.getAsLong();
       try {
-        AtomicFiles.write(VersionFiles.file(h.dir, number),
-            VersionFiles.versionFile(number, sender, to, time, meshes, sceneJson), false);
+        Path file = VersionFiles.file(h.dir, number);
+        byte[] bytes = VersionFiles.versionFile(number, sender, to, time, meshes, sceneJson);
+        if (unsynced == null) {
+          AtomicFiles.write(file, bytes, false);
+        } else {
+          Unsynced.write(file, bytes);
+          unsynced.add(file);
+        }
       } catch (IOException e) {
         throw new StoreException("could not write version " + number + " of scene " + scene.id() + ": "
             + e.getMessage(), e);

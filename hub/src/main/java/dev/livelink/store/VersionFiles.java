@@ -56,6 +56,11 @@ final class VersionFiles {
       Matcher m = VERSION_FILE.matcher(name);
       if (name.startsWith(AtomicFiles.TEMP_PREFIX)) {
         Files.deleteIfExists(f); // a write a crash cut short, never acknowledged
+      } else if (m.matches() && Files.size(f) == 0) {
+        // Written without fsync (a version from another hub, see Unsynced), then a power cut: never acked to its
+        // stream, which delivers it again.
+        System.err.println("livelink: " + f + " is empty (a power cut before its fsync); dropped");
+        Files.deleteIfExists(f);
       } else if (m.matches()) {
         files.put(Integer.parseInt(m.group(1)), f);
       }

@@ -28,6 +28,8 @@ final class FedHub implements AutoCloseable {
 
   final Path home;
   final FederationConfig config;
+  /** When set, received versions are not made durable nor acked until it opens (see Settler). */
+  java.util.concurrent.CountDownLatch hold;
   Hub hub;
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -37,13 +39,21 @@ final class FedHub implements AutoCloseable {
     start();
   }
 
+  /** With {@code hold} set, its received versions are stored and told but not made durable nor acked until it opens. */
+  FedHub(Path home, FederationConfig config, java.util.concurrent.CountDownLatch hold) throws IOException {
+    this.home = home;
+    this.config = config;
+    this.hold = hold;
+    start();
+  }
+
   static FederationConfig config(String url, String host) {
     return new FederationConfig(FederationConfig.parseServers(url), "test", null, null, null, null, null, false, host,
         1, Duration.ofSeconds(6));
   }
 
   void start() throws IOException {
-    hub = Hub.create(home, 0).federate(NatsLink.factory(home, config)).start();
+    hub = Hub.create(home, 0).federate(NatsLink.factory(home, config, hold)).start();
   }
 
   void stop() {

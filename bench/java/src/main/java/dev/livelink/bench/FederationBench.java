@@ -48,6 +48,7 @@ public final class FederationBench {
       double[] localFirst = new double[firsts];
       double[] hubFirst = new double[firsts];
       double[] remoteFirst = new double[firsts];
+      double[] crossing = new double[firsts];
       long bytes = 0;
       List<String> hashes = null;
       for (int k = -2; k < firsts; k++) {
@@ -61,9 +62,11 @@ public final class FederationBench {
         String doc = "Bench" + (k + 2);
         long t = System.nanoTime();
         ca.publish(scene(doc, hashes), List.of(), sender);
+        long answered = System.nanoTime(); // A stored it and queued it for NATS: the crossing starts
         double l = (localRx.await(doc).done() - t) / 1e6;
         Receiver.Got got = remoteRx.await(":" + doc);
         if (k >= 0) {
+          crossing[k] = (got.event() - answered) / 1e6;
           localFirst[k] = l;
           hubFirst[k] = (got.event() - t) / 1e6;
           remoteFirst[k] = (got.done() - t) / 1e6;
@@ -75,15 +78,21 @@ public final class FederationBench {
       String doc = "Bench" + (firsts + 1);
       double[] localEdit = new double[runs];
       double[] remoteEdit = new double[runs];
+      double[] extra = new double[runs];
+      double[] editCrossing = new double[runs];
       for (int i = 0; i < runs + 3; i++) {
         Map<String, byte[]> one = LiveLinkClient.blobs(List.of(HubBench.grid(9_000_000 + i)));
         hashes.set(0, one.keySet().iterator().next());
         long s = System.nanoTime();
         ca.upload(one, null);
         ca.publish(scene(doc, hashes), List.of(), sender);
+        long answered = System.nanoTime();
         double l = (localRx.await(doc).done() - s) / 1e6;
-        double r = (remoteRx.await(":" + doc).done() - s) / 1e6;
+        Receiver.Got got = remoteRx.await(":" + doc);
+        double r = (got.done() - s) / 1e6;
         if (i >= 3) {
+          extra[i - 3] = r - l;
+          editCrossing[i - 3] = (got.event() - answered) / 1e6;
           localEdit[i - 3] = l;
           remoteEdit[i - 3] = r;
         }
@@ -98,13 +107,23 @@ public final class FederationBench {
           Stats.median(hubFirst), mb / (Stats.median(hubFirst) / 1000));
       System.out.printf("first send, receiver on B holds it           %8.1f ms  = %.1f MB/s of blobs%n",
           Stats.median(remoteFirst), mb / (Stats.median(remoteFirst) / 1000));
+      System.out.printf("first send, the crossing alone (A answered the publish -> B told its receiver) %8.1f ms"
+          + "  = %.1f MB/s%n", Stats.median(crossing), mb / (Stats.median(crossing) / 1000));
+      byte[] all = new byte[(int) bytes];
+      double[] floor = NatsFloor.putGet(url, all, (1 << 20) - (16 << 10), firsts); // a hub's packs
+      System.out.printf("floor: nats-server's Object Store alone, the same %.2f MB in 1 MB packs put at once, then "
+          + "got at once: put %.1f ms + get %.1f ms = %.1f MB/s%n", mb, floor[0], floor[1],
+          mb / ((floor[0] + floor[1]) / 1000));
       System.out.printf("one-part edit, local                         %8.2f ms%n", Stats.median(localEdit));
       System.out.printf("one-part edit, via NATS                      %8.2f ms  (+%.2f ms)%n",
           Stats.median(remoteEdit), Stats.median(remoteEdit) - Stats.median(localEdit));
+      System.out.printf("one-part edit, added per edit (median of via NATS - local, edit by edit) +%.2f ms; the "
+          + "crossing alone (A answered the publish -> B told its receiver) %.2f ms%n", Stats.median(extra),
+          Stats.median(editCrossing));
       System.out.printf("A put %d blobs in %d packs to the object store%n", fa.path("blobsUploaded").asLong(),
           fa.path("packsUploaded").asLong());
       System.out.printf("an fsync of a small file and its directory here: %.2f ms (median of 21); hub B makes two "
-          + "per edit, for its blob and its version%n", fsyncMillis(dir));
+          + "per edit, for its blob and its version (since 2026-11-30 after telling its receivers)%n", fsyncMillis(dir));
     } finally {
       nats.close();
       try (var files = Files.walk(dir)) {
