@@ -7,6 +7,9 @@ Sending. main -> net: SendJob; net -> main (a queue of their own): SendDone, Sen
 from array import array
 from dataclasses import dataclass
 
+# The receiver's requests to the fetch thread and its failures: the shared client's, as its FetchWorker runs them.
+from ..livelink_client.fetching import AckFailed, AckRequest, FetchFailed, FetchRequest  # noqa: F401
+
 
 @dataclass(frozen=True)
 class StatusChanged:
@@ -41,37 +44,6 @@ class DeltaFetched:
     fetch_ms: float
     peer: str  # the peer id the version was fetched as (acks go out as that peer)
     posted_at: float  # perf_counter() when it was queued: pickup time is measured from it
-
-
-@dataclass(frozen=True)
-class FetchFailed:
-    scene: str
-    version: int
-    reason: str
-    report: bool = True  # False when there was simply no connection: the next hello catches up
-
-
-@dataclass(frozen=True)
-class AckFailed:
-    reason: str
-
-
-@dataclass(frozen=True)
-class FetchRequest:
-    scene: str
-    since: int  # the version this .blend holds
-    version: int  # the version announced
-    have: frozenset  # mesh hashes of this scene already in the .blend
-
-
-@dataclass(frozen=True)
-class AckRequest:
-    scene: str
-    version: int
-    peer: str
-    ok: bool
-    reason: str = ""
-    timings: dict = None
 
 
 @dataclass(frozen=True)

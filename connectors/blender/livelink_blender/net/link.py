@@ -4,35 +4,32 @@ the receiver's from one queue, the sender's from another.
 
 session thread: events -> StatusChanged / CatchUp / VersionAnnounced / SpaceChanged on the inbox; Ack / peers ->
                 the send inbox
-fetch worker:   FetchRequest -> delta + the blobs it lacks -> DeltaFetched; AckRequest -> the hub
+fetch worker:   FetchRequest -> delta + the blobs it lacks -> DeltaFetched; AckRequest -> the hub (the shared
+                client's FetchWorker with _fetch as its hook)
 send worker:    SendJob -> blobs + publish -> SendDone / SendFailed on the send inbox
 """
 import queue
-import threading
 import time
 
-from ..livelink_client import (Ack, Connected, Disconnected, Hello, LiveLinkError, PeerSession, PeersChanged,
+from ..livelink_client import (Ack, Connected, Disconnected, FetchWorker, Hello, PeerSession, PeersChanged,
                                Registration, SpaceState, VersionReady)
-from ..logic.messages import (AckFailed, AckReceived, AckRequest, CatchUp, DeltaFetched, FetchFailed, FetchRequest,
-                              PeersUpdated, SpaceChanged, StatusChanged, VersionAnnounced)
+from ..logic.messages import (AckReceived, CatchUp, DeltaFetched, PeersUpdated, SpaceChanged, StatusChanged,
+                              VersionAnnounced)
 from ..logic.plan import delta_meshes
 from .send import SendWorker
-
-_STOP = object()
 
 
 class Link:
     def __init__(self, app_version, document, home=None, launcher="", auto_start=True):
         self._inbox = queue.Queue()
         self._sends = queue.Queue()
-        self._jobs = queue.Queue()
         self._session = PeerSession(Registration("Blender", app_version, document, "both", ("livelink-mesh",)),
                                     self._on_event, home=home, launcher=launcher, auto_start=auto_start)
-        self._worker = threading.Thread(target=self._work, name="livelink-fetch", daemon=True)
+        self._fetcher = FetchWorker(self._session, self._inbox.put, _fetch)
         self._sender = SendWorker(self._session, self._sends.put)
 
     def start(self):
-        self._worker.start()
+        self._fetcher.start()
         self._sender.start()
         self._session.start()
         return self
@@ -55,21 +52,20 @@ class Link:
         return self._session.peers()
 
     def fetch(self, request):
-        self._jobs.put(request)
+        self._fetcher.fetch(request)
 
     def ack(self, request):
-        self._jobs.put(request)
+        self._fetcher.ack(request)
 
     def reregister(self, document):
         self._session.reregister(document)
 
     def close(self, timeout=1.0):
         """Stops both threads and closes the sockets; returns promptly even if the hub is gone."""
-        self._jobs.put(_STOP)
+        self._fetcher.stop()
         self._session.close(timeout)
         self._sender.close(timeout)
-        if self._worker.is_alive():
-            self._worker.join(timeout)
+        self._fetcher.join(timeout)
 
     # ---- session thread ----------------------------------------------------------------------------------------
 
@@ -94,32 +90,15 @@ class Link:
         elif isinstance(event, PeersChanged):
             self._sends.put(PeersUpdated())
 
-    # ---- fetch worker ------------------------------------------------------------------------------------------
 
-    def _work(self):
-        while True:
-            job = self._jobs.get()
-            if job is _STOP:
-                return
-            if isinstance(job, FetchRequest):
-                self._inbox.put(self._fetch(job))
-            elif isinstance(job, AckRequest):
-                failed = self._session.ack(job.scene, job.version, job.peer, job.ok, job.reason, job.timings)
-                if failed is not None:
-                    self._inbox.put(AckFailed(failed))
 
-    def _fetch(self, job):
-        client, peer = self._session.connection
-        if client is None:
-            return FetchFailed(job.scene, job.version, "not connected to the hub", report=False)
-        t0 = time.perf_counter()
-        try:
-            delta = client.delta(job.scene, job.since)
-            blobs = client.blobs(delta_meshes(delta, job.have))
-        except (LiveLinkError, OSError, ValueError, KeyError) as e:
-            return FetchFailed(job.scene, job.version, str(e))
-        now = time.perf_counter()
-        return DeltaFetched(delta, blobs, (now - t0) * 1000.0, peer, now)
+def _fetch(client, peer, job):
+    """On the fetch thread: the delta and the blobs of the meshes the .blend lacks."""
+    t0 = time.perf_counter()
+    delta = client.delta(job.scene, job.since)
+    blobs = client.blobs(delta_meshes(delta, job.held))
+    now = time.perf_counter()
+    return DeltaFetched(delta, blobs, (now - t0) * 1000.0, peer, now)
 
 
 def _drain(q):

@@ -8,10 +8,12 @@ from . import batch, meshblob
 from .client import HubClient
 from .errors import LiveLinkError
 from .events import Ack, EventStream, Hello, PeersChanged, SpaceState, VersionReady
+from .fetching import AckFailed, AckRequest, FetchFailed, FetchRequest, FetchWorker
 from .hubfile import HubInfo, default_home, read_hub, read_install
 from .launch import ensure_hub
 from .session import Connected, Disconnected, PeerSession, Registration, end_session
 
 __all__ = ["LiveLinkError", "HubInfo", "default_home", "read_hub", "read_install", "HubClient", "EventStream",
            "Hello", "VersionReady", "Ack", "PeersChanged", "SpaceState", "Connected", "Disconnected", "PeerSession",
-           "Registration", "end_session", "ensure_hub", "batch", "meshblob"]
+           "Registration", "end_session", "ensure_hub", "batch", "meshblob", "FetchWorker", "FetchRequest",
+           "AckRequest", "FetchFailed", "AckFailed"]

@@ -4,22 +4,17 @@ goes to the GUI thread as typed messages (receive/messages.py) through on_receiv
 
 session thread: Connected / Disconnected -> hub state; hello -> CatchUp; version -> VersionAnnounced
 fetch thread:   FetchRequest -> delta, the blobs it needs, decoded and checked -> DeltaFetched (or NotAccepted,
-                FetchFailed); AckRequest -> the hub
+                FetchFailed); AckRequest -> the hub (the shared client's FetchWorker with _fetch as its hook)
 send thread:    SendJob -> blobs + publish + acks -> SendResult (sender.py)
 """
-import queue
-import threading
 import time
 
-from ..livelink_client import (Connected, Disconnected, Hello, LiveLinkError, PeerSession, Registration,
-                               VersionReady)
+from ..livelink_client import Connected, Disconnected, FetchWorker, Hello, PeerSession, Registration, VersionReady
 from ..receive import meshes, plan
-from ..receive.messages import (AckFailed, AckRequest, CatchUp, DeltaFetched, FetchFailed, FetchRequest,
-                                NotAccepted, VersionAnnounced)
+from ..receive.messages import CatchUp, DeltaFetched, NotAccepted, VersionAnnounced
 from .sender import Sender
 
 FROM = ("Blender",)  # the apps whose versions FreeCAD receives
-_STOP = object()
 
 
 def role(receive):
@@ -35,12 +30,11 @@ class Link:
                                                  FROM), self._on_event, home=home, launcher=launcher,
                                     auto_start=False)
         self._sender = Sender(self._session, on_result)
-        self._jobs = queue.Queue()
-        self._worker = threading.Thread(target=self._work, name="livelink-fetch", daemon=True)
+        self._fetcher = FetchWorker(self._session, on_receive, _fetch)
 
     def start(self):
         self._sender.start()
-        self._worker.start()
+        self._fetcher.start()
         self._session.start()
         return self
 
@@ -71,17 +65,16 @@ class Link:
             self._session.reregister(role=role(on))
 
     def fetch(self, request):
-        self._jobs.put(request)
+        self._fetcher.fetch(request)
 
     def ack(self, request):
-        self._jobs.put(request)
+        self._fetcher.ack(request)
 
     def close(self, timeout=1.0):
-        self._jobs.put(_STOP)
+        self._fetcher.stop()
         self._session.close(timeout)
         self._sender.close(timeout)
-        if self._worker.is_alive():
-            self._worker.join(timeout)
+        self._fetcher.join(timeout)
 
     # ---- session thread ------------------------------------------------------------------------------------------
 
@@ -96,37 +89,18 @@ class Link:
         elif isinstance(event, VersionReady) and self._receiving:
             self._on_receive(VersionAnnounced(event.scene, event.version))
 
-    # ---- fetch thread --------------------------------------------------------------------------------------------
 
-    def _work(self):
-        while True:
-            job = self._jobs.get()
-            if job is _STOP:
-                return
-            if isinstance(job, FetchRequest):
-                self._on_receive(self._fetch(job))
-            elif isinstance(job, AckRequest):
-                self._ack(job)
+def _fetch(client, peer, job):
+    """On the fetch thread: the delta, and unless it comes from an app FreeCAD does not receive from, the blobs the
+    document lacks, decoded and checked here so that the GUI thread only builds."""
+    t0 = time.perf_counter()
+    delta = client.delta(job.scene, job.since)
+    source = delta["scene"].get("source", "")
+    if not plan.accepted(source, FROM):
+        return NotAccepted(job.scene, job.version, peer, source)
+    blobs = client.blobs(plan.blobs_to_fetch(delta, job.held))
+    t1 = time.perf_counter()
+    decoded = meshes.decode_all(blobs)
+    now = time.perf_counter()
+    return DeltaFetched(delta, decoded, (t1 - t0) * 1000.0, (now - t1) * 1000.0, peer, now)
 
-    def _fetch(self, job):
-        client, peer = self._session.connection
-        if client is None:
-            return FetchFailed(job.scene, job.version, "not connected to the hub", report=False)
-        t0 = time.perf_counter()
-        try:
-            delta = client.delta(job.scene, job.since)
-            source = delta["scene"].get("source", "")
-            if not plan.accepted(source, FROM):
-                return NotAccepted(job.scene, job.version, peer, source)
-            blobs = client.blobs(plan.blobs_to_fetch(delta, job.held))
-        except (LiveLinkError, OSError, ValueError, KeyError, TypeError) as e:
-            return FetchFailed(job.scene, job.version, str(e))
-        t1 = time.perf_counter()
-        decoded = meshes.decode_all(blobs)
-        now = time.perf_counter()
-        return DeltaFetched(delta, decoded, (t1 - t0) * 1000.0, (now - t1) * 1000.0, peer, now)
-
-    def _ack(self, job):
-        failed = self._session.ack(job.scene, job.version, job.peer, job.ok, job.reason, job.timings)
-        if failed is not None:
-            self._on_receive(AckFailed(failed))

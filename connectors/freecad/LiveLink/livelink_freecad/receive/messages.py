@@ -4,6 +4,9 @@ net -> GUI (a Qt signal carries them): CatchUp, VersionAnnounced, DeltaFetched, 
 GUI -> net: FetchRequest, AckRequest."""
 from dataclasses import dataclass
 
+# The receiver's requests to the fetch thread and its failures: the shared client's, as its FetchWorker runs them.
+from ..livelink_client.fetching import AckFailed, AckRequest, FetchFailed, FetchRequest  # noqa: F401
+
 
 @dataclass(frozen=True)
 class CatchUp:
@@ -16,14 +19,6 @@ class VersionAnnounced:
     """A version was sent to this FreeCAD (live, or as catch-up right after hello)."""
     scene: str
     version: int
-
-
-@dataclass(frozen=True)
-class FetchRequest:
-    scene: str
-    since: int  # the version the document holds (0: none, the delta is the whole scene)
-    version: int  # the version announced
-    held: dict  # {node id: (mesh hash, materials)} as the document holds them: blobs it need not fetch
 
 
 @dataclass(frozen=True)
@@ -43,26 +38,3 @@ class NotAccepted:
     version: int
     peer: str
     source: str
-
-
-@dataclass(frozen=True)
-class FetchFailed:
-    scene: str
-    version: int
-    reason: str
-    report: bool = True  # False when there was simply no connection: the next hello catches up
-
-
-@dataclass(frozen=True)
-class AckRequest:
-    scene: str
-    version: int
-    peer: str
-    ok: bool
-    reason: str = ""
-    timings: dict = None
-
-
-@dataclass(frozen=True)
-class AckFailed:
-    reason: str
