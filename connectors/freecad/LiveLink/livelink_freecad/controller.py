@@ -17,7 +17,8 @@ class Controller:
     """One per FreeCAD session. Collaborators:
 
     documents    active(), is_open(doc), deviation(), collect(doc) -> (items, mesh sources), mesh(source, deviation)
-                 (raises MeshError for an object that cannot be meshed: it is left out and named in one line)
+                 (raises MeshError for an object that cannot be meshed: it is left out and named in one line);
+                 its tracker (scene/incremental.py), when it has one, is told what the observers see
     make_sender  make_sender(document label, receive) -> the started link (net/link.py): submit(job), blenders(),
                  hub_state(), set_receiving(on), fetch(request), ack(request), close()
     ui           restart_debounce(), stop_debounce(), show_autosync(on), show_receive(on): the Qt timer and the
@@ -32,7 +33,10 @@ class Controller:
         self.receiver = Receiver(self.sender, host, record, self._say, clock)
         self.receiver.enabled = host is not None and fc.params().GetBool("Receive", True)
         self.cache = MeshCache()
+        self.tracker = getattr(documents, "tracker", None)
         self.observer = DocumentObserver(self)
+        self.view_observer = ViewObserver(self.tracker)
+        self._nodes = {}  # document Name -> the node dicts of its last scene (model.build_scene's reuse)
         self.autosync = False
         self.last_target = None
         self.history = collections.deque(maxlen=10)  # Report-view lines, for the status dialog
@@ -53,6 +57,12 @@ class Controller:
             doc = self.documents.active()
             self._sender = self._make_sender(doc.Label if doc is not None else "", self.receiver.enabled)
         return self._sender
+
+    def watch(self, views_observed):
+        """Both observers are installed (gui.py): from now on a send collects only what they saw change. Without
+        the view observer a colour changed in the view would go unseen, so every send collects everything."""
+        if self.tracker is not None:
+            self.tracker.watching = bool(views_observed)
 
     def start(self):
         """FreeCAD's start-up: with Receive from Blender on, connect now, so that what Blender sends arrives."""
@@ -81,7 +91,8 @@ class Controller:
             if not quiet_if_nothing:
                 self._say("Nothing to send: %s has no visible objects with a shape." % doc.Label, error=True)
             return None
-        scene = build_scene(safe_id(doc.Name), doc.Label, ("FreeCAD " + fc.app_version()).strip(), items, meshes)
+        scene = build_scene(safe_id(doc.Name), doc.Label, ("FreeCAD " + fc.app_version()).strip(), items, meshes,
+                            self._nodes.setdefault(doc.Name, {}))
         targets = self.default_targets() if targets is None else tuple(targets)
         job = SendJob(scene, tuple(meshes.values()), targets, started,
                       (self._clock() - started) * 1000.0, recomputed_at)
@@ -214,25 +225,46 @@ class Controller:
 
 
 class DocumentObserver:
-    """FreeCAD's document events (FreeCAD calls these names): a changed shape drops its cached mesh; a recompute
-    feeds auto-sync; an opened, saved or closed document tells the receiver which scenes it holds where."""
+    """FreeCAD's document events (FreeCAD calls these names): a changed shape drops its cached mesh; a changed,
+    created or deleted object is redone at the next send (the tracker), and what the tracker cannot follow (undo,
+    redo, an aborted transaction, a document restored, made or closed) makes that send collect everything; a
+    recompute feeds auto-sync; an opened, saved or closed document tells the receiver which scenes it holds where."""
 
     def __init__(self, controller):
         self.controller = controller
+        self.tracker = controller.tracker
 
     def slotChangedObject(self, obj, prop):
         if prop in ("Shape", "Mesh") and obj.Document is not None:
             self.controller.cache.invalidate(obj.Document.Name, obj.Name)
+        if self.tracker is not None:
+            self.tracker.changed(obj, prop)
+
+    def slotCreatedObject(self, obj):
+        if self.tracker is not None:
+            self.tracker.created(obj)
 
     def slotDeletedObject(self, obj):
         if obj.Document is not None:
             self.controller.cache.invalidate(obj.Document.Name, obj.Name)
+        if self.tracker is not None:
+            self.tracker.deleted(obj)
+
+    def _forget(self, doc):
+        if self.tracker is not None:
+            self.tracker.forget(doc.Name)
+
+    slotUndoDocument = slotRedoDocument = slotAbortTransaction = _forget
+    slotStartRestoreDocument = slotFinishRestoreDocument = _forget
 
     def slotCreatedDocument(self, doc):
         self.controller.cache.invalidate(doc.Name)
+        self._forget(doc)
 
     def slotDeletedDocument(self, doc):
         self.controller.cache.invalidate(doc.Name)
+        self._forget(doc)
+        self.controller._nodes.pop(doc.Name, None)
         if self.controller.receiver.host is not None:
             self.controller.receiver.document_saved(doc, doc.FileName)
 
@@ -248,3 +280,16 @@ class DocumentObserver:
 
     def slotRecomputedDocument(self, doc):
         self.controller.recomputed(doc)
+
+
+class ViewObserver:
+    """FreeCADGui's document events: a view property changed (colours, transparency, visibility: what the nodes'
+    materials and the visible test read) redoes its object at the next send, as a change of the object would."""
+
+    def __init__(self, tracker):
+        self.tracker = tracker
+
+    def slotChangedObject(self, view, prop):
+        obj = getattr(view, "Object", None)
+        if self.tracker is not None and obj is not None:
+            self.tracker.changed(obj, prop)

@@ -168,6 +168,7 @@ def install():
     bridge.received.connect(controller.on_received)
     ui.timer.timeout.connect(controller.autosync_due)
     fc.add_document_observer(controller.observer)
+    controller.watch(fc.add_view_observer(controller.view_observer))
     commands.register(controller, lambda: Qt.QMessageBox.information(fc.main_window(), "Live Link",
                                                                       controller.status_text()))
     fc.Gui.addWorkbench(_workbench())

@@ -1,0 +1,169 @@
+"""Collects only what changed: per document, the Collected of every object is kept between sends, the document
+observer marks objects dirty, and a send redoes the dirty ones and rebuilds the item list from the rest, the same
+Item objects as before for every object that did not change. GUI thread only (the observer's slots and the
+collect both run there).
+
+What an object's nodes depend on is what its collect read (scene/document.py's Collected): a change of any of those objects
+redoes it. Its containers count only through the properties that decide whether and where it is sent
+(STRUCTURAL); a container's Placement does not, since nodes are placed relative to their parent. What the
+observer cannot follow (undo and redo, an aborted transaction, a document restored or closed, colours changed while
+no view observer is installed) forgets the document: the next collect is a full one, never a stale one."""
+import dataclasses
+
+from ..receive import identity
+
+# Properties of a container whose change can change the nodes of everything inside it: whether they show, which
+# container holds them, and whether the container was made by the link (then it is not sent, and its placement
+# goes on its members). The members of a changed Group are redone too: one that moved in has read nothing of it.
+STRUCTURAL = frozenset(("Visibility", "Group", identity.SCENE, identity.NAME))
+
+
+class Tracker:
+    """The kept collects of the open documents (by Name), and the observer's events for them.
+
+    last: (full, objects collected) of the last collect: what the tests count, and what the bench reports."""
+
+    def __init__(self, collect_objects):
+        """collect_objects(doc, objects) -> [Collected]: document.collect_objects, or the tests' counting one."""
+        self._collect_objects = collect_objects
+        self._docs = {}
+        self.watching = False  # both observers installed: without them every collect is a full one
+        self.last = None
+
+    # ---- the observers' events ----------------------------------------------------------------------------------
+
+    def changed(self, obj, prop):
+        """A property of obj changed (its view's, too: colours and visibility are read from there)."""
+        if not self._docs:
+            return
+        structural = prop in STRUCTURAL
+        members = getattr(obj, "Group", None) if prop == "Group" else None
+        for state in self._docs.values():
+            state.mark(id(obj), structural)
+            for m in members or ():
+                state.mark(id(m), True)
+
+    def created(self, obj):
+        state = self._docs.get(_doc_name(obj))
+        if state is not None:
+            state.new.append(obj)
+
+    def deleted(self, obj):
+        for state in self._docs.values():
+            state.drop(obj)
+
+    def forget(self, doc_name=None):
+        """The next collect of that document (of every one, for None) is a full one."""
+        if doc_name is None:
+            self._docs.clear()
+        else:
+            self._docs.pop(doc_name, None)
+
+    # ---- collecting ----------------------------------------------------------------------------------------------
+
+    def collect(self, doc):
+        """(items, sources) as document.collect gives them."""
+        state = self._docs.get(doc.Name)
+        if state is None or state.doc is not doc or not self.watching:
+            state = _State(doc)
+            objects = list(doc.Objects)
+            state.add(self._collect_objects(doc, objects))
+            if self.watching:
+                self._docs[doc.Name] = state
+            self.last = (True, len(objects))
+        else:
+            redo = state.take_dirty()
+            state.add(self._collect_objects(doc, redo))
+            self.last = (False, len(redo))
+        return state.items()
+
+
+class _State:
+    """One document's kept collect."""
+
+    def __init__(self, doc):
+        self.doc = doc
+        self.order = []  # ids, in the document's order (new objects go last, as FreeCAD puts them)
+        self.entries = {}  # id -> document.Collected
+        self.readers = {}  # id -> ids of the entries that read it
+        self.inside = {}  # id -> ids of the entries it contains
+        self.dirty = set()
+        self.new = []  # objects created since the last collect
+        self._stale_order = False  # an entry was dropped: order is filtered at the next collect
+        self._items = None  # (items, sources) of the last collect while nothing changed
+
+    def mark(self, k, structural):
+        self.dirty.add(k)
+        self.dirty.update(self.readers.get(k, ()))
+        if structural:
+            self.dirty.update(self.inside.get(k, ()))
+
+    def drop(self, obj):
+        k = id(obj)
+        self.mark(k, True)
+        self.dirty.discard(k)
+        if k in self.entries:
+            self._unlink(k, self.entries.pop(k))
+            self._stale_order = True
+        self.new = [o for o in self.new if o is not obj]
+
+    def take_dirty(self):
+        """The objects to collect again: the dirty ones still in the document, and the new ones."""
+        redo = [self.entries[k].obj for k in self.dirty if k in self.entries]
+        redo += [o for o in self.new if id(o) not in self.entries]
+        self.dirty, self.new = set(), []
+        return redo
+
+    def add(self, collected):
+        for c in collected:
+            k = id(c.obj)
+            old = self.entries.get(k)
+            if old is None:
+                self.order.append(k)
+            else:
+                self._unlink(k, old)
+                if old.items == c.items and old.sources == c.sources:
+                    c = dataclasses.replace(c, items=old.items, sources=old.sources)
+                elif old.items:
+                    c = dataclasses.replace(c, items=_same(old.items, c.items))
+            self.entries[k] = c
+            for r in c.reads:
+                self.readers.setdefault(r, set()).add(k)
+            for a in c.ancestors:
+                self.inside.setdefault(a, set()).add(k)
+        if collected:
+            self._items = None
+
+    def _unlink(self, k, c):
+        for r in c.reads:
+            self.readers.get(r, set()).discard(k)
+        for a in c.ancestors:
+            self.inside.get(a, set()).discard(k)
+
+    def items(self):
+        if self._stale_order:
+            self.order = [k for k in self.order if k in self.entries]
+            self._stale_order = False
+            self._items = None
+        if self._items is None:
+            items, sources = [], {}
+            for k in self.order:
+                c = self.entries[k]
+                if c.items:
+                    items += c.items
+                    for s in c.sources:
+                        sources.setdefault(s.name, s)
+            self._items = (items, tuple(sources.values()))
+        return list(self._items[0]), self._items[1]
+
+
+def _same(old, new):
+    """new, with each Item equal to the old one of its id being that old object: a link's nodes are redone with
+    the link, and most are as they were (the client recognises an unchanged node by identity)."""
+    by_id = {i.id: i for i in old}
+    return tuple(i if by_id.get(i.id) != i else by_id[i.id] for i in new)
+
+
+def _doc_name(obj):
+    d = getattr(obj, "Document", None)
+    return d.Name if d is not None else None
