@@ -16,9 +16,9 @@ class Counting:
     def __init__(self):
         self.calls = []
 
-    def __call__(self, doc, objects):
+    def __call__(self, doc, objects, shared=None):
         self.calls.append(sorted(o.Name for o in objects))
-        return collect_objects(doc, objects)
+        return collect_objects(doc, objects, shared)
 
 
 def assembly():

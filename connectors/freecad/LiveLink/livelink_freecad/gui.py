@@ -37,6 +37,10 @@ class QtUi:
     def stop_debounce(self):
         self.timer.stop()
 
+    def later(self, fn):
+        """fn in a later turn of the event loop, after the events waiting now (a click, a redraw)."""
+        QtCore.QTimer.singleShot(0, fn)
+
     def show_autosync(self, on):
         self.menus.show_check("LiveLink_AutoSync", on)
 

@@ -45,6 +45,10 @@ class FreeCADDocuments:
         """As collect(doc), redoing only the objects the observers saw change since the last collect."""
         return self.tracker.collect(doc)
 
+    def collect_steps(self, doc):
+        """collect as a generator that yields where the GUI may take a turn (scene/incremental.py)."""
+        return self.tracker.collect_steps(doc)
+
     def mesh(self, source, deviation):
         return meshing.mesh(source, deviation)
 
@@ -63,10 +67,15 @@ def collect(doc):
     return items, tuple(c.sources.values())
 
 
-def collect_objects(doc, objects):
+def collect_objects(doc, objects, shared=None):
     """One Collected per object, in that order: what collect would give for each, with what each read
-    (scene/incremental.py redoes an object when one of those changes)."""
-    c = _Collector(doc)
+    (scene/incremental.py redoes an object when one of those changes). shared: a dict for the calls of one collect
+    made in chunks, which then read each object once, as one collect does."""
+    c = shared.get("collector") if shared is not None else None
+    if c is None:
+        c = _Collector(doc)
+        if shared is not None:
+            shared["collector"] = c
     return [c.object(o) for o in objects]
 
 
