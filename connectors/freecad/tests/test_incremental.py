@@ -25,11 +25,12 @@ def assembly():
     """A box and a cylinder at the top; an App::Part holding a Sub part with two shapes; three links to the box (one
     inside the part), one to the part."""
     doc = Doc("Asm")
-    box = doc.add("Part::Box", "Box", faces=6, placement=Placement(10, 0, 0))
+    grey = dict(ShapeColor=(0.8, 0.8, 0.8, 0.0), Transparency=0)
+    box = doc.add("Part::Box", "Box", faces=6, placement=Placement(10, 0, 0), view=View(**grey))
     doc.add("Part::Cylinder", "Cyl", faces=3, placement=Placement(0, 20, 0))
     part = doc.part("Part", Placement(0, 0, 100))
     sub = doc.part("Sub", Placement(5, 0, 0), parent=part)
-    doc.add("Part::Box", "Gear", sub, faces=6, placement=Placement(1, 0, 0))
+    doc.add("Part::Box", "Gear", sub, faces=6, placement=Placement(1, 0, 0), view=View(**grey))
     doc.add("Part::Box", "Plate", sub, faces=6, placement=Placement(2, 0, 0))
     for n in range(2):
         doc.link("BoxLink%d" % n, box, Placement(0, 0, 50 * n), transform=True)
@@ -141,8 +142,8 @@ class DirtyTest(TrackerTestCase):
         after = self.collect()
         self.assertEqual(self.redone()[0], ["Box", "BoxLink0", "BoxLink1", "InnerLink", "PartLink"])
         self.assertEqual(after["BoxLink1"].transform[3], 30)
-        box.ViewObject = View(ShapeColor=(1.0, 0.0, 0.0, 0.0), Transparency=0)
-        self.tracker.changed(box, "ShapeColor")  # what the view observer passes on
+        box.ViewObject.ShapeColor = (1.0, 0.0, 0.0, 0.0)
+        self.tracker.changed(box.ViewObject, "ShapeColor")  # what the view observer passes on
         after = self.collect()
         self.assertEqual(after["BoxLink0"].materials[0]["color"][:3], [1.0, 0.0, 0.0])
         self.assertEqual(after["PartLink:InnerLink"].materials, after["Box"].materials)
@@ -242,7 +243,7 @@ class ControllerTest(unittest.TestCase):
         self.assertEqual(changed, ["Box", "BoxLink0", "BoxLink1", "InnerLink", "PartLink:InnerLink"],
                          "the nodes showing the box's new mesh, and no other")
         self.assertNotEqual(then["Box"]["mesh"], first["Box"]["mesh"])
-        c.view_observer.slotChangedObject(type("View", (), {"Object": find(doc, "Gear")})(), "ShapeColor")
+        c.view_observer.slotChangedObject(find(doc, "Gear").ViewObject, "ShapeColor")
         c.export()
         self.assertEqual(docs.counted.calls[-1], ["Gear", "PartLink"])
         c.observer.slotUndoDocument(doc)

@@ -9,6 +9,7 @@ import time
 from . import fc, messages
 from .net.sender import SendJob
 from .receive.receiver import Receiver
+from .scene import colors
 from .scene.cache import MeshCache
 from .scene.model import ExportError, MeshError, build_scene, safe_id, with_geometry
 
@@ -356,13 +357,14 @@ class DocumentObserver:
 
 
 class ViewObserver:
-    """FreeCADGui's document events: a view property changed (colours, transparency, visibility: what the nodes'
-    materials and the visible test read) redoes its object at the next send, as a change of the object would."""
+    """FreeCADGui's document events: a colour of a view changed (what the nodes' materials are read from) redoes
+    what read that view at the next send. (Visibility is the object's own property as well: the document observer
+    sees it.) The view is passed on as it is: FreeCAD 0.20 reports properties set while a view is being made, and
+    asking that view for its Object then crashes FreeCAD."""
 
     def __init__(self, tracker):
         self.tracker = tracker
 
     def slotChangedObject(self, view, prop):
-        obj = getattr(view, "Object", None)
-        if self.tracker is not None and obj is not None:
-            self.tracker.changed(obj, prop)
+        if self.tracker is not None and prop in colors.VIEW_PROPS:
+            self.tracker.changed(view, prop)

@@ -133,7 +133,7 @@ class _Collector:
         self._parents = {}  # id -> its container or None
         self._visible = {}  # id -> shown, its containers too
         self._geometry = {}  # id -> has_geometry
-        self._looks = {}  # id -> (materials, slots)
+        self._looks = {}  # id -> (materials, slots, id of its view object)
         self._reference = {}  # TypeId -> is_reference: a type's answer is its class's
         self._chains = {}  # id -> the ids of its containers, nearest first
         self._reads = set()  # what the object being collected read (ids), for Collected
@@ -224,9 +224,13 @@ class _Collector:
         looks = self._looks.get(k)
         if looks is None:
             faces = 0 if o.isDerivedFrom("Mesh::Feature") else len(o.Shape.Faces)
-            mats, slots = colors.object_materials(o.Label, *colors.view_colors(getattr(o, "ViewObject", None)),
-                                                  faces)
-            looks = self._looks[k] = (tuple(mats), tuple(slots) if slots is not None else None)
+            view = getattr(o, "ViewObject", None)
+            mats, slots = colors.object_materials(o.Label, *colors.view_colors(view), faces)
+            # The view's id too: the view observer reports a colour change by the view, never by its object.
+            looks = self._looks[k] = (tuple(mats), tuple(slots) if slots is not None else None,
+                                      id(view) if view is not None else None)
+        if looks[2] is not None:
+            self._reads.add(looks[2])
         name = o.Name if o.Document.Name == self.doc.Name else "%s#%s" % (o.Document.Name, o.Name)
         self._used[name] = self.sources.setdefault(name, MeshSource(name, o, looks[1], o.Label))
         return Item(node_id, label, parent_id, transform, name, looks[0])
