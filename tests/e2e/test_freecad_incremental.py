@@ -1,6 +1,7 @@
 """End to end in real FreeCAD (GUI under Xvfb, the installed Mod): after each kind of edit a user makes, the Mod's
-collect of only what the document and view observers saw change gives what a full collect of the document gives,
-and redoes only the objects the edit touched."""
+collect of only what the document observer saw change (and the colours it reads again) gives what a full collect
+of the document gives, and redoes only the objects the edit touched; per-face colours set afterwards still work
+(a view observer of FreeCADGui's would break them in FreeCAD 1.0)."""
 import unittest
 
 from common import apps
@@ -42,6 +43,8 @@ EDITS = [
     ("a part moved", "doc.getObject('Part').Placement.Base = App.Vector(0, 2000, 0)\ndoc.recompute()", False),
     ("a link's source moved", "doc.getObject('Box').Placement.Base = App.Vector(7, 0, 0)\ndoc.recompute()", False),
     ("a colour in the view", "doc.getObject('Box').ViewObject.ShapeColor = (1.0, 0.0, 0.0)", False),
+    ("face colours in the view", "doc.getObject('Gear').ViewObject.DiffuseColor = [(0.0, 1.0, 0.0, 0.0)] * 6",
+     False),
     ("a part hidden", "doc.getObject('Sub').ViewObject.Visibility = False", False),
     ("a part shown", "doc.getObject('Sub').ViewObject.Visibility = True", False),
     ("an object moved into a part", "doc.getObject('Sub').addObject(doc.getObject('Cylinder'))\ndoc.recompute()",
@@ -68,7 +71,7 @@ class IncrementalCollectTest(unittest.TestCase):
     def test_every_kind_of_edit_collects_what_a_full_collect_would(self):
         self.assertTrue(self.fc.eval(MAKE))
         first = self.fc.eval(CHECK)
-        self.assertTrue(first["watching"], "both observers installed: the document's and the view's")
+        self.assertTrue(first["watching"], "the document observer installed")
         self.assertTrue(first["full"])
         self.assertIn("PartLink:Gear", first["ids"])
         seen = {}

@@ -9,7 +9,6 @@ import time
 from . import fc, messages
 from .net.sender import SendJob
 from .receive.receiver import Receiver
-from .scene import colors
 from .scene.cache import MeshCache
 from .scene.model import ExportError, MeshError, build_scene, safe_id, with_geometry
 
@@ -49,7 +48,6 @@ class Controller:
         self.cache = MeshCache()
         self.tracker = getattr(documents, "tracker", None)
         self.observer = DocumentObserver(self)
-        self.view_observer = ViewObserver(self.tracker)
         self._nodes = {}  # document Name -> the node dicts of its last scene (model.build_scene's reuse)
         self._exports = []  # (document, steps) of the exports under way (with an event loop), the running one first
         self._made = False  # a mesh was made, not taken from the cache: a place for the GUI to take a turn
@@ -75,11 +73,11 @@ class Controller:
             self._sender = self._make_sender(doc.Label if doc is not None else "", self.receiver.enabled)
         return self._sender
 
-    def watch(self, views_observed):
-        """Both observers are installed (gui.py): from now on a send collects only what they saw change. Without
-        the view observer a colour changed in the view would go unseen, so every send collects everything."""
+    def watch(self, observed):
+        """The document observer is installed (gui.py): from now on a send collects only what it saw change.
+        Without it, every send collects everything."""
         if self.tracker is not None:
-            self.tracker.watching = bool(views_observed)
+            self.tracker.watching = bool(observed)
 
     def start(self):
         """FreeCAD's start-up: with Receive from Blender on, connect now, so that what Blender sends arrives."""
@@ -355,16 +353,3 @@ class DocumentObserver:
     def slotRecomputedDocument(self, doc):
         self.controller.recomputed(doc)
 
-
-class ViewObserver:
-    """FreeCADGui's document events: a colour of a view changed (what the nodes' materials are read from) redoes
-    what read that view at the next send. (Visibility is the object's own property as well: the document observer
-    sees it.) The view is passed on as it is: FreeCAD 0.20 reports properties set while a view is being made, and
-    asking that view for its Object then crashes FreeCAD."""
-
-    def __init__(self, tracker):
-        self.tracker = tracker
-
-    def slotChangedObject(self, view, prop):
-        if self.tracker is not None and prop in colors.VIEW_PROPS:
-            self.tracker.changed(view, prop)

@@ -160,14 +160,6 @@ def add_document_observer(observer):
         App.addDocumentObserver(observer)
 
 
-def add_view_observer(observer):
-    """FreeCADGui's document observer (view provider changes); False where there is none to add."""
-    if Gui is None or not hasattr(Gui, "addDocumentObserver"):
-        return False
-    Gui.addDocumentObserver(observer)
-    return True
-
-
 def main_window():
     return Gui.getMainWindow() if Gui is not None else None
 

@@ -172,7 +172,7 @@ def install():
     bridge.received.connect(controller.on_received)
     ui.timer.timeout.connect(controller.autosync_due)
     fc.add_document_observer(controller.observer)
-    controller.watch(fc.add_view_observer(controller.view_observer))
+    controller.watch(fc.App is not None)
     commands.register(controller, lambda: Qt.QMessageBox.information(fc.main_window(), "Live Link",
                                                                       controller.status_text()))
     fc.Gui.addWorkbench(_workbench())

@@ -13,8 +13,6 @@ their alpha is opacity. Where FreeCAD keeps an object's colours depends on its v
   all of them and is what the 3D view draws.
 """
 
-# The view properties view_colors reads: a change of one of them changes the object's materials.
-VIEW_PROPS = frozenset(("ShapeAppearance", "ShapeColor", "Transparency", "DiffuseColor"))
 DEFAULT_COLOR = (0.8, 0.8, 0.8, 1.0)  # FreeCAD's default grey, opaque: what freecadcmd (no view objects) gets
 
 

@@ -39,7 +39,7 @@ class FreeCADDocuments:
         return fc.params().GetFloat("Deviation", 0.0)
 
     def __init__(self):
-        self.tracker = incremental.Tracker(collect_objects)
+        self.tracker = incremental.Tracker(collect_objects, colors.view_colors)
 
     def collect(self, doc):
         """As collect(doc), redoing only the objects the observers saw change since the last collect."""
@@ -91,6 +91,7 @@ class Collected:
     sources: tuple
     reads: frozenset
     ancestors: tuple
+    views: tuple = ()  # (object, its view, the colours read from it) of each object whose colours were read
 
 
 def _sent_parent(o, parent_of=None):
@@ -142,7 +143,7 @@ class _Collector:
     def object(self, o):
         """The Collected of one object of the document: its nodes when it is sent, none when it is not."""
         k = id(o)
-        self._reads, self._used = {k}, {}
+        self._reads, self._used, self._views = {k}, {}, {}
         items, ancestors = (), ()
         if received(o) or self.is_reference(o):
             pass
@@ -153,7 +154,8 @@ class _Collector:
             ancestors = self.chain(o)
             if self.visible(o):
                 items = tuple(self._sent(o))
-        return Collected(o, items, tuple(self._used.values()), frozenset(self._reads), ancestors)
+        return Collected(o, items, tuple(self._used.values()), frozenset(self._reads), ancestors,
+                         tuple(self._views.values()))
 
     def _sent(self, o):
         parent, above = self.sent_parent(o)
@@ -225,12 +227,15 @@ class _Collector:
         if looks is None:
             faces = 0 if o.isDerivedFrom("Mesh::Feature") else len(o.Shape.Faces)
             view = getattr(o, "ViewObject", None)
-            mats, slots = colors.object_materials(o.Label, *colors.view_colors(view), faces)
-            # The view's id too: the view observer reports a colour change by the view, never by its object.
+            seen = colors.view_colors(view)
+            mats, slots = colors.object_materials(o.Label, *seen, faces)
+            # With the view and what it gave: the document observer does not see colours change in the view, so
+            # scene/incremental.py compares them before each send.
             looks = self._looks[k] = (tuple(mats), tuple(slots) if slots is not None else None,
-                                      id(view) if view is not None else None)
+                                      (o, view, seen) if view is not None else None)
         if looks[2] is not None:
-            self._reads.add(looks[2])
+            self._reads.add(id(looks[2][1]))
+            self._views[k] = looks[2]
         name = o.Name if o.Document.Name == self.doc.Name else "%s#%s" % (o.Document.Name, o.Name)
         self._used[name] = self.sources.setdefault(name, MeshSource(name, o, looks[1], o.Label))
         return Item(node_id, label, parent_id, transform, name, looks[0])

@@ -1,13 +1,12 @@
 """Collects only what changed: per document, the Collected of every object is kept between sends, the document
-observer marks objects dirty, and a send redoes the dirty ones and rebuilds the item list from the rest, the same
+observer marks objects dirty (colours changed in a view are found by reading them again), and a send redoes the dirty ones and rebuilds the item list from the rest, the same
 Item objects as before for every object that did not change. GUI thread only (the observer's slots and the
 collect both run there).
 
 What an object's nodes depend on is what its collect read (scene/document.py's Collected): a change of any of those objects
 redoes it. Its containers count only through the properties that decide whether and where it is sent
 (STRUCTURAL); a container's Placement does not, since nodes are placed relative to their parent. What the
-observer cannot follow (undo and redo, an aborted transaction, a document restored or closed, colours changed while
-no view observer is installed) forgets the document: the next collect is a full one, never a stale one."""
+observer cannot follow (undo and redo, an aborted transaction, a document restored or closed) forgets the document: the next collect is a full one, never a stale one."""
 import dataclasses
 
 from ..receive import identity
@@ -24,10 +23,11 @@ class Tracker:
 
     last: (full, objects collected) of the last collect: what the tests count, and what the bench reports."""
 
-    def __init__(self, collect_objects):
+    def __init__(self, collect_objects, view_colors):
         """collect_objects(doc, objects, shared) -> [Collected]: document.collect_objects (shared: a dict kept
-        through one collect's chunks), or the tests' counting one."""
+        through one collect's chunks), or the tests' counting one; view_colors(view): colors.view_colors."""
         self._collect_objects = collect_objects
+        self._view_colors = view_colors
         self._docs = {}
         self.watching = False  # both observers installed: without them every collect is a full one
         self.last = None
@@ -78,6 +78,7 @@ class Tracker:
         it was collected is redone at the next collect, one deleted before is left out."""
         state = self._docs.get(doc.Name)
         if state is not None and state.doc is doc and self.watching:
+            state.check_views(self._view_colors)
             redo = state.take_dirty()
             state.add(self._collect_objects(doc, redo, {}))
             self.last = (False, len(redo))
@@ -108,6 +109,7 @@ class _State:
         self.dirty = set()
         self.new = []  # objects created since the last collect
         self.dropped = set()  # ids deleted while a full collect is under way
+        self.views = {}  # object id -> (object, its view, the colours last read from it)
         self._stale_order = False  # an entry was dropped: order is filtered at the next collect
         self._items = None  # (items, sources) of the last collect while nothing changed
 
@@ -122,10 +124,21 @@ class _State:
         self.mark(k, True)
         self.dropped.add(k)
         self.dirty.discard(k)
+        self.views.pop(k, None)  # its view goes with it
         if k in self.entries:
             self._unlink(k, self.entries.pop(k))
             self._stale_order = True
         self.new = [o for o in self.new if o is not obj]
+
+    def check_views(self, view_colors):
+        """Colours changed in a view since they were read: FreeCAD tells Python observers of view changes only
+        through FreeCADGui's observer, and one with slotChangedObject breaks FreeCAD 1.0 (it makes the Python
+        object of every view while the view is being built, as the base class's: a Part view then lacks
+        DiffuseColor). So the colours of every object whose colours are sent are read again (one read per object,
+        however many links show it)."""
+        for k, (obj, view, seen) in self.views.items():
+            if view_colors(view) != seen:
+                self.mark(id(view), False)
 
     def take_dirty(self):
         """The objects to collect again: the dirty ones still in the document, and the new ones."""
@@ -147,6 +160,8 @@ class _State:
                 elif old.items:
                     c = dataclasses.replace(c, items=_same(old.items, c.items))
             self.entries[k] = c
+            for v in c.views:
+                self.views[id(v[0])] = v
             for r in c.reads:
                 self.readers.setdefault(r, set()).add(k)
             for a in c.ancestors:
