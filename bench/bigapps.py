@@ -109,6 +109,8 @@ FORGET = r'''
 from livelink_freecad.gui import current_controller
 c = current_controller()
 c.cache.invalidate(App.ActiveDocument.Name)
+if getattr(c, "tracker", None) is not None:  # and its kept collect (scene/incremental.py)
+    c.tracker.forget(App.ActiveDocument.Name)
 result = len(c.cache)
 '''
 

@@ -13,15 +13,29 @@ from .scene.cache import MeshCache
 from .scene.model import ExportError, MeshError, build_scene, safe_id, with_geometry
 
 
+TURN_S = 0.04  # the longest an export holds FreeCAD's GUI thread before it lets the event loop take a turn
+
+
+def _run_all(steps):
+    """Runs a generator to its end; its return value."""
+    try:
+        while True:
+            next(steps)
+    except StopIteration as e:
+        return e.value
+
+
 class Controller:
     """One per FreeCAD session. Collaborators:
 
     documents    active(), is_open(doc), deviation(), collect(doc) -> (items, mesh sources), mesh(source, deviation)
-                 (raises MeshError for an object that cannot be meshed: it is left out and named in one line)
+                 (raises MeshError for an object that cannot be meshed: it is left out and named in one line);
+                 its tracker (scene/incremental.py), when it has one, is told what the observers see
     make_sender  make_sender(document label, receive) -> the started link (net/link.py): submit(job), blenders(),
                  hub_state(), set_receiving(on), fetch(request), ack(request), close()
     ui           restart_debounce(), stop_debounce(), show_autosync(on), show_receive(on): the Qt timer and the
-                 menu's check marks
+                 menu's check marks; later(fn): fn in a later turn of the event loop (without it, an export is
+                 done all at once)
     host, record what receiving needs of FreeCAD (receive/apply.py) and its record (receive/record.py); without
                  them this FreeCAD does not receive
     """
@@ -32,7 +46,12 @@ class Controller:
         self.receiver = Receiver(self.sender, host, record, self._say, clock)
         self.receiver.enabled = host is not None and fc.params().GetBool("Receive", True)
         self.cache = MeshCache()
+        self.tracker = getattr(documents, "tracker", None)
         self.observer = DocumentObserver(self)
+        self._nodes = {}  # document Name -> the node dicts of its last scene (model.build_scene's reuse)
+        self._exports = []  # (document, steps) of the exports under way (with an event loop), the running one first
+        self._made = False  # a mesh was made, not taken from the cache: a place for the GUI to take a turn
+        self._deleted = set()  # ids of the objects deleted while exports are under way
         self.autosync = False
         self.last_target = None
         self.history = collections.deque(maxlen=10)  # Report-view lines, for the status dialog
@@ -54,6 +73,12 @@ class Controller:
             self._sender = self._make_sender(doc.Label if doc is not None else "", self.receiver.enabled)
         return self._sender
 
+    def watch(self, observed):
+        """The document observer is installed (gui.py): from now on a send collects only what it saw change.
+        Without it, every send collects everything."""
+        if self.tracker is not None:
+            self.tracker.watching = bool(observed)
+
     def start(self):
         """FreeCAD's start-up: with Receive from Blender on, connect now, so that what Blender sends arrives."""
         if self.receiver.enabled:
@@ -68,28 +93,72 @@ class Controller:
             self.sender().start_hub()
 
     def export(self, doc=None, targets=None, quiet_if_nothing=False, recomputed_at=None):
-        """Collects and meshes the document here, queues the send and returns the SendJob (None when there is
-        nothing to send). targets None: the default Blender (see default_targets)."""
+        """Collects and meshes the document here and queues the send. targets None: the default Blender (see
+        default_targets).
+
+        With an event loop (ui.later), the work is split into turns of at most TURN_S, so that FreeCAD's window
+        keeps answering during a large first send; an export asked for meanwhile starts when this one is queued.
+        Returns None then; without one (the unit tests) everything is done now and the SendJob is returned (None
+        when there is nothing to send)."""
         started = self._clock()
         doc = doc or self.documents.active()
         if doc is None:
             self._say("No active document to export. Open or create a document first.", error=True)
             return None
+        steps = self._prepare(doc, targets, quiet_if_nothing, recomputed_at, started)
+        later = getattr(self.ui, "later", None)
+        if later is None:
+            return _run_all(steps)
+        self._exports.append((doc, steps))
+        if len(self._exports) == 1:
+            self._turn()
+        return None
+
+    def _turn(self):
+        """One event-loop turn of the export under way: steps until TURN_S has passed, then the rest later."""
+        doc, steps = self._exports[0]
+        until = self._clock() + TURN_S
+        done = True  # also when the export raised: the next one must not wait behind it
+        try:
+            # A document closed between two turns has nothing left to send.
+            while self.documents.is_open(doc):
+                next(steps)
+                if self._clock() >= until:
+                    done = False
+                    self.ui.later(self._turn)
+                    return
+        except StopIteration:
+            pass
+        finally:
+            if done:
+                self._exports.pop(0)
+                if self._exports:
+                    self.ui.later(self._turn)
+                else:
+                    self._deleted.clear()
+
+    def _prepare(self, doc, targets, quiet_if_nothing, recomputed_at, started):
+        """export's work as a generator: it yields where the GUI may take a turn, and returns the SendJob."""
         sender = self.sender()
         try:
-            items, sources = self.documents.collect(doc)
-            meshes, failures = self._meshes(doc, sources)
+            collect_steps = getattr(self.documents, "collect_steps", None)
+            if collect_steps is not None:
+                items, sources = yield from collect_steps(doc)
+            else:
+                items, sources = self.documents.collect(doc)
+            meshes, failures, gone = yield from self._meshes(doc, sources)
         except ExportError as e:
             self._say(str(e), error=True)
             return None
         if failures:
             self._say(messages.skipped(failures), warning=True)
-        items = with_geometry(items, unmeshed={f[1] for f in failures})
+        items = with_geometry(items, unmeshed={f[1] for f in failures} | gone)
         if not items:
             if not quiet_if_nothing:
                 self._say("Nothing to send: %s has no visible objects with a shape." % doc.Label, error=True)
             return None
-        scene = build_scene(safe_id(doc.Name), doc.Label, ("FreeCAD " + fc.app_version()).strip(), items, meshes)
+        scene = build_scene(safe_id(doc.Name), doc.Label, ("FreeCAD " + fc.app_version()).strip(), items, meshes,
+                            self._nodes.setdefault(doc.Name, {}))
         targets = self.default_targets() if targets is None else tuple(targets)
         job = SendJob(scene, tuple(meshes.values()), targets, started,
                       (self._clock() - started) * 1000.0, recomputed_at)
@@ -98,16 +167,28 @@ class Controller:
         return job
 
     def _meshes(self, doc, sources):
-        """({source name: Mesh}, [(label, name, reason)]): an object that cannot be meshed is left out, and the
-        others are still meshed (from the cache where they can be)."""
+        """({source name: Mesh}, [(label, name, reason)], {source names deleted}): an object that cannot be meshed
+        is left out, and the others are still meshed (from the cache where they can be). A generator: it yields
+        after each mesh made; an object deleted in a turn taken meanwhile is left out (the next send collects
+        anew what showed it)."""
         deviation = self.documents.deviation()
-        meshes, failures = {}, []
+        meshes, failures, gone = {}, [], set()
         for s in sources:
+            if id(s.obj) in self._deleted:
+                gone.add(s.name)
+                continue
             try:
-                meshes[s.name] = self.cache.mesh(doc.Name, s, deviation, self.documents.mesh)
+                meshes[s.name] = self.cache.mesh(doc.Name, s, deviation, self._make_mesh)
             except MeshError as e:
                 failures.append((s.label or s.name, s.name, str(e)))
-        return meshes, failures
+            if self._made:
+                self._made = False
+                yield
+        return meshes, failures, gone
+
+    def _make_mesh(self, source, deviation):
+        self._made = True
+        return self.documents.mesh(source, deviation)
 
     def export_to(self, peer_id):
         """Export to ▸ one Blender; later plain exports go to it while it stays connected."""
@@ -222,25 +303,48 @@ class Controller:
 
 
 class DocumentObserver:
-    """FreeCAD's document events (FreeCAD calls these names): a changed shape drops its cached mesh; a recompute
-    feeds auto-sync; an opened, saved or closed document tells the receiver which scenes it holds where."""
+    """FreeCAD's document events (FreeCAD calls these names): a changed shape drops its cached mesh; a changed,
+    created or deleted object is redone at the next send (the tracker), and what the tracker cannot follow (undo,
+    redo, an aborted transaction, a document restored, made or closed) makes that send collect everything; a
+    recompute feeds auto-sync; an opened, saved or closed document tells the receiver which scenes it holds where."""
 
     def __init__(self, controller):
         self.controller = controller
+        self.tracker = controller.tracker
 
     def slotChangedObject(self, obj, prop):
         if prop in ("Shape", "Mesh") and obj.Document is not None:
             self.controller.cache.invalidate(obj.Document.Name, obj.Name)
+        if self.tracker is not None:
+            self.tracker.changed(obj, prop)
+
+    def slotCreatedObject(self, obj):
+        if self.tracker is not None:
+            self.tracker.created(obj)
 
     def slotDeletedObject(self, obj):
         if obj.Document is not None:
             self.controller.cache.invalidate(obj.Document.Name, obj.Name)
+        if self.controller._exports:
+            self.controller._deleted.add(id(obj))  # held by the export's sources: the id is not reused meanwhile
+        if self.tracker is not None:
+            self.tracker.deleted(obj)
+
+    def _forget(self, doc):
+        if self.tracker is not None:
+            self.tracker.forget(doc.Name)
+
+    slotUndoDocument = slotRedoDocument = slotAbortTransaction = _forget
+    slotStartRestoreDocument = slotFinishRestoreDocument = _forget
 
     def slotCreatedDocument(self, doc):
         self.controller.cache.invalidate(doc.Name)
+        self._forget(doc)
 
     def slotDeletedDocument(self, doc):
         self.controller.cache.invalidate(doc.Name)
+        self._forget(doc)
+        self.controller._nodes.pop(doc.Name, None)
         if self.controller.receiver.host is not None:
             self.controller.receiver.document_saved(doc, doc.FileName)
 
@@ -256,3 +360,4 @@ class DocumentObserver:
 
     def slotRecomputedDocument(self, doc):
         self.controller.recomputed(doc)
+

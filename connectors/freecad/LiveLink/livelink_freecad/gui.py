@@ -37,6 +37,10 @@ class QtUi:
     def stop_debounce(self):
         self.timer.stop()
 
+    def later(self, fn):
+        """fn in a later turn of the event loop, after the events waiting now (a click, a redraw)."""
+        QtCore.QTimer.singleShot(0, fn)
+
     def show_autosync(self, on):
         self.menus.show_check("LiveLink_AutoSync", on)
 
@@ -168,6 +172,7 @@ def install():
     bridge.received.connect(controller.on_received)
     ui.timer.timeout.connect(controller.autosync_due)
     fc.add_document_observer(controller.observer)
+    controller.watch(fc.App is not None)
     commands.register(controller, lambda: Qt.QMessageBox.information(fc.main_window(), "Live Link",
                                                                       controller.status_text()))
     fc.Gui.addWorkbench(_workbench())

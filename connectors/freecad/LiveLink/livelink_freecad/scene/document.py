@@ -5,7 +5,7 @@ import dataclasses
 
 from .. import fc
 from ..receive.identity import received
-from . import colors, meshing
+from . import colors, incremental, meshing
 from .model import Item, MeshSource, safe_id
 
 IDENTITY = (1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0)
@@ -38,8 +38,16 @@ class FreeCADDocuments:
         shows. A positive value meshes anew at that deviation."""
         return fc.params().GetFloat("Deviation", 0.0)
 
+    def __init__(self):
+        self.tracker = incremental.Tracker(collect_objects, colors.view_colors)
+
     def collect(self, doc):
-        return collect(doc)
+        """As collect(doc), redoing only the objects the observers saw change since the last collect."""
+        return self.tracker.collect(doc)
+
+    def collect_steps(self, doc):
+        """collect as a generator that yields where the GUI may take a turn (scene/incremental.py)."""
+        return self.tracker.collect_steps(doc)
 
     def mesh(self, source, deviation):
         return meshing.mesh(source, deviation)
@@ -55,16 +63,35 @@ def collect(doc):
     c = _Collector(doc)
     items = []
     for o in doc.Objects:
-        if received(o) or _inside_body(o) or c.is_reference(o) or not c.visible(o):
-            continue
-        parent, above = _sent_parent(o, c.parent)
-        node_id = safe_id(o.Name)
-        got = c.node(o, node_id, o.Label, safe_id(parent.Name) if parent is not None else None)
-        if above is not None:  # placed in received App::Parts, which are not sent: their placements go on its own
-            got = [dataclasses.replace(i, transform=_tuple(above.multiply(fc.Matrix(*i.transform))))
-                   if i.id == node_id else i for i in got]
-        items += got
+        items += c.object(o).items
     return items, tuple(c.sources.values())
+
+
+def collect_objects(doc, objects, shared=None):
+    """One Collected per object, in that order: what collect would give for each, with what each read
+    (scene/incremental.py redoes an object when one of those changes). shared: a dict for the calls of one collect
+    made in chunks, which then read each object once, as one collect does."""
+    c = shared.get("collector") if shared is not None else None
+    if c is None:
+        c = _Collector(doc)
+        if shared is not None:
+            shared["collector"] = c
+    return [c.object(o) for o in objects]
+
+
+@dataclasses.dataclass(frozen=True)
+class Collected:
+    """What one object of the document gives: its nodes, the MeshSources they use, and the keys (id()) of the
+    objects read to make them. reads: any change of these can change the nodes (the object itself, a link's
+    chain and target, a linked container's contents, received App::Parts above it). ancestors: the containers
+    above it, whose visibility and membership decide whether it is sent and under which node, but whose
+    placement does not change its nodes (placements are relative to the parent)."""
+    obj: object
+    items: tuple
+    sources: tuple
+    reads: frozenset
+    ancestors: tuple
+    views: tuple = ()  # (object, its view, the colours read from it) of each object whose colours were read
 
 
 def _sent_parent(o, parent_of=None):
@@ -107,8 +134,54 @@ class _Collector:
         self._parents = {}  # id -> its container or None
         self._visible = {}  # id -> shown, its containers too
         self._geometry = {}  # id -> has_geometry
-        self._looks = {}  # id -> (materials, slots)
+        self._looks = {}  # id -> (materials, slots, id of its view object)
         self._reference = {}  # TypeId -> is_reference: a type's answer is its class's
+        self._chains = {}  # id -> the ids of its containers, nearest first
+        self._reads = set()  # what the object being collected read (ids), for Collected
+        self._used = {}  # and the MeshSources its nodes use
+
+    def object(self, o):
+        """The Collected of one object of the document: its nodes when it is sent, none when it is not."""
+        k = id(o)
+        self._reads, self._used, self._views = {k}, {}, {}
+        items, ancestors = (), ()
+        if received(o) or self.is_reference(o):
+            pass
+        elif _inside_body(o):
+            # The Body's membership decides; a feature moved out of it is found through the Body's Group change.
+            ancestors = (id(o.getParentGeoFeatureGroup()),)
+        else:
+            ancestors = self.chain(o)
+            if self.visible(o):
+                items = tuple(self._sent(o))
+        return Collected(o, items, tuple(self._used.values()), frozenset(self._reads), ancestors,
+                         tuple(self._views.values()))
+
+    def _sent(self, o):
+        parent, above = self.sent_parent(o)
+        node_id = safe_id(o.Name)
+        got = self.node(o, node_id, o.Label, safe_id(parent.Name) if parent is not None else None)
+        if above is not None:  # placed in received App::Parts, which are not sent: their placements go on its own
+            got = [dataclasses.replace(i, transform=_tuple(above.multiply(fc.Matrix(*i.transform))))
+                   if i.id == node_id else i for i in got]
+        return got
+
+    def sent_parent(self, o):
+        """_sent_parent, with the received App::Parts in between read (their placements are in the nodes)."""
+        p = self.parent(o)
+        while p is not None and received(p):
+            self._reads.add(id(p))
+            p = self.parent(p)
+        return _sent_parent(o, self.parent)
+
+    def chain(self, o):
+        """The ids of o's containers, nearest first."""
+        k = id(o)
+        c = self._chains.get(k)
+        if c is None:
+            p = self.parent(o)
+            c = self._chains[k] = () if p is None else (id(p),) + self.chain(p)
+        return c
 
     def is_reference(self, o):
         r = self._reference.get(o.TypeId)
@@ -153,11 +226,18 @@ class _Collector:
         looks = self._looks.get(k)
         if looks is None:
             faces = 0 if o.isDerivedFrom("Mesh::Feature") else len(o.Shape.Faces)
-            mats, slots = colors.object_materials(o.Label, *colors.view_colors(getattr(o, "ViewObject", None)),
-                                                  faces)
-            looks = self._looks[k] = (tuple(mats), tuple(slots) if slots is not None else None)
+            view = getattr(o, "ViewObject", None)
+            seen = colors.view_colors(view)
+            mats, slots = colors.object_materials(o.Label, *seen, faces)
+            # With the view and what it gave: the document observer does not see colours change in the view, so
+            # scene/incremental.py compares them before each send.
+            looks = self._looks[k] = (tuple(mats), tuple(slots) if slots is not None else None,
+                                      (o, view, seen) if view is not None else None)
+        if looks[2] is not None:
+            self._reads.add(id(looks[2][1]))
+            self._views[k] = looks[2]
         name = o.Name if o.Document.Name == self.doc.Name else "%s#%s" % (o.Document.Name, o.Name)
-        self.sources.setdefault(name, MeshSource(name, o, looks[1], o.Label))
+        self._used[name] = self.sources.setdefault(name, MeshSource(name, o, looks[1], o.Label))
         return Item(node_id, label, parent_id, transform, name, looks[0])
 
     def link(self, link, node_id, label, parent_id, depth):
@@ -166,6 +246,7 @@ class _Collector:
         matrix, gives the link's Placement, then the target's own where LinkTransform is true (measured in 0.20 and
         1.0 against the link's Shape: with LinkTransform false the target's Placement is replaced, not composed)."""
         target, matrix = link.getLinkedObject(True, fc.Matrix(), True)
+        self._read_chain(link, target)
         if target is None or target is link or self.is_reference(target) or depth > LINK_DEPTH:
             return []
         transform = _tuple(matrix)
@@ -175,10 +256,23 @@ class _Collector:
             return [self.shape(target, node_id, label, parent_id, transform)]
         return []
 
+    def _read_chain(self, link, target):
+        """The links from link to target, and target: a change of any of them changes the link's nodes."""
+        x = link
+        for _ in range(LINK_DEPTH):
+            x = getattr(x, "LinkedObject", None)
+            if isinstance(x, tuple):  # (object, sub-element names)
+                x = x[0] if x else None
+            if x is None or x is target:
+                break
+            self._reads.add(id(x))
+        if target is not None:
+            self._reads.add(id(target))
+
     def expand(self, container, node_id, link_label, depth):
         """The visible contents of a linked container, under the link's node, with ids and labels of their own."""
         out = []
-        for o in _descendants(container):
+        for o in _descendants(container, self._reads):
             p = self.parent(o)
             parent_id = node_id if p is container else node_id + ":" + safe_id(p.Name)
             out += self.node(o, node_id + ":" + safe_id(o.Name), "%s (%s)" % (o.Label, link_label), parent_id,
@@ -221,14 +315,16 @@ def _inside_body(o):
     return geo is not None and geo.isDerivedFrom("PartDesign::Body") and geo is not o
 
 
-def _descendants(container):
+def _descendants(container, reads):
     """What a container shows: its visible members that are not reference geometry nor inside a Body, through
-    visible sub-containers."""
+    visible sub-containers. Every member looked at goes in reads (ids): showing one that was hidden changes
+    what the container shows."""
     out = []
     for c in getattr(container, "Group", []):
+        reads.add(id(c))
         if _inside_body(c) or is_reference(c) or not c.Visibility:
             continue
         out.append(c)
         if _is_container(c):
-            out.extend(_descendants(c))
+            out.extend(_descendants(c, reads))
     return out

@@ -63,16 +63,30 @@ def with_geometry(items, unmeshed=()):
     return [i for i in items if i.id in keep]
 
 
-def build_scene(doc_id, doc_label, source, items, meshes):
-    """The scene dict for publishing. meshes maps an object name (Item.mesh_of) to its Mesh."""
+def build_scene(doc_id, doc_label, source, items, meshes, reuse=None):
+    """The scene dict for publishing. meshes maps an object name (Item.mesh_of) to its Mesh.
+
+    reuse: a dict kept by the caller between scenes of one document. A node whose Item is the same object as in
+    the last scene, with the same mesh and parent, is the same dict as there: the client tells an unchanged node by
+    identity, and nothing is made again for it."""
     ids = {i.id for i in items}
-    nodes = []
+    nodes, kept = [], {}
+    last = reuse if reuse is not None else {}
     for i in items:
-        nodes.append({
-            "id": i.id, "name": i.label, "parent": i.parent if i.parent in ids else None,
-            "transform": list(i.transform), "mesh": meshes[i.mesh_of].hash if i.mesh_of else None,
-            "materials": list(i.materials), "visible": i.visible,
-        })
+        mesh = meshes[i.mesh_of].hash if i.mesh_of else None
+        parent = i.parent if i.parent in ids else None
+        k = id(i)
+        old = last.get(k)
+        if old is not None and old[0] is i and old[1] == mesh and old[2] == parent:
+            node = old[3]
+        else:
+            node = {"id": i.id, "name": i.label, "parent": parent, "transform": list(i.transform), "mesh": mesh,
+                    "materials": list(i.materials), "visible": i.visible}
+        kept[k] = (i, mesh, parent, node)  # the Item is held, so its id() is not another's meanwhile
+        nodes.append(node)
+    if reuse is not None:
+        reuse.clear()
+        reuse.update(kept)
     return {"id": doc_id, "name": doc_label, "source": source, "units": "mm", "up": "Z", "nodes": nodes}
 
 
