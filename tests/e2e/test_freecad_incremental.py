@@ -4,7 +4,7 @@ of the document gives, and redoes only the objects the edit touched; per-face co
 (a view observer of FreeCADGui's would break them in FreeCAD 1.0)."""
 import unittest
 
-from common import apps
+from common import LinkTest
 
 # Runs inside FreeCAD: a box with two links, a cylinder, and an App::Part holding a sub-part with a box.
 MAKE = r'''
@@ -57,16 +57,13 @@ EDITS = [
 ]
 
 
-class IncrementalCollectTest(unittest.TestCase):
-    def setUp(self):
-        apps.require("freecad", "xvfb-run")
-        self.sb = apps.Sandbox()
-        self.sb.run("install")
-        self.fc = apps.start_freecad(self.sb)
+class IncrementalCollectTest(LinkTest):
+    needs = ("freecad", "xvfb-run")
+    with_hub = False  # the collect alone: nothing is sent
 
-    def tearDown(self):
-        self.fc.kill()
-        self.sb.cleanup()
+    def setUp(self):
+        super().setUp()
+        self.fc = self.start_freecad()
 
     def test_every_kind_of_edit_collects_what_a_full_collect_would(self):
         self.assertTrue(self.fc.eval(MAKE))
