@@ -108,7 +108,7 @@ public final class NatsLink implements Federation {
 
   @Override
   public void published(SceneStore.Version v, List<RemotePeer> remoteTargets) {
-    outgoing.published(v, remoteTargets);
+    outgoing.published(v, local.store().latestJson(v.scene().id(), v.number()), remoteTargets);
   }
 
   // ---- in --------------------------------------------------------------------------------------------------------

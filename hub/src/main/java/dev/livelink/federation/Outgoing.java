@@ -29,7 +29,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * outbox in order whenever the space is open (see {@link #send}).
  */
 final class Outgoing {
-  /** Gzipped manifests above this go through the object store: NATS's default message limit is 1 MB. */
+  /** Manifests (gzipped when large) above this go through the object store: NATS's default message limit is 1 MB. */
   static final int INLINE_LIMIT = 768 << 10;
   private static final Duration RETRY = Duration.ofSeconds(1);
   private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
@@ -57,13 +57,21 @@ final class Outgoing {
     this.link = link;
   }
 
-  /** On the publishing request's thread: in the outbox before the publish is answered. */
-  void published(SceneStore.Version v, List<RemotePeer> remoteTargets) {
+  /**
+   * On the publishing request's thread: in the outbox before the publish is answered.
+   *
+   * @param sceneJson the scene's JSON as the store encoded it (null: encoded here), sent as it is
+   */
+  void published(SceneStore.Version v, byte[] sceneJson, List<RemotePeer> remoteTargets) {
     List<VersionMessage.Target> targets = remoteTargets == null ? null : remoteTargets.stream()
         .map(r -> new VersionMessage.Target(r.id(), r.hub(), r.app(), r.document())).toList();
     ObjectNode delta = Json.object().put("nodes", v.scene().nodes().size());
-    VersionMessage m = new VersionMessage(hubId, host, SceneJson.write(v.scene()), v.number(), v.sender(),
-        targets, List.copyOf(new TreeSet<>(v.scene().meshes())), List.of(), delta, v.publishedAtMillis());
+    List<String> blobs = List.copyOf(new TreeSet<>(v.scene().meshes()));
+    VersionMessage m = sceneJson == null
+        ? new VersionMessage(hubId, host, SceneJson.write(v.scene()), v.number(), v.sender(), targets, blobs,
+            List.of(), delta, v.publishedAtMillis())
+        : new VersionMessage(hubId, host, SceneJson.header(v.scene()), v.number(), v.sender(), targets, blobs,
+            List.of(), delta, v.publishedAtMillis(), sceneJson);
     outbox.add(m);
     signal();
   }

@@ -357,6 +357,16 @@ public final class SceneStore implements AutoCloseable {
 
   // ---- reading ---------------------------------------------------------------------------------------------------
 
+  /**
+   * The JSON of version {@code number} of a scene as the store encoded it (do not modify), if it is still the latest
+   * and kept encoded; null otherwise. Lets the federation send the bytes the store already wrote.
+   */
+  public synchronized byte[] latestJson(String sceneId, int number) {
+    History h = scenes.get(sceneId);
+    return h == null || h.latest == null || h.latest.number() != number || h.latestJson == null ? null
+        : h.latestJson.json();
+  }
+
   public synchronized Version latest(String sceneId) {
     History h = scenes.get(sceneId);
     return h == null ? null : h.latest;
