@@ -113,6 +113,22 @@ class DirtyTest(TrackerTestCase):
         self.assertNotIn("PartLink:Plate", after)
         self.assertEqual(self.redone()[0], ["Gear", "InnerLink", "PartLink", "Sub"])
 
+    def test_objects_made_and_deleted_all_session_leave_nothing_behind(self):
+        sub = find(self.doc, "Sub")
+        state = self.tracker._docs[self.doc.Name]
+        sizes = (len(state.readers), len(state.inside), len(state.entries))
+        for n in range(50):
+            shaft = self.doc.add("Part::Cylinder", "Shaft%d" % n, sub, faces=3, placement=Placement(0, 0, n))
+            self.tracker.created(shaft)
+            self.tracker.changed(sub, "Group")
+            self.assertIn("Shaft%d" % n, self.collect())
+            sub.Group.remove(shaft)
+            self.doc.Objects.remove(shaft)
+            self.tracker.changed(sub, "Group")
+            self.tracker.deleted(shaft)
+            self.assertNotIn("Shaft%d" % n, self.collect())
+        self.assertEqual((len(state.readers), len(state.inside), len(state.entries)), sizes)
+
     def test_a_created_object_is_collected_alone_and_comes_last(self):
         sub = find(self.doc, "Sub")
         shaft = self.doc.add("Part::Cylinder", "Shaft", sub, faces=3, placement=Placement(0, 0, 9))

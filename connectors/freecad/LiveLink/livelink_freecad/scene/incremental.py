@@ -122,6 +122,10 @@ class _State:
     def drop(self, obj):
         k = id(obj)
         self.mark(k, True)
+        # What read it or was inside it is dirty now and will list its reads anew: nothing is kept under an id
+        # Python may give a new object (and a long session of deletions does not grow the maps).
+        self.readers.pop(k, None)
+        self.inside.pop(k, None)
         self.dropped.add(k)
         self.dirty.discard(k)
         self.views.pop(k, None)  # its view goes with it
@@ -170,10 +174,13 @@ class _State:
             self._items = None
 
     def _unlink(self, k, c):
-        for r in c.reads:
-            self.readers.get(r, set()).discard(k)
-        for a in c.ancestors:
-            self.inside.get(a, set()).discard(k)
+        for index, keys in ((self.readers, c.reads), (self.inside, c.ancestors)):
+            for r in keys:
+                entry = index.get(r)
+                if entry is not None:
+                    entry.discard(k)
+                    if not entry:
+                        del index[r]
 
     def items(self):
         if self._stale_order:
