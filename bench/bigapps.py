@@ -71,15 +71,19 @@ class Hub:
         return proc_rss_kb(self.pid)
 
     def heap_after_gc_kb(self):
-        """Used heap (young + old generation) right after a full GC that jcmd asks for: what the hub holds."""
-        jcmd = shutil.which("jcmd")
-        if jcmd is None:
-            return None
-        subprocess.run([jcmd, str(self.pid), "GC.run"], check=True, capture_output=True, timeout=60)
-        out = subprocess.run([jcmd, str(self.pid), "GC.heap_info"], check=True, capture_output=True, text=True,
-                             timeout=60).stdout
-        used = re.findall(r"(?:generation|space)\s+total \d+K, used (\d+)K", out)
-        return sum(int(u) for u in used[:2]) if used else None
+        return heap_after_gc_kb(self.pid)
+
+
+def heap_after_gc_kb(pid):
+    """A JVM's used heap (young + old generation) right after a full GC that jcmd asks for: what it holds."""
+    jcmd = shutil.which("jcmd")
+    if jcmd is None:
+        return None
+    subprocess.run([jcmd, str(pid), "GC.run"], check=True, capture_output=True, timeout=60)
+    out = subprocess.run([jcmd, str(pid), "GC.heap_info"], check=True, capture_output=True, text=True,
+                         timeout=60).stdout
+    used = re.findall(r"(?:generation|space)\s+total \d+K, used (\d+)K", out)
+    return sum(int(u) for u in used[:2]) if used else None
 
 
 def proc_rss_kb(pid):
