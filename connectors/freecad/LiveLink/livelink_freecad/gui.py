@@ -187,7 +187,7 @@ def install():
     _installed.append(controller)
     controller.start()
     # Not during FreeCAD's start-up: the timer fires once its event loop runs, and the hub starts off this thread.
-    QtCore.QTimer.singleShot(0, controller.start_hub)
+    ui.later(controller.start_hub)
     return controller
 
 

@@ -41,6 +41,20 @@ public final class AtomicFiles {
   /** As {@link #write(Path, byte[], boolean, boolean)}, for bytes that are part of a larger array. */
   public static void write(Path target, ByteBuffer data, boolean privateMode, boolean syncDirectory)
       throws IOException {
+    write(target, data, privateMode, true, syncDirectory);
+  }
+
+  /**
+   * Writes {@code target} atomically but not durably: renamed into place without an fsync of the data or the
+   * directory, so never a torn file under its name while the machine runs; the caller makes it durable later (or
+   * holds the data elsewhere until then).
+   */
+  public static void writeUnsynced(Path target, byte[] data) throws IOException {
+    write(target, ByteBuffer.wrap(data), false, false, false);
+  }
+
+  private static void write(Path target, ByteBuffer data, boolean privateMode, boolean force, boolean syncDirectory)
+      throws IOException {
     Path dir = target.getParent();
     createDirectories(dir);
     Path tmp = Files.createTempFile(dir, TEMP_PREFIX, "");
@@ -57,7 +71,9 @@ public final class AtomicFiles {
         while (b.hasRemaining()) {
           ch.write(b);
         }
-        ch.force(true);
+        if (force) {
+          ch.force(true);
+        }
       }
       try {
         Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -273,7 +273,7 @@ public final class SceneStore implements AutoCloseable {
         if (unsynced == null) {
           AtomicFiles.write(file, bytes, false);
         } else {
-          Unsynced.write(file, bytes);
+          AtomicFiles.writeUnsynced(file, bytes);
           unsynced.add(file);
         }
       } catch (IOException e) {

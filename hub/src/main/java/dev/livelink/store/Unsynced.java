@@ -3,11 +3,8 @@ package dev.livelink.store;
 import dev.livelink.runtime.AtomicFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -53,22 +50,6 @@ public final class Unsynced {
       dirs.add(f.getParent());
     }
     dirs.forEach(AtomicFiles::syncDirectory);
-  }
-
-  /** Written under a temp name, then renamed into place: never a torn file under its name while the process lives. */
-  static void write(Path target, byte[] data) throws IOException {
-    AtomicFiles.createDirectories(target.getParent());
-    Path tmp = Files.createTempFile(target.getParent(), AtomicFiles.TEMP_PREFIX, "");
-    try {
-      Files.write(tmp, data);
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
   }
 
   /** The files, for tests. */
