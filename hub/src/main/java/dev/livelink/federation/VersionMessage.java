@@ -90,7 +90,7 @@ record VersionMessage(String hub, String host, ObjectNode scene, int version, St
     return m;
   }
 
-  /** The message as JSON, as the outbox keeps it; the scene's bytes copied when the store's are at hand. */
+  /** The message as JSON, as the outbox keeps it; the scene's bytes copied as they are when at hand (the store's). */
   byte[] json() {
     byte[] sceneJson = this.sceneJson == null ? Json.bytes(scene) : this.sceneJson;
     // "scene" last, its length before it (a reader then need not even tokenize its nodes, see decode): the head
