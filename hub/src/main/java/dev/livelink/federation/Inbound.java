@@ -6,10 +6,12 @@ import dev.livelink.hub.Peer;
 import dev.livelink.model.Ids;
 import dev.livelink.model.ModelException;
 import dev.livelink.model.Scene;
+import dev.livelink.model.ScenePatch;
 import dev.livelink.store.SceneStore;
 import dev.livelink.store.StoreException;
 import dev.livelink.store.Unsynced;
 import dev.livelink.wire.Json;
+import dev.livelink.wire.PatchJson;
 import dev.livelink.wire.SceneJson;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamSubscription;
@@ -52,6 +54,8 @@ final class Inbound {
   private static final java.time.Duration RETRY = java.time.Duration.ofSeconds(1);
   /** Versions from other hubs taken into this hub's store. */
   final java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+  /** Of those, the ones built from the change they carried instead of their whole manifest. */
+  final java.util.concurrent.atomic.AtomicLong receivedAsChange = new java.util.concurrent.atomic.AtomicLong();
 
   Inbound(String self, String host, Subjects subjects, Federation.Local local, Blobs blobs, Origins origins,
       Settler settler, Consumer<String> problem) {
@@ -156,14 +160,18 @@ final class Inbound {
     if (origins.seen(m.hub(), m.sceneId(), m.version()) && stillHeld(m)) {
       return Outcome.DONE; // redelivered, or older than what was taken
     }
-    Scene scene;
-    try {
-      Scene sent = SceneJson.scene(m.scene());
-      scene = new Scene(Ids.check("scene id", localId(m.hub(), sent.id())), sent.name(), sent.source(),
-          sent.units(), sent.up(), sent.nodes());
-    } catch (ModelException e) {
-      fail(space, m, mine, "the version cannot be taken: " + e.getMessage());
-      return Outcome.DONE;
+    Scene scene = m.change() == null ? null : fromChange(m);
+    if (scene != null) {
+      receivedAsChange.incrementAndGet();
+    } else {
+      try {
+        Scene sent = SceneJson.scene(m.wholeScene());
+        scene = new Scene(Ids.check("scene id", localId(m.hub(), sent.id())), sent.name(), sent.source(),
+            sent.units(), sent.up(), sent.nodes());
+      } catch (ModelException e) {
+        fail(space, m, mine, "the version cannot be taken: " + e.getMessage());
+        return Outcome.DONE;
+      }
     }
     SceneStore store = local.store();
     try {
@@ -200,6 +208,28 @@ final class Inbound {
     received.incrementAndGet();
     local.deliver(p.version(), mine);
     return Outcome.DONE;
+  }
+
+  /**
+   * The version built from the change it carries, when this hub's latest version of the scene is the one the change
+   * applies to (taken from the same hub, and nothing stored over it since); null when it is not, or when the change
+   * does not apply or does not give the scene the message lists (its blobs): the whole manifest is read then. A hub
+   * that missed a version, or takes one again after a restart, reads the manifest.
+   */
+  private Scene fromChange(VersionMessage m) {
+    String id = localId(m.hub(), m.sceneId());
+    try {
+      ScenePatch change = PatchJson.read(id, m.change());
+      Integer base = origins.localVersion(m.hub(), m.sceneId(), change.base());
+      SceneStore.Version latest = base == null ? null : local.store().latest(id);
+      if (latest == null || latest.number() != base) {
+        return null;
+      }
+      Scene scene = change.applyTo(latest.scene());
+      return scene.meshes().equals(new java.util.HashSet<>(m.blobs())) ? scene : null;
+    } catch (ModelException | IllegalArgumentException e) {
+      return null; // the manifest says it whole
+    }
   }
 
   /**

@@ -108,7 +108,13 @@ public final class NatsLink implements Federation {
 
   @Override
   public void published(SceneStore.Version v, List<RemotePeer> remoteTargets) {
-    outgoing.published(v, local.store().latestJson(v.scene().id(), v.number()), remoteTargets);
+    outgoing.published(v, null, local.store().latestJson(v.scene().id(), v.number()), remoteTargets);
+  }
+
+  @Override
+  public void published(SceneStore.Published p, List<RemotePeer> remoteTargets) {
+    SceneStore.Version v = p.version();
+    outgoing.published(v, p.previous(), local.store().latestJson(v.scene().id(), v.number()), remoteTargets);
   }
 
   // ---- in --------------------------------------------------------------------------------------------------------
@@ -153,6 +159,7 @@ public final class NatsLink implements Federation {
     o.put("nats", config.describe()).put("space", config.space()).put("hub", hubId).put("host", config.host());
     session.status(o);
     o.put("tls", config.tls()).put("sent", outgoing.sent.get()).put("received", inbound.received.get())
+        .put("receivedAsChange", inbound.receivedAsChange.get())
         .put("outbox", outgoing.waiting()).put("remotePeers", remote.list().size())
         .put("blobsUploaded", blobs.uploaded.get()).put("blobsFetched", blobs.fetched.get())
         .put("blobsRefused", blobs.refused.get()).put("packsUploaded", blobs.packsUploaded.get())

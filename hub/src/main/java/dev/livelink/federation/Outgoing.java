@@ -2,10 +2,12 @@ package dev.livelink.federation;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.livelink.hub.Federation.RemotePeer;
+import dev.livelink.model.ScenePatch;
 import dev.livelink.model.Sha256;
 import dev.livelink.store.BlobStore;
 import dev.livelink.store.SceneStore;
 import dev.livelink.wire.Json;
+import dev.livelink.wire.PatchJson;
 import dev.livelink.wire.SceneJson;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.PublishOptions;
@@ -60,20 +62,37 @@ final class Outgoing {
   /**
    * On the publishing request's thread: in the outbox before the publish is answered.
    *
+   * @param previous the version before it on this hub, or null: what changed since is sent along (see {@link #change})
    * @param sceneJson the scene's JSON as the store encoded it (null: encoded here), sent as it is
    */
-  void published(SceneStore.Version v, byte[] sceneJson, List<RemotePeer> remoteTargets) {
+  void published(SceneStore.Version v, SceneStore.Version previous, byte[] sceneJson,
+      List<RemotePeer> remoteTargets) {
     List<VersionMessage.Target> targets = remoteTargets == null ? null : remoteTargets.stream()
         .map(r -> new VersionMessage.Target(r.id(), r.hub(), r.app(), r.document())).toList();
     ObjectNode delta = Json.object().put("nodes", v.scene().nodes().size());
     List<String> blobs = List.copyOf(new TreeSet<>(v.scene().meshes()));
-    VersionMessage m = sceneJson == null
-        ? new VersionMessage(hubId, host, SceneJson.write(v.scene()), v.number(), v.sender(), targets, blobs,
-            List.of(), delta, v.publishedAtMillis())
-        : new VersionMessage(hubId, host, SceneJson.header(v.scene()), v.number(), v.sender(), targets, blobs,
-            List.of(), delta, v.publishedAtMillis(), sceneJson);
+    VersionMessage m = new VersionMessage(hubId, host,
+        sceneJson == null ? SceneJson.write(v.scene()) : SceneJson.header(v.scene()), v.number(), v.sender(), targets,
+        blobs, List.of(), delta, change(previous, v), v.publishedAtMillis(), sceneJson);
     outbox.add(m);
     signal();
+  }
+
+  /**
+   * What changed from {@code previous} to {@code v}, as a patch on {@code previous}, when that is at most half the
+   * scene's nodes (beyond that, reading it costs a hub about what the whole manifest does, and it would double the
+   * message); null when none. Hubs that took {@code previous} apply it instead of parsing the whole manifest: for a
+   * one-part edit of 410 nodes in FederationBench, 0.5 ms instead of 3 (medians; docs/performance.md).
+   */
+  static ObjectNode change(SceneStore.Version previous, SceneStore.Version v) {
+    if (previous == null) {
+      return null;
+    }
+    ScenePatch p = ScenePatch.between(previous.scene(), previous.number(), v.scene());
+    if (p == null || 2 * p.upsert().size() > v.scene().nodes().size()) {
+      return null;
+    }
+    return PatchJson.write(p);
   }
 
   int waiting() {

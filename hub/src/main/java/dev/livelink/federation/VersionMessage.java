@@ -1,5 +1,7 @@
 package dev.livelink.federation;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -11,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,13 +31,23 @@ import java.util.zip.GZIPOutputStream;
  * default's time for a few percent more bytes. A reader tells the two apart by gzip's magic bytes, which JSON cannot
  * start with (hubs have read both since the outbox kept plain JSON).
  *
+ * <p>A version can also carry what changed since its hub's version before it ({@code "change"}: a patch as
+ * {@link dev.livelink.wire.PatchJson} writes it, base and all): a hub that took that version builds this one from it
+ * instead of reading the whole manifest. The manifest still goes whole, since the stream keeps only the latest
+ * message of each scene and a hub that missed a version catches up from it. Hubs that predate the field ignore it.
+ * Reading a message leaves the scene's nodes as bytes ({@link #wholeScene} parses them), so a hub that applies the
+ * change never builds the manifest's tree.
+ *
  * @param hub the hub the version comes from, the only one that numbers its versions
  * @param scene the whole scene, or only its header (id, name...) when {@code sceneJson} holds it
  * @param targets null = every receiver of every hub
- * @param sceneJson null, or the whole scene's JSON as the store wrote it: written out as it is, never re-encoded
+ * @param change null, or what changed since version {@code change.base} of its hub (see above)
+ * @param sceneJson null, or the whole scene's JSON as the store wrote it (or as a message held it): written out as
+ *     it is, never re-encoded
  */
 record VersionMessage(String hub, String host, ObjectNode scene, int version, String sender, List<Target> targets,
-    List<String> blobs, List<Pack> packs, ObjectNode delta, long publishedAtMillis, byte[] sceneJson) {
+    List<String> blobs, List<Pack> packs, ObjectNode delta, ObjectNode change, long publishedAtMillis,
+    byte[] sceneJson) {
   /** A targeted peer, on its hub. */
   record Target(String peer, String hub, String app, String document) {}
 
@@ -51,7 +64,12 @@ record VersionMessage(String hub, String host, ObjectNode scene, int version, St
 
   VersionMessage(String hub, String host, ObjectNode scene, int version, String sender, List<Target> targets,
       List<String> blobs, List<Pack> packs, ObjectNode delta, long publishedAtMillis) {
-    this(hub, host, scene, version, sender, targets, blobs, packs, delta, publishedAtMillis, null);
+    this(hub, host, scene, version, sender, targets, blobs, packs, delta, null, publishedAtMillis, null);
+  }
+
+  /** The whole scene, nodes and all: parsed from {@link #sceneJson} when that holds it. @throws ModelException when malformed */
+  ObjectNode wholeScene() {
+    return sceneJson == null ? scene : Json.parseObject(sceneJson);
   }
 
   String sceneId() {
@@ -59,7 +77,7 @@ record VersionMessage(String hub, String host, ObjectNode scene, int version, St
   }
 
   VersionMessage withPacks(List<Pack> packs) {
-    return new VersionMessage(hub, host, scene, version, sender, targets, blobs, List.copyOf(packs), delta,
+    return new VersionMessage(hub, host, scene, version, sender, targets, blobs, List.copyOf(packs), delta, change,
         publishedAtMillis, sceneJson);
   }
 
@@ -72,13 +90,12 @@ record VersionMessage(String hub, String host, ObjectNode scene, int version, St
     return m;
   }
 
-  /** The message as JSON, as the outbox keeps it; the scene's bytes copied when the store's are at hand. */
+  /** The message as JSON, as the outbox keeps it; the scene's bytes copied as they are when at hand (the store's). */
   byte[] json() {
-    ObjectNode o = toJson();
-    if (sceneJson == null) {
-      return Json.bytes(o.set("scene", scene));
-    }
-    byte[] head = Json.bytes(o); // "scene" last: the head without its closing brace, then the scene's bytes
+    byte[] sceneJson = this.sceneJson == null ? Json.bytes(scene) : this.sceneJson;
+    // "scene" last, its length before it (a reader then need not even tokenize its nodes, see decode): the head
+    // without its closing brace, then the scene's bytes.
+    byte[] head = Json.bytes(toJson().put("sceneLength", sceneJson.length));
     byte[] out = new byte[head.length - 1 + SCENE_KEY.length + sceneJson.length + 1];
     System.arraycopy(head, 0, out, 0, head.length - 1);
     System.arraycopy(SCENE_KEY, 0, out, head.length - 1, SCENE_KEY.length);
@@ -139,24 +156,57 @@ record VersionMessage(String hub, String host, ObjectNode scene, int version, St
       }
     }
     o.set("delta", delta);
+    if (change != null) {
+      o.set("change", change);
+    }
     return o;
   }
 
   /** Gzipped or plain JSON (from the stream, either; from the outbox, plain). @throws FederationException naming the problem */
   static VersionMessage decode(byte[] data) {
-    ObjectNode o;
+    byte[] json;
     boolean gzipped = data.length >= 2 && (data[0] & 0xff) == 0x1f && (data[1] & 0xff) == 0x8b;
     try (InputStream in = gzipped ? new GZIPInputStream(new ByteArrayInputStream(data))
         : new ByteArrayInputStream(data)) {
-      byte[] json = in.readNBytes(MAX_UNPACKED + 1);
-      if (json.length > MAX_UNPACKED) {
-        throw new FederationException("a version message unpacks to more than " + MAX_UNPACKED + " bytes");
-      }
-      o = Json.parseObject(json);
+      json = in.readNBytes(MAX_UNPACKED + 1);
     } catch (IOException e) {
       throw new FederationException("a version message is not gzipped JSON: " + e.getMessage(), e);
-    } catch (RuntimeException e) {
-      throw new FederationException("a version message is not a JSON object: " + e.getMessage(), e);
+    }
+    if (json.length > MAX_UNPACKED) {
+      throw new FederationException("a version message unpacks to more than " + MAX_UNPACKED + " bytes");
+    }
+    ObjectNode o;
+    byte[] sceneJson;
+    try (JsonParser p = Json.MAPPER.getFactory().createParser(json)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new FederationException("a version message is not a JSON object");
+      }
+      o = Json.object();
+      sceneJson = null;
+      int length = -1;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        if (p.nextToken() == JsonToken.START_OBJECT && name.equals("scene")) {
+          int start = (int) p.getTokenLocation().getByteOffset();
+          // The scene last and its length known (as json() writes it): its nodes need not be read at all.
+          int end = start + length;
+          boolean last = length > 0 && end + 1 == json.length && json[end - 1] == '}' && json[end] == '}';
+          o.set("scene", header(p, last));
+          if (p.currentToken() == JsonToken.FIELD_NAME) {
+            sceneJson = Arrays.copyOfRange(json, start, end); // stopped on "nodes"
+            break;
+          }
+          sceneJson = Arrays.copyOfRange(json, start, (int) p.getCurrentLocation().getByteOffset());
+        } else {
+          JsonNode v = Json.MAPPER.readTree(p);
+          o.set(name, v);
+          if (name.equals("sceneLength")) {
+            length = v.canConvertToInt() ? v.intValue() : -1;
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new FederationException("a version message is not JSON: " + e.getMessage(), e);
     }
     try {
       List<Target> targets = null;
@@ -190,7 +240,7 @@ record VersionMessage(String hub, String host, ObjectNode scene, int version, St
         packs.add(new Pack(name, List.copyOf(in)));
       }
       JsonNode scene = o.get("scene");
-      if (scene == null || !scene.isObject()) {
+      if (scene == null || !scene.isObject() || sceneJson == null) {
         throw new FederationException("a version message has no scene");
       }
       int version = o.path("version").asInt(0);
@@ -198,13 +248,38 @@ record VersionMessage(String hub, String host, ObjectNode scene, int version, St
         throw new FederationException("version " + o.path("version") + " of a version message is not a number >= 1");
       }
       JsonNode delta = o.get("delta");
+      JsonNode change = o.get("change");
       return new VersionMessage(Json.text(o, "hub"), Json.textOr(o, "host", ""), (ObjectNode) scene, version,
           Json.textOr(o, "sender", null), targets, blobs, List.copyOf(packs),
-          delta != null && delta.isObject() ? (ObjectNode) delta : Json.object(), o.path("publishedAt").asLong(0));
+          delta != null && delta.isObject() ? (ObjectNode) delta : Json.object(),
+          change != null && change.isObject() ? (ObjectNode) change : null, o.path("publishedAt").asLong(0),
+          sceneJson);
     } catch (FederationException e) {
       throw e;
     } catch (RuntimeException e) {
       throw new FederationException("a version message is malformed: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The scene's fields but its nodes, the parser on the scene's opening brace; it ends on the closing one, or, with
+   * {@code stopAtNodes} and the id read, on the field name "nodes" (a scene as the hub writes it has them last). The
+   * nodes are otherwise only tokenized, not built (a few times cheaper than the tree and the scene made of it).
+   */
+  private static ObjectNode header(JsonParser p, boolean stopAtNodes) throws IOException {
+    ObjectNode header = Json.object();
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      if (field.equals("nodes") && stopAtNodes && header.has("id")) {
+        return header;
+      }
+      p.nextToken();
+      if (field.equals("nodes")) {
+        p.skipChildren();
+      } else {
+        header.set(field, Json.MAPPER.readTree(p));
+      }
+    }
+    return header;
   }
 }

@@ -57,6 +57,11 @@ public interface Federation extends AutoCloseable {
   /** Queues a version a local peer published for the other hubs; {@code remoteTargets} null = every receiver. */
   void published(SceneStore.Version v, List<RemotePeer> remoteTargets);
 
+  /** {@link #published(SceneStore.Version, List)} knowing the version before it, so that what changed can go too. */
+  default void published(SceneStore.Published p, List<RemotePeer> remoteTargets) {
+    published(p.version(), remoteTargets);
+  }
+
   /** A local peer acked {@code version} of {@code scene}: relayed when that version came from another hub. */
   void acked(String scene, int version, ObjectNode ack);
 

@@ -172,7 +172,7 @@ final class SceneRoutes {
     acks.expect(scene.id(), v.number(), to.deliverTo);
     peers.send(to.deliverTo, "version", versionEvent(v));
     if (to.remoteTargets == null || !to.remoteTargets.isEmpty()) {
-      federation.published(v, to.remoteTargets);
+      federation.published(p, to.remoteTargets);
     }
     Delta d = p.previous() == null ? Delta.full(scene, v.number())
         : Delta.between(p.previous().scene(), p.previous().number(), scene, v.number());
