@@ -42,6 +42,7 @@ final class BatchUpload implements AutoCloseable {
 
   private final ExecutorService helpers;
   private final Path packDir;
+  private final Journal journal;
   private final BlobBatch.Scanner scanner;
   /** The most bytes the body can have: its declared length, else the route's limit. */
   private final int limit;
@@ -54,17 +55,20 @@ final class BatchUpload implements AutoCloseable {
   private Path packFile;
   private FileChannel pack;
   private Future<?> packNamed;
-  /** The pack holds the whole batch and is fsync'd. */
+  /** The pack holds the whole batch and is durable: fsync'd, or in the journal. */
   private boolean synced;
+  /** Durable through the journal: its name needs no directory fsync. */
+  private boolean journaled;
 
   /**
    * @param declared the body's Content-Length, or -1 when it is not known (chunked)
    * @param maxLength the most bytes the body may have (the route's limit)
    * @param cap the most bytes of blobs the batch may declare
    */
-  BatchUpload(ExecutorService helpers, Path packDir, long declared, long maxLength, long cap) {
+  BatchUpload(ExecutorService helpers, Path packDir, Journal journal, long declared, long maxLength, long cap) {
     this.helpers = helpers;
     this.packDir = packDir;
+    this.journal = journal;
     this.scanner = BlobBatch.scanner(cap);
     this.limit = (int) Math.min(declared >= 0 ? Math.min(declared, maxLength) : maxLength, Integer.MAX_VALUE - 8);
     this.buf = new byte[Math.min(declared >= 0 ? limit : CHUNK, FIRST_ALLOCATION)];
@@ -104,12 +108,24 @@ final class BatchUpload implements AutoCloseable {
     scanner.end(buf, filled);
   }
 
-  /** Creates the pack file under its own name; its name is made durable on a helper thread meanwhile. */
+  /**
+   * Creates the pack file under its own name; unless the journal will take the pack, its name is made durable on a
+   * helper thread meanwhile.
+   */
   private void openPack() throws IOException {
     Files.createDirectories(packDir);
     packFile = Files.createTempFile(packDir, Packs.PACK_PREFIX, Packs.PACK_SUFFIX); // a new, unique name
     pack = FileChannel.open(packFile, StandardOpenOption.WRITE);
-    packNamed = helpers.submit(() -> AtomicFiles.syncDirectory(packDir));
+    packNamed = journal.takes(limit) ? null : helpers.submit(() -> AtomicFiles.syncDirectory(packDir));
+  }
+
+  /** Makes the pack, written whole, durable: one fdatasync of the journal, else an fsync of the pack. */
+  private void makeDurable() throws IOException {
+    journaled = journal.append(packFile, ByteBuffer.wrap(buf, 0, checkedBytes));
+    if (!journaled) {
+      pack.force(true);
+    }
+    synced = true;
   }
 
   /** The blobs complete but not yet handed out; their bytes go to the pack, if one is open. */
@@ -160,8 +176,7 @@ final class BatchUpload implements AutoCloseable {
     try {
       Chunk last = checkedBytes < scanner.position() ? nextChunk() : null;
       if (pack != null) {
-        pack.force(true);
-        synced = true;
+        makeDurable();
       }
       first = last == null ? null : last.check();
       // The helpers take chunks from the front; this thread from the back.
@@ -209,16 +224,23 @@ final class BatchUpload implements AutoCloseable {
       while (b.hasRemaining()) {
         pack.write(b);
       }
+      checkedBytes = filled;
     }
     if (!synced) {
-      pack.force(true);
+      makeDurable();
     }
     pack.close();
     pack = null;
-    try {
-      packNamed.get();
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("syncing the pack directory failed", e.getCause());
+    if (!journaled) {
+      try {
+        if (packNamed == null) {
+          AtomicFiles.syncDirectory(packDir); // the journal was expected to take it but was full
+        } else {
+          packNamed.get();
+        }
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("syncing the pack directory failed", e.getCause());
+      }
     }
     Path p = packFile;
     packFile = null;
