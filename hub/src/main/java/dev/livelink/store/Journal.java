@@ -9,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -18,7 +16,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.CRC32C;
 
 /**
  * The store's write-ahead journal: makes a file durable with one {@code fdatasync} of a file whose blocks were
@@ -33,21 +30,14 @@ import java.util.zip.CRC32C;
  * reads anything. A write the journal cannot take (not created yet, or too large for it) is made durable the old
  * way, and the journal grows in the background for the next one.
  *
- * <p>Layout: a header block ({@link #MAGIC}, generation) and records from {@link #START}, each
- * {@code [RECORD][generation][path length][data length][crc32c of path and data] path data}; reading stops at the
- * first record of another generation or with a bad checksum (a torn append, never acknowledged).
+ * <p>The layout is {@link JournalFormat}'s.
  */
 final class Journal implements AutoCloseable {
-  private static final int MAGIC = 0x4c4c4a31; // "LLJ1"
-  private static final int RECORD = 0x4c4c5231; // "LLR1"
-  static final int START = 4096;
-  private static final int RECORD_HEADER = 4 + 8 + 4 + 4 + 4;
+  private static final int START = JournalFormat.START;
+  private static final int RECORD_HEADER = JournalFormat.RECORD_HEADER;
   static final long FIRST_SIZE = 2L << 20;
   static final long MAX_SIZE = 64L << 20;
   private static final long CHECKPOINT_DELAY_MILLIS = 1000;
-
-  /** One file as the journal holds it. */
-  record Entry(String path, byte[] data) {}
 
   private final Path file;
   private final Path base;
@@ -106,65 +96,14 @@ final class Journal implements AutoCloseable {
   }
 
   private void recover(FileChannel channel) throws IOException {
-    long gen = 0;
-    List<Entry> entries = List.of();
-    ByteBuffer h = ByteBuffer.allocate(12);
-    if (channel.read(h, 0) == 12 && h.getInt(0) == MAGIC) {
-      gen = h.getLong(4);
-      entries = read(channel, gen);
-    }
-    for (Entry e : entries) {
-      Path target = base.resolve(e.path()).normalize();
-      if (!target.startsWith(base) || target.equals(base)) {
-        System.err.println("livelink: the journal names " + e.path() + ", outside the store; ignored");
-      } else if (!same(target, e.data())) {
-        AtomicFiles.write(target, e.data(), false);
-      }
-    }
+    long gen = JournalFormat.generation(channel);
+    JournalFormat.replay(gen < 0 ? List.of() : JournalFormat.read(channel, gen), base);
     synchronized (this) {
       ch = channel;
       size = channel.size();
-      generation = gen;
+      generation = Math.max(gen, 0);
       reset();
     }
-  }
-
-  private static boolean same(Path target, byte[] data) throws IOException {
-    try {
-      return Files.size(target) == data.length && Arrays.equals(Files.readAllBytes(target), data);
-    } catch (NoSuchFileException e) {
-      return false;
-    }
-  }
-
-  /** The records of generation {@code gen}, up to the first that is not whole. */
-  static List<Entry> read(FileChannel channel, long gen) throws IOException {
-    List<Entry> out = new ArrayList<>();
-    long at = START;
-    long size = channel.size();
-    ByteBuffer h = ByteBuffer.allocate(RECORD_HEADER);
-    while (at + RECORD_HEADER <= size) {
-      h.clear();
-      if (channel.read(h, at) != RECORD_HEADER || h.getInt(0) != RECORD || h.getLong(4) != gen) {
-        break;
-      }
-      int pathLength = h.getInt(12);
-      int dataLength = h.getInt(16);
-      if (pathLength <= 0 || dataLength < 0 || at + RECORD_HEADER + pathLength + (long) dataLength > size) {
-        break;
-      }
-      ByteBuffer body = ByteBuffer.allocate(pathLength + dataLength);
-      channel.read(body, at + RECORD_HEADER);
-      CRC32C crc = new CRC32C();
-      crc.update(body.array());
-      if ((int) crc.getValue() != h.getInt(20)) {
-        break;
-      }
-      out.add(new Entry(new String(body.array(), 0, pathLength, StandardCharsets.UTF_8),
-          Arrays.copyOfRange(body.array(), pathLength, body.array().length)));
-      at += RECORD_HEADER + pathLength + dataLength;
-    }
-    return out;
   }
 
   /**
@@ -193,12 +132,7 @@ final class Journal implements AutoCloseable {
     }
     byte[] path = relative(target);
     ByteBuffer b = data.duplicate();
-    CRC32C crc = new CRC32C();
-    crc.update(path);
-    crc.update(b.duplicate());
-    ByteBuffer h = ByteBuffer.allocate(RECORD_HEADER + path.length);
-    h.putInt(RECORD).putLong(generation).putInt(path.length).putInt(b.remaining()).putInt((int) crc.getValue());
-    h.put(path).flip();
+    ByteBuffer h = JournalFormat.recordHeader(generation, path, b);
     long at = end;
     while (h.hasRemaining()) {
       at += ch.write(h, at);
@@ -261,8 +195,8 @@ final class Journal implements AutoCloseable {
         AtomicFiles.createDirectories(file.getParent());
         Path tmp = Files.createTempFile(file.getParent(), AtomicFiles.TEMP_PREFIX, "");
         c = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        zeros(c, 0, to);
-        c.write(ByteBuffer.allocate(12).putInt(MAGIC).putLong(1).flip(), 0);
+        JournalFormat.zeros(c, 0, to);
+        c.write(JournalFormat.header(1), 0);
         c.force(true);
         Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         AtomicFiles.syncDirectory(file.getParent());
@@ -274,7 +208,7 @@ final class Journal implements AutoCloseable {
           growing = false;
         }
       } else {
-        zeros(c, from, to); // past the end: appends write only below the old size meanwhile
+        JournalFormat.zeros(c, from, to); // past the end: appends write only below the old size meanwhile
         c.force(true);
         synchronized (this) {
           size = to;
@@ -284,14 +218,6 @@ final class Journal implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       System.err.println("livelink: could not make the store's journal " + file + " " + to + " bytes long: "
           + e.getMessage() + "; writes are fsync'd one by one");
-    }
-  }
-
-  private static void zeros(FileChannel c, long from, long to) throws IOException {
-    ByteBuffer z = ByteBuffer.allocate(1 << 20);
-    for (long at = from; at < to; ) {
-      z.clear().limit((int) Math.min(z.capacity(), to - at));
-      at += c.write(z, at);
     }
   }
 
@@ -369,7 +295,7 @@ final class Journal implements AutoCloseable {
   private void reset() {
     try {
       generation++;
-      ch.write(ByteBuffer.allocate(12).putInt(MAGIC).putLong(generation).flip(), 0);
+      ch.write(JournalFormat.header(generation), 0);
       ch.force(false);
       end = START;
     } catch (IOException e) {
@@ -389,7 +315,7 @@ final class Journal implements AutoCloseable {
     }
   }
 
-  /** For tests: whether a write of {@code length} bytes would be journaled now. */
+  /** Whether a write of {@code length} bytes would be journaled now (a batch upload asks before it starts). */
   synchronized boolean takes(int length) {
     return worker != null && ch != null && end + RECORD_HEADER + 1024L + length <= size;
   }

@@ -82,7 +82,7 @@ class JournalTest {
     Path torn = dir.resolve("b");
     Journal j = ready();
     j.write(whole, ByteBuffer.wrap(bytes("whole")));
-    long tornAt = Journal.START + 24 + "a".length() + "whole".length();
+    long tornAt = JournalFormat.START + 24 + "a".length() + "whole".length();
     j.write(torn, ByteBuffer.wrap(bytes("torn")));
     j.crash();
     Files.delete(whole);
@@ -114,7 +114,7 @@ class JournalTest {
       ByteBuffer r = ByteBuffer.allocate(24 + path.length + data.length);
       r.putInt(0x4c4c5231).putLong(gen.getLong(4)).putInt(path.length).putInt(data.length).putInt((int) crc.getValue());
       r.put(path).put(data).flip();
-      c.write(r, Journal.START);
+      c.write(r, JournalFormat.START);
     }
 
     Journal.open(journalFile(), store, NEVER).close();
@@ -170,11 +170,11 @@ class JournalTest {
     }
   }
 
-  private List<Journal.Entry> recordsNow() throws IOException {
+  private List<JournalFormat.Entry> recordsNow() throws IOException {
     try (FileChannel c = FileChannel.open(journalFile(), StandardOpenOption.READ)) {
       ByteBuffer h = ByteBuffer.allocate(12);
       c.read(h, 0);
-      return Journal.read(c, h.getLong(4));
+      return JournalFormat.read(c, h.getLong(4));
     }
   }
 }
