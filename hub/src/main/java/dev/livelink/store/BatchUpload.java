@@ -52,8 +52,12 @@ final class BatchUpload implements AutoCloseable {
   private int filled;
   private int checkedSpans;
   private int checkedBytes;
+  /** The pack's name; a batch the journal takes has no file under it unless a crash makes one (see Packs). */
   private Path packFile;
+  /** The pack file being written as the batch comes; null while the journal is to hold the batch instead. */
   private FileChannel pack;
+  /** Blobs are checked as they come (a large batch). */
+  private boolean streaming;
   private Future<?> packNamed;
   /** The pack holds the whole batch and is durable: fsync'd, or in the journal. */
   private boolean synced;
@@ -96,7 +100,8 @@ final class BatchUpload implements AutoCloseable {
         spans.add(s);
       }
       if (scanner.position() - checkedBytes >= CHUNK) {
-        if (pack == null) {
+        if (!streaming) {
+          streaming = true;
           openPack();
         }
         Chunk c = nextChunk();
@@ -109,20 +114,37 @@ final class BatchUpload implements AutoCloseable {
   }
 
   /**
-   * Creates the pack file under its own name; unless the journal will take the pack, its name is made durable on a
-   * helper thread meanwhile.
+   * Names the pack. When the journal will take the batch, that is all: the journal is its durable copy, and the
+   * blobs reach their own files from memory. Otherwise the pack file is created and written as the batch comes, and
+   * its name made durable on a helper thread meanwhile.
    */
   private void openPack() throws IOException {
-    Files.createDirectories(packDir);
-    packFile = Files.createTempFile(packDir, Packs.PACK_PREFIX, Packs.PACK_SUFFIX); // a new, unique name
-    pack = FileChannel.open(packFile, StandardOpenOption.WRITE);
-    packNamed = journal.takes(limit) ? null : helpers.submit(() -> AtomicFiles.syncDirectory(packDir));
+    packFile = Packs.newPackName(packDir);
+    if (!journal.takes(limit)) {
+      createPackFile();
+    }
   }
 
-  /** Makes the pack, written whole, durable: one fdatasync of the journal, else an fsync of the pack. */
+  private void createPackFile() throws IOException {
+    Files.createDirectories(packDir);
+    pack = FileChannel.open(packFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    packNamed = helpers.submit(() -> AtomicFiles.syncDirectory(packDir));
+  }
+
+  /**
+   * Makes the batch durable: one fdatasync of the journal, else an fsync of the pack file (written now if the
+   * journal was to take it but has no room left).
+   */
   private void makeDurable() throws IOException {
     journaled = journal.append(packFile, ByteBuffer.wrap(buf, 0, checkedBytes));
     if (!journaled) {
+      if (pack == null) {
+        createPackFile();
+        ByteBuffer b = ByteBuffer.wrap(buf, 0, checkedBytes);
+        for (long at = 0; b.hasRemaining(); ) {
+          at += pack.write(b, at);
+        }
+      }
       pack.force(true);
     }
     synced = true;
@@ -175,7 +197,7 @@ final class BatchUpload implements AutoCloseable {
     Bad first;
     try {
       Chunk last = checkedBytes < scanner.position() ? nextChunk() : null;
-      if (pack != null) {
+      if (streaming) {
         makeDurable();
       }
       first = last == null ? null : last.check();
@@ -216,28 +238,31 @@ final class BatchUpload implements AutoCloseable {
     return buf;
   }
 
-  /** The batch as one pack file in the pack directory, durable, its name too; the caller owns it from here. */
+  /**
+   * The batch as one durable pack, held by the journal or in its file (see {@link #openPack}); the caller owns it
+   * from here.
+   */
   Path durablePack() throws IOException, InterruptedException {
-    if (pack == null) {
-      openPack(); // a small batch: written whole, now
-      ByteBuffer b = ByteBuffer.wrap(buf, 0, filled);
-      while (b.hasRemaining()) {
-        pack.write(b);
-      }
+    if (!streaming) {
+      openPack(); // a small batch: made durable whole, now
       checkedBytes = filled;
+      if (pack != null) {
+        ByteBuffer b = ByteBuffer.wrap(buf, 0, filled);
+        for (long at = 0; b.hasRemaining(); ) {
+          at += pack.write(b, at);
+        }
+      }
     }
     if (!synced) {
       makeDurable();
     }
-    pack.close();
-    pack = null;
+    if (pack != null) {
+      pack.close();
+      pack = null;
+    }
     if (!journaled) {
       try {
-        if (packNamed == null) {
-          AtomicFiles.syncDirectory(packDir); // the journal was expected to take it but was full
-        } else {
-          packNamed.get();
-        }
+        packNamed.get();
       } catch (ExecutionException e) {
         throw new IllegalStateException("syncing the pack directory failed", e.getCause());
       }

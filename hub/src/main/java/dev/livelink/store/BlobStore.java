@@ -71,6 +71,8 @@ public final class BlobStore implements AutoCloseable {
     this.root = root;
     this.journal = journal;
     this.packs = new Packs(root.resolveSibling("packs"), this::path);
+    // A batch the journal holds has no pack file: the journal keeps it until the split made its blobs durable.
+    journal.resetAfter(packs::awaitSplit);
     this.graceMillis = grace.toMillis();
     this.clock = clockMillis;
     index();

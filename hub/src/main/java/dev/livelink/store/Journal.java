@@ -54,6 +54,13 @@ final class Journal implements AutoCloseable {
   private boolean checkpointQueued;
   private boolean growing;
 
+  /** Something the journal waits for before it starts over: data it holds that another thread makes durable. */
+  interface Barrier {
+    void await() throws InterruptedException;
+  }
+
+  private final List<Barrier> barriers = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   private Journal(Path file, Path base, boolean enabled, long checkpointDelayMillis) {
     this.file = file;
     this.checkpointDelayMillis = checkpointDelayMillis;
@@ -246,12 +253,20 @@ final class Journal implements AutoCloseable {
       dirs.forEach(d -> parents.add(d.getParent()));
       dirs.forEach(AtomicFiles::syncDirectory);
       parents.forEach(AtomicFiles::syncDirectory);
+      for (Barrier b : barriers) {
+        b.await();
+      }
       synchronized (this) {
         if (appended == mark) {
           reset();
         } else {
           scheduleCheckpoint(); // the newer records' files are synced at the next one
         }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // closing: close() runs the last checkpoint
+      synchronized (this) {
+        pending.addAll(files);
       }
     } catch (IOException | RuntimeException e) {
       System.err.println("livelink: the store's checkpoint failed (" + e.getMessage() + "); retried");
@@ -301,6 +316,14 @@ final class Journal implements AutoCloseable {
     } catch (IOException e) {
       System.err.println("livelink: could not empty the store's journal: " + e.getMessage());
     }
+  }
+
+  /**
+   * Makes each checkpoint wait for {@code b} before starting the journal over: for records whose target file is not
+   * written (a batch's pack, whose blobs reach their own files, fsync'd, from memory).
+   */
+  void resetAfter(Barrier b) {
+    barriers.add(b);
   }
 
   /** For tests: runs the checkpoint now and waits for it, and for any growth asked for before. */

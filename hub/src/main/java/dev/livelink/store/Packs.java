@@ -73,6 +73,12 @@ final class Packs implements AutoCloseable {
     return dir;
   }
 
+  /** A name for a new pack in {@code dir}, unique without creating the file (the journal may hold the pack). */
+  static Path newPackName(Path dir) {
+    return dir.resolve(PACK_PREFIX + Long.toUnsignedString(System.nanoTime(), 36) + "-"
+        + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + PACK_SUFFIX);
+  }
+
   /** Splits the packs a crash left, before the store answers anything. @return the hashes they held */
   List<String> recover() {
     List<String> out = new ArrayList<>();
@@ -171,8 +177,16 @@ final class Packs implements AutoCloseable {
       }
       Files.deleteIfExists(pack);
     } catch (IOException | RuntimeException e) {
-      // The pack stays and holds the data; the next start splits it again.
+      // The pack stays and holds the data; the next start splits it again. A pack the journal held has no file:
+      // it gets one now, since the journal starts over once this split has returned.
       System.err.println("livelink: could not split " + pack + ": " + e.getMessage());
+      try {
+        if (!Files.exists(pack)) {
+          AtomicFiles.write(pack, batch, false);
+        }
+      } catch (IOException again) {
+        System.err.println("livelink: could not keep " + pack + " either: " + again.getMessage());
+      }
     }
   }
 

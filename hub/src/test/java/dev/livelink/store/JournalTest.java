@@ -140,20 +140,57 @@ class JournalTest {
   }
 
   @Test
-  void aBatchUploadIsMadeDurableThroughTheJournal() throws Exception {
+  void aBatchUploadIsHeldByTheJournalAloneUntilItsBlobsAreInTheirOwnFiles() throws Exception {
     Journal j = ready();
     byte[] a = BlobStoreTest.blob(1);
     byte[] b = BlobStoreTest.blob(2);
     try (BlobStore s = new BlobStore(dir.resolve("blobs"), Duration.ofHours(1), System::currentTimeMillis, j)) {
       assertThat(s.putAll(List.of(new BlobBatch.Frame(Sha256.hex(a), a), new BlobBatch.Frame(Sha256.hex(b), b))))
           .hasSize(2);
-      assertThat(j.appended()).isEqualTo(1); // the pack, one record, no fsync of its own
+      assertThat(j.appended()).isEqualTo(1); // the batch, one record: no pack file, no fsync of its own
+      assertThat(packFiles()).isEmpty();
+      assertThat(s.get(Sha256.hex(a))).isEqualTo(a); // from memory until the split
       s.awaitSplit();
       assertThat(s.get(Sha256.hex(a))).isEqualTo(a);
     }
     j.settle();
     assertThat(recordsNow()).isEmpty();
     j.close();
+  }
+
+  @Test
+  void aBatchTheJournalHeldComesBackAsAPackAfterAPowerCutBeforeItsSplit() throws Exception {
+    Journal j = ready();
+    byte[] a = BlobStoreTest.blob(3);
+    byte[] b = BlobStoreTest.blob(4);
+    try (BlobStore s = new BlobStore(dir.resolve("blobs"), Duration.ofHours(1), System::currentTimeMillis, j)) {
+      s.putAll(List.of(new BlobBatch.Frame(Sha256.hex(a), a), new BlobBatch.Frame(Sha256.hex(b), b)));
+      s.awaitSplit();
+    }
+    j.crash();
+    // The split's files lost with the power: only the journal has the batch.
+    try (var files = Files.walk(dir.resolve("blobs"))) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        Files.delete(f);
+      }
+    }
+
+    Journal again = Journal.open(journalFile(), dir, NEVER);
+    try (BlobStore s = new BlobStore(dir.resolve("blobs"), Duration.ofHours(1), System::currentTimeMillis, again)) {
+      assertThat(s.get(Sha256.hex(a))).isEqualTo(a);
+      assertThat(s.get(Sha256.hex(b))).isEqualTo(b);
+    }
+    again.close();
+  }
+
+  private List<Path> packFiles() throws IOException {
+    Path packs = dir.resolve("packs");
+    if (!Files.isDirectory(packs)) {
+      return List.of();
+    }
+    try (var files = Files.list(packs)) {
+      return files.toList();
+    }
   }
 
   @Test
