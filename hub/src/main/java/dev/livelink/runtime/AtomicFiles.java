@@ -41,7 +41,7 @@ public final class AtomicFiles {
   /** As {@link #write(Path, byte[], boolean, boolean)}, for bytes that are part of a larger array. */
   public static void write(Path target, ByteBuffer data, boolean privateMode, boolean syncDirectory)
       throws IOException {
-    write(target, data, privateMode, true, syncDirectory);
+    write(target, data, privateMode, true, syncDirectory, true);
   }
 
   /**
@@ -50,13 +50,25 @@ public final class AtomicFiles {
    * holds the data elsewhere until then).
    */
   public static void writeUnsynced(Path target, byte[] data) throws IOException {
-    write(target, ByteBuffer.wrap(data), false, false, false);
+    write(target, ByteBuffer.wrap(data), false, false, false, true);
   }
 
-  private static void write(Path target, ByteBuffer data, boolean privateMode, boolean force, boolean syncDirectory)
-      throws IOException {
+  /**
+   * As {@link #writeUnsynced(Path, byte[])}, and a missing directory is created without fsyncing its parent either:
+   * for a caller that journals the data and makes the names durable later.
+   */
+  public static void writeUnsynced(Path target, ByteBuffer data) throws IOException {
+    write(target, data, false, false, false, false);
+  }
+
+  private static void write(Path target, ByteBuffer data, boolean privateMode, boolean force, boolean syncDirectory,
+      boolean syncNewDirectories) throws IOException {
     Path dir = target.getParent();
-    createDirectories(dir);
+    if (syncNewDirectories) {
+      createDirectories(dir);
+    } else {
+      Files.createDirectories(dir);
+    }
     Path tmp = Files.createTempFile(dir, TEMP_PREFIX, "");
     try {
       if (privateMode) {

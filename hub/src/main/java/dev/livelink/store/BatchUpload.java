@@ -42,6 +42,7 @@ final class BatchUpload implements AutoCloseable {
 
   private final ExecutorService helpers;
   private final Path packDir;
+  private final Journal journal;
   private final BlobBatch.Scanner scanner;
   /** The most bytes the body can have: its declared length, else the route's limit. */
   private final int limit;
@@ -51,20 +52,27 @@ final class BatchUpload implements AutoCloseable {
   private int filled;
   private int checkedSpans;
   private int checkedBytes;
+  /** The pack's name; a batch the journal takes has no file under it unless a crash makes one (see Packs). */
   private Path packFile;
+  /** The pack file being written as the batch comes; null while the journal is to hold the batch instead. */
   private FileChannel pack;
+  /** Blobs are checked as they come (a large batch). */
+  private boolean streaming;
   private Future<?> packNamed;
-  /** The pack holds the whole batch and is fsync'd. */
+  /** The pack holds the whole batch and is durable: fsync'd, or in the journal. */
   private boolean synced;
+  /** Durable through the journal: its name needs no directory fsync. */
+  private boolean journaled;
 
   /**
    * @param declared the body's Content-Length, or -1 when it is not known (chunked)
    * @param maxLength the most bytes the body may have (the route's limit)
    * @param cap the most bytes of blobs the batch may declare
    */
-  BatchUpload(ExecutorService helpers, Path packDir, long declared, long maxLength, long cap) {
+  BatchUpload(ExecutorService helpers, Path packDir, Journal journal, long declared, long maxLength, long cap) {
     this.helpers = helpers;
     this.packDir = packDir;
+    this.journal = journal;
     this.scanner = BlobBatch.scanner(cap);
     this.limit = (int) Math.min(declared >= 0 ? Math.min(declared, maxLength) : maxLength, Integer.MAX_VALUE - 8);
     this.buf = new byte[Math.min(declared >= 0 ? limit : CHUNK, FIRST_ALLOCATION)];
@@ -92,7 +100,8 @@ final class BatchUpload implements AutoCloseable {
         spans.add(s);
       }
       if (scanner.position() - checkedBytes >= CHUNK) {
-        if (pack == null) {
+        if (!streaming) {
+          streaming = true;
           openPack();
         }
         Chunk c = nextChunk();
@@ -104,12 +113,41 @@ final class BatchUpload implements AutoCloseable {
     scanner.end(buf, filled);
   }
 
-  /** Creates the pack file under its own name; its name is made durable on a helper thread meanwhile. */
+  /**
+   * Names the pack. When the journal will take the batch, that is all: the journal is its durable copy, and the
+   * blobs reach their own files from memory. Otherwise the pack file is created and written as the batch comes, and
+   * its name made durable on a helper thread meanwhile.
+   */
   private void openPack() throws IOException {
+    packFile = Packs.newPackName(packDir);
+    if (!journal.takes(limit)) {
+      createPackFile();
+    }
+  }
+
+  private void createPackFile() throws IOException {
     Files.createDirectories(packDir);
-    packFile = Files.createTempFile(packDir, Packs.PACK_PREFIX, Packs.PACK_SUFFIX); // a new, unique name
-    pack = FileChannel.open(packFile, StandardOpenOption.WRITE);
+    pack = FileChannel.open(packFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     packNamed = helpers.submit(() -> AtomicFiles.syncDirectory(packDir));
+  }
+
+  /**
+   * Makes the batch durable: one fdatasync of the journal, else an fsync of the pack file (written now if the
+   * journal was to take it but has no room left).
+   */
+  private void makeDurable() throws IOException {
+    journaled = journal.append(packFile, ByteBuffer.wrap(buf, 0, checkedBytes));
+    if (!journaled) {
+      if (pack == null) {
+        createPackFile();
+        ByteBuffer b = ByteBuffer.wrap(buf, 0, checkedBytes);
+        for (long at = 0; b.hasRemaining(); ) {
+          at += pack.write(b, at);
+        }
+      }
+      pack.force(true);
+    }
+    synced = true;
   }
 
   /** The blobs complete but not yet handed out; their bytes go to the pack, if one is open. */
@@ -159,9 +197,8 @@ final class BatchUpload implements AutoCloseable {
     Bad first;
     try {
       Chunk last = checkedBytes < scanner.position() ? nextChunk() : null;
-      if (pack != null) {
-        pack.force(true);
-        synced = true;
+      if (streaming) {
+        makeDurable();
       }
       first = last == null ? null : last.check();
       // The helpers take chunks from the front; this thread from the back.
@@ -201,24 +238,34 @@ final class BatchUpload implements AutoCloseable {
     return buf;
   }
 
-  /** The batch as one pack file in the pack directory, durable, its name too; the caller owns it from here. */
+  /**
+   * The batch as one durable pack, held by the journal or in its file (see {@link #openPack}); the caller owns it
+   * from here.
+   */
   Path durablePack() throws IOException, InterruptedException {
-    if (pack == null) {
-      openPack(); // a small batch: written whole, now
-      ByteBuffer b = ByteBuffer.wrap(buf, 0, filled);
-      while (b.hasRemaining()) {
-        pack.write(b);
+    if (!streaming) {
+      openPack(); // a small batch: made durable whole, now
+      checkedBytes = filled;
+      if (pack != null) {
+        ByteBuffer b = ByteBuffer.wrap(buf, 0, filled);
+        for (long at = 0; b.hasRemaining(); ) {
+          at += pack.write(b, at);
+        }
       }
     }
     if (!synced) {
-      pack.force(true);
+      makeDurable();
     }
-    pack.close();
-    pack = null;
-    try {
-      packNamed.get();
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("syncing the pack directory failed", e.getCause());
+    if (pack != null) {
+      pack.close();
+      pack = null;
+    }
+    if (!journaled) {
+      try {
+        packNamed.get();
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("syncing the pack directory failed", e.getCause());
+      }
     }
     Path p = packFile;
     packFile = null;

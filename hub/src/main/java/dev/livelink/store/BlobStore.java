@@ -52,18 +52,27 @@ public final class BlobStore implements AutoCloseable {
   private final Map<String, Long> pins = new ConcurrentHashMap<>();
   /** Check batches while the receiving thread reads on (see {@link BatchUpload}). */
   private final ExecutorService checkers;
+  private final Journal journal;
 
   public BlobStore(Path root) {
     this(root, Duration.ofHours(1), System::currentTimeMillis);
+  }
+
+  /** A blob store of its own, without a journal: each write is fsync'd. */
+  public BlobStore(Path root, Duration grace, LongSupplier clockMillis) {
+    this(root, grace, clockMillis, Journal.disabled());
   }
 
   /**
    * @param grace how long an uploaded blob that no version references is kept
    * @param clockMillis the wall clock, in milliseconds (file times are compared with it)
    */
-  public BlobStore(Path root, Duration grace, LongSupplier clockMillis) {
+  BlobStore(Path root, Duration grace, LongSupplier clockMillis, Journal journal) {
     this.root = root;
+    this.journal = journal;
     this.packs = new Packs(root.resolveSibling("packs"), this::path);
+    // A batch the journal holds has no pack file: the journal keeps it until the split made its blobs durable.
+    journal.resetAfter(packs::awaitSplit);
     this.graceMillis = grace.toMillis();
     this.clock = clockMillis;
     index();
@@ -156,7 +165,7 @@ public final class BlobStore implements AutoCloseable {
   /** Writes a checked blob to its own file, durably, and makes it known. */
   private void store(String hash, ByteBuffer data) {
     try {
-      AtomicFiles.write(path(hash), data, false, true);
+      journal.write(path(hash), data);
     } catch (IOException e) {
       throw new StoreException("could not write blob " + hash + ": " + e.getMessage(), e);
     }
@@ -229,7 +238,7 @@ public final class BlobStore implements AutoCloseable {
    */
   public Stored receive(InputStream body, long declared, long maxLength, long cap)
       throws IOException, InterruptedException {
-    try (BatchUpload upload = new BatchUpload(checkers, packs.dir(), declared, maxLength, cap)) {
+    try (BatchUpload upload = new BatchUpload(checkers, packs.dir(), journal, declared, maxLength, cap)) {
       upload.receive(body);
       long received = System.nanoTime();
       upload.awaitChecks();

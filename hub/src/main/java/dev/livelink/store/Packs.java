@@ -22,9 +22,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -47,11 +48,20 @@ final class Packs implements AutoCloseable {
   private final Path dir;
   private final Function<String, Path> blobPath;
   private final Map<String, ByteBuffer> pending = new ConcurrentHashMap<>();
-  private final ExecutorService splitter = Executors.newSingleThreadExecutor(r -> {
+  /**
+   * A split starts this long after its pack was kept, so the publish that follows a batch upload within milliseconds
+   * has the two cores and the disk to itself instead of sharing them with 400 file creations and their fsync; the
+   * blobs are served from memory meanwhile.
+   */
+  static final long SPLIT_DELAY_MILLIS = 250;
+
+  private final ScheduledExecutorService splitter = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "livelink-pack-splitter");
     t.setDaemon(true);
     return t;
   });
+  /** Splits scheduled and maybe not done; {@link #awaitSplit} waits for them. */
+  private final Set<Future<?>> splits = ConcurrentHashMap.newKeySet();
 
   /** @param blobPath where a blob's own file goes, by hash */
   Packs(Path dir, Function<String, Path> blobPath) {
@@ -61,6 +71,12 @@ final class Packs implements AutoCloseable {
 
   Path dir() {
     return dir;
+  }
+
+  /** A name for a new pack in {@code dir}, unique without creating the file (the journal may hold the pack). */
+  static Path newPackName(Path dir) {
+    return dir.resolve(PACK_PREFIX + Long.toUnsignedString(System.nanoTime(), 36) + "-"
+        + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(), 36) + PACK_SUFFIX);
   }
 
   /** Splits the packs a crash left, before the store answers anything. @return the hashes they held */
@@ -123,7 +139,8 @@ final class Packs implements AutoCloseable {
     for (BlobBatch.Span s : fresh) {
       pending.put(s.hash(), ByteBuffer.wrap(batch, s.offset(), s.length()).slice().asReadOnlyBuffer());
     }
-    splitter.execute(() -> split(file, batch, fresh));
+    splits.removeIf(Future::isDone);
+    splits.add(splitter.schedule(() -> split(file, batch, fresh), SPLIT_DELAY_MILLIS, TimeUnit.MILLISECONDS));
   }
 
   /**
@@ -160,8 +177,16 @@ final class Packs implements AutoCloseable {
       }
       Files.deleteIfExists(pack);
     } catch (IOException | RuntimeException e) {
-      // The pack stays and holds the data; the next start splits it again.
+      // The pack stays and holds the data; the next start splits it again. A pack the journal held has no file:
+      // it gets one now, since the journal starts over once this split has returned.
       System.err.println("livelink: could not split " + pack + ": " + e.getMessage());
+      try {
+        if (!Files.exists(pack)) {
+          AtomicFiles.write(pack, batch, false);
+        }
+      } catch (IOException again) {
+        System.err.println("livelink: could not keep " + pack + " either: " + again.getMessage());
+      }
     }
   }
 
@@ -234,13 +259,15 @@ final class Packs implements AutoCloseable {
 
   /** Waits until every pack kept so far is split (see {@link BlobStore#awaitSplit()}). */
   void awaitSplit() throws InterruptedException {
-    try {
-      // The splitter is one thread taking tasks in order: once this no-op ran, every earlier split has finished.
-      splitter.submit(() -> {}).get();
-    } catch (RejectedExecutionException e) {
-      splitter.awaitTermination(30, TimeUnit.SECONDS); // closed: close() already waits for the splits
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("a no-op failed", e);
+    for (Future<?> f : List.copyOf(splits)) {
+      try {
+        f.get();
+      } catch (CancellationException e) {
+        // Stopped by close(): nothing more will come of it.
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("a split failed", e.getCause());
+      }
+      splits.remove(f);
     }
   }
 

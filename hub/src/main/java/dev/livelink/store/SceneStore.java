@@ -27,8 +27,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Scene versions on disk ({@code scenes/<name>/v<N>.json}, the name from {@link FileNames}); the last {@link #KEEP}
- * versions of each scene are kept and blobs no kept version references are deleted. A version is on disk (fsync'd,
- * its directory too) before publish returns.
+ * versions of each scene are kept and blobs no kept version references are deleted. A version is durable before
+ * publish returns: in its file, or in the store's {@link Journal} until a checkpoint has fsync'd the file.
  *
  * <p>Memory holds the latest version of each scene whole, and its JSON (see {@link EncodedScene}); of the older
  * ones only what routing and collection need (sender, targets, mesh hashes). A delta from an older version reads it
@@ -119,16 +119,19 @@ public final class SceneStore implements AutoCloseable {
   private final MeshRefs refs = new MeshRefs();
   private final OldScenes oldScenes = new OldScenes(OLD_SCENE_CACHE_NODES, OLD_SCENE_CACHE_PER_SCENE);
   private final ScheduledExecutorService sweeper;
+  private final Journal journal;
 
   public SceneStore(Path home) {
     this(home, Options.DEFAULTS);
   }
 
   public SceneStore(Path home, Options options) {
-    this.root = home.resolve("store").resolve("scenes");
+    Path store = home.resolve("store");
+    this.root = store.resolve("scenes");
     this.clock = options.clockMillis();
     this.graceMillis = options.unpublishedGrace().toMillis();
-    this.blobs = new BlobStore(home.resolve("store").resolve("blobs"), options.unpublishedGrace(), clock);
+    this.journal = Journal.open(store.resolve("journal"), store); // first: it may write back what a power cut lost
+    this.blobs = new BlobStore(store.resolve("blobs"), options.unpublishedGrace(), clock, journal);
     load();
     collect(blobs.sweepCandidates(true));
     sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -154,6 +157,7 @@ public final class SceneStore implements AutoCloseable {
   public void close() {
     sweeper.shutdownNow();
     blobs.close();
+    journal.close();
   }
 
   // ---- loading ---------------------------------------------------------------------------------------------------
@@ -271,7 +275,7 @@ public final class SceneStore implements AutoCloseable {
         Path file = VersionFiles.file(h.dir, number);
         byte[] bytes = VersionFiles.versionFile(number, sender, to, time, meshes, sceneJson);
         if (unsynced == null) {
-          AtomicFiles.write(file, bytes, false);
+          journal.write(file, java.nio.ByteBuffer.wrap(bytes));
         } else {
           AtomicFiles.writeUnsynced(file, bytes);
           unsynced.add(file);
