@@ -90,6 +90,7 @@ final class Journal implements AutoCloseable {
   static Journal open(Path file, Path base, long checkpointDelayMillis) {
     Journal j = new Journal(file, base, true, checkpointDelayMillis);
     try {
+      sweepTemp(file.getParent());
       if (Files.isRegularFile(file) && Files.size(file) >= FIRST_SIZE) {
         FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
         j.recover(ch);
@@ -101,6 +102,20 @@ final class Journal implements AutoCloseable {
       throw new StoreException("could not open the store's journal " + file + ": " + e.getMessage(), e);
     }
     return j;
+  }
+
+  /** A journal being made when the process died: never used, so deleted. */
+  private static void sweepTemp(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (var files = Files.newDirectoryStream(dir, AtomicFiles.TEMP_PREFIX + "*")) {
+      for (Path f : files) {
+        if (Files.isRegularFile(f)) {
+          Files.deleteIfExists(f);
+        }
+      }
+    }
   }
 
   private void recover(FileChannel channel) throws IOException {
@@ -309,6 +324,9 @@ final class Journal implements AutoCloseable {
 
   /** Starts a new generation: the records before it are all in durable files. */
   private void reset() {
+    if (ch == null) {
+      return; // closed, or never made
+    }
     try {
       generation++;
       ch.write(JournalFormat.header(generation), 0);
