@@ -12,7 +12,7 @@ import bpy
 from mathutils import Matrix
 
 from ..livelink_client import meshblob
-from ..logic import features, frames
+from ..logic import features, frames, normals
 from ..logic.plan import ALL_FIELDS
 
 from .index import MANY, MESH_KEY, NAME_KEY, NODE_KEY, SCENE_KEY, Lookup
@@ -58,6 +58,7 @@ class MeshBuilder:
         self.matrix = None if m == frames.IDENTITY else Matrix(m)
         self._per_count = {}
         self.has = running_features()
+        self.np = normals.numpy_or_none()  # to test normals in bulk; without it, custom normals always
 
     def _arrays(self, t):
         a = self._per_count.get(t)
@@ -98,7 +99,10 @@ class MeshBuilder:
         elif corner_vert is None or "sharp_face" in attributes:
             me.shade_smooth()  # faces that 4.x's Python API adds are smooth already (no sharp_face attribute)
         if m.normals is not None and self.has.custom_normals:
-            self._custom_normals(me, m.normals)
+            # Custom split normals only where they change what Blender shows: a part of planar faces only (a box,
+            # a board) shades with its faces' normals already, smooth, without their cost (logic/normals.py).
+            if not normals.flat_only(self.np, m.positions, m.indices, m.normals):
+                self._custom_normals(me, m.normals)
         elif self.has.sharp_from_angle:
             # No normals from the sender (STL, OBJ without vn): smooth, split at sharp edges, so a cylinder looks
             # round and a box's edges stay crisp, whether or not the sender split vertices at CAD face boundaries.
