@@ -75,6 +75,16 @@ class ApplyOnVersionsTest(unittest.TestCase):
                     self.assertFalse(hasattr(me, "use_auto_smooth"), "no auto smooth to split by angle")
                     self.assertIn(("polygons", "use_smooth", 1), bpy.log)
 
+    def test_an_applys_blobs_are_tested_together_and_a_bad_one_fails_only_its_own_build(self):
+        bpy, apply = load_apply("4.3")
+        builder = apply.MeshBuilder(SCENE, {"flat": FLAT, "lit": LIT, "bad": b"junk"})
+        builder.build("Flat", FLAT, "flat")
+        builder.build("Lit", LIT, "lit")
+        self.assertEqual([e for e in bpy.log if e[0] == fakebpy.SPLIT_NORMALS], [(fakebpy.SPLIT_NORMALS, 3, (0, 0, 1))],
+                         "custom normals for the curved triangle only")
+        with self.assertRaisesRegex(Exception, "shorter than its header"):
+            builder.build("Bad", b"junk", "bad")
+
     def test_an_stl_sourced_mesh_without_normals_keeps_angle_based_shading(self):
         # The hub's STL reader sends no normals (StlReaderTest): shading by angle, as before, on every version.
         for version in ("3.4", "4.3", "5.0"):
