@@ -1,6 +1,6 @@
 """Whether Blender's own smooth shading already shows a sender's per-vertex normals, so the add-on can leave out
-custom split normals (Blender's normals_split_custom_set_from_vertices: ~0.2 ms a CAD part, the larger part of a
-full apply, and as much again when the viewport first draws the part).
+custom split normals (Blender's normals_split_custom_set_from_vertices: ~0.2 ms for a 600-vertex gear, a few µs
+for a box; the larger part of a full apply, and as much again when the viewport first draws the part).
 
 FreeCAD splits vertices at CAD face boundaries and sends the B-rep surface's normal at each. When every triangle's
 three normals are its own plane's, every vertex lies on planar faces only, and Blender's smooth normal there (the
