@@ -2,7 +2,10 @@
 under Xvfb, add-on installed), against Blender's own C++ OBJ importer on the same file in the same Blender.
 
 Reports medians of: full apply (build_ms from the add-on's ack), obj_import, their ratio, a one-object update,
-and event-to-main-thread pickup. Run: python3 bench/blender_bench.py [runs]
+and event-to-main-thread pickup. The same with normals, against obj_import of the OBJ carrying them, on three
+scenes: the synthetic surface with its analytic normals; shared/bench/make_models.py's 410-part document as
+FreeCAD sends it (bench/freecad_obj.py: made once with a real FreeCAD, kept in MODELS_DIR); 410 boards (boxes with
+FreeCAD's face-split vertices and face normals: planar parts). Run: python3 bench/blender_bench.py [runs]
 """
 import math
 import os
@@ -12,7 +15,9 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "support"))
+sys.path.insert(0, os.path.join(ROOT, "bench"))
 import apps  # noqa: E402
+import freecad_obj  # noqa: E402
 
 OBJECTS, GRID = 410, 15  # 2 * 15 * 15 = 450 triangles per object
 BIG, BIG_GRID = 4000, 3  # ten times the objects, 18 triangles each: what a one-object update costs at that size
@@ -44,6 +49,25 @@ def write_obj(path, bump=None, normals=False, objects=OBJECTS, grid=GRID):
             base += n * n
 
 
+def write_boards(path, objects=OBJECTS):
+    """Boards of different sizes as FreeCAD sends a box: 4 vertices per face with the face's normal, 2 triangles."""
+    cube = [((0, 0, -1), (0, 2, 3, 1)), ((0, 0, 1), (4, 5, 7, 6)), ((0, -1, 0), (0, 1, 5, 4)),
+            ((0, 1, 0), (2, 6, 7, 3)), ((-1, 0, 0), (0, 4, 6, 2)), ((1, 0, 0), (1, 3, 7, 5))]
+    with open(path, "w") as f:
+        base = 1
+        for o in range(objects):
+            f.write("o Board%03d\n" % o)
+            size = (0.4 + 0.01 * (o % 7), 0.3 + 0.02 * (o % 5), 0.018)
+            origin = ((o % 21) * 0.5, (o // 21) * 0.5, 0.0)
+            for k, (n, quad) in enumerate(cube):
+                for c in quad:
+                    f.write("v %.6f %.6f %.6f\n" % tuple(origin[i] + size[i] * ((c >> i) & 1) for i in range(3)))
+                f.write("vn %d %d %d\n" % n)
+                a, nv = base + 4 * k, 6 * o + k + 1
+                f.write("f %d//%d %d//%d %d//%d %d//%d\n" % (a, nv, a + 1, nv, a + 2, nv, a + 3, nv))
+            base += 24
+
+
 def ack_timings(sb, *args):
     p = sb.run("send", "--wait", "--timeout", "60", *args)
     c = sb.env.get("LIVELINK_HOME")
@@ -62,11 +86,13 @@ def ack_timings(sb, *args):
 
 
 IMPORT = ("import time\nt = time.perf_counter()\n"
-          "bpy.ops.wm.obj_import(filepath=%r, forward_axis='Y', up_axis='Z')\n"
+          "bpy.ops.wm.obj_import(filepath=%r, forward_axis='Y', up_axis='Z', global_scale=%r)\n"
           "result = (time.perf_counter() - t) * 1000")
+CUSTOM = "result = sum(1 for m in bpy.data.meshes if m.has_custom_normals)"
 
 
 def main(runs):
+    fc_obj = freecad_obj.ensure()  # before Blender starts: it may run FreeCAD once
     sb = apps.Sandbox()
     sb.run("install", "blender")
     hub = sb.hub()
@@ -77,7 +103,14 @@ def main(runs):
         write_obj(obj)
         lit = os.path.join(sb.dir, "bench_vn.obj")
         write_obj(lit, normals=True)
+        boards = os.path.join(sb.dir, "boards_vn.obj")
+        write_boards(boards)
         full, imp, edit, pickup, full_vn, imp_vn = [], [], [], [], [], []
+        # With normals: (name, file, units, obj_import scale) -> apply times, import times, meshes with custom normals
+        lit_scenes = [("synthetic surface, analytic normals", lit, "m", 1.0),
+                      ("make_models' 410 parts as FreeCAD sends them", fc_obj, "mm", 0.001),
+                      ("410 boards (planar parts)", boards, "m", 1.0)]
+        lit_times = {name: ([], [], []) for name, *_ in lit_scenes}
         # Each timed apply and import starts from an empty scene, so neither pays for the other's objects.
         clear = ("for o in list(bpy.data.objects): bpy.data.objects.remove(o)\n"
                  "for m in list(bpy.data.meshes): bpy.data.meshes.remove(m)\n"
@@ -89,11 +122,16 @@ def main(runs):
             full.append(t["build_ms"])
             pickup.append(t["pickup_ms"])
             b.eval(clear)
-            full_vn.append(ack_timings(sb, lit, "--up", "Z", "--units", "m", "--scene", "vn%d" % r)["build_ms"])
-            b.eval(clear)
-            imp.append(b.eval(IMPORT % obj))
-            b.eval(clear)
-            imp_vn.append(b.eval(IMPORT % lit))  # the issue's baseline: the OBJ carrying the same normals
+            imp.append(b.eval(IMPORT % (obj, 1.0)))
+            for k, (name, path, units, scale) in enumerate(lit_scenes):
+                ours, theirs, custom = lit_times[name]
+                b.eval(clear)
+                ours.append(ack_timings(sb, path, "--up", "Z", "--units", units, "--scene", "vn%d_%d" % (k, r))[
+                    "build_ms"])
+                custom.append(b.eval(CUSTOM))
+                b.eval(clear)
+                theirs.append(b.eval(IMPORT % (path, scale)))  # the issue's baseline: the OBJ with the same normals
+        full_vn, imp_vn = lit_times[lit_scenes[0][0]][:2]
         b.eval(clear)
         ack_timings(sb, obj, "--up", "Z", "--units", "m", "--scene", "edits")
         for r in range(runs):
@@ -132,6 +170,10 @@ def main(runs):
         print("bpy.ops.wm.obj_import of that file (with its normals)   %8.1f ms" % m(imp_vn))
         print("ratio with normals, full apply / obj_import            %8.2f   (goal <= 0.5)"
               % (m(full_vn) / m(imp_vn)))
+        for name, _, _, _ in lit_scenes:
+            ours, theirs, custom = lit_times[name]
+            print("with normals, %s: full apply %.1f ms, obj_import %.1f ms, ratio %.2f; meshes with custom "
+                  "normals after our apply: %d" % (name, m(ours), m(theirs), m(ours) / m(theirs), custom[-1]))
         print("one-object update (build_ms)      %8.1f ms (goal < 5)" % m(edit))
         print("%d objects (%d triangles each): full apply %.1f ms; one-object update %.1f ms (goal < 5)"
               % (BIG, 2 * BIG_GRID * BIG_GRID, big_full, m(big_edit)))

@@ -138,6 +138,12 @@ def wait_until(fn, timeout=20.0, what="condition"):
 
 def start_blender(sandbox, extra_env=None, blend=None):
     env = dict(sandbox.env, **(extra_env or {}))
+    # A Blender built on the system's Python (Debian's) takes its standard library from beside the first python3
+    # on PATH. pyenv puts its own there while the tests run (pyenv exec): that Blender would lose the system's
+    # packages (numpy, which the add-on uses). It starts with the PATH a desktop session gives it.
+    pyenv = os.environ.get("PYENV_ROOT")
+    if pyenv:
+        env["PATH"] = os.pathsep.join(d for d in env.get("PATH", "").split(os.pathsep) if not d.startswith(pyenv))
     argv = ["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", "blender"] + ([blend] if blend else []) + [
         "--python", os.path.join(SUPPORT, "blender_probe.py")]
     return Probe(argv, env)

@@ -14,6 +14,9 @@ BLOB = meshblob.encode(array("f", [0, 0, 0, 1, 0, 0, 0, 1, 0]), array("I", [0, 1
 # What FreeCAD sends: the same triangle with a normal per vertex from the surface.
 LIT = meshblob.encode(array("f", [0, 0, 0, 1, 0, 0, 0, 1, 0]), array("I", [0, 1, 2]),
                       normals=array("f", [0, 0, 1, 0.6, 0, 0.8, 0, 0.6, 0.8]))
+# A planar part as FreeCAD sends it: every normal its face's. Blender's own smooth normals are these already.
+FLAT = meshblob.encode(array("f", [0, 0, 0, 1, 0, 0, 0, 1, 0]), array("I", [0, 1, 2]),
+                       normals=array("f", [0, 0, 1] * 3))
 SCENE = {"id": "doc", "name": "Doc", "units": "mm", "up": "Z"}
 
 
@@ -61,6 +64,26 @@ class ApplyOnVersionsTest(unittest.TestCase):
                 # Set before the transform to metres, which turns them with the mesh.
                 self.assertLess([e[0] for e in bpy.log].index(fakebpy.SPLIT_NORMALS),
                                 [e[0] for e in bpy.log].index("transform"))
+
+    def test_a_planar_part_shades_smooth_with_blenders_own_normals_on_each_version(self):
+        for version in ("3.4", "4.3", "5.0"):
+            with self.subTest(version=version):
+                bpy, _, me = self.build(version, FLAT)
+                self.assertFalse(any(e[0] in (fakebpy.SPLIT_NORMALS, "set_sharp_from_angle") for e in bpy.log),
+                                 "no custom normals, no sharp edges: smooth faces show the face normals")
+                if version == "3.4":
+                    self.assertFalse(hasattr(me, "use_auto_smooth"), "no auto smooth to split by angle")
+                    self.assertIn(("polygons", "use_smooth", 1), bpy.log)
+
+    def test_an_applys_blobs_are_tested_together_and_a_bad_one_fails_only_its_own_build(self):
+        bpy, apply = load_apply("4.3")
+        builder = apply.MeshBuilder(SCENE, {"flat": FLAT, "lit": LIT, "bad": b"junk"})
+        builder.build("Flat", FLAT, "flat")
+        builder.build("Lit", LIT, "lit")
+        self.assertEqual([e for e in bpy.log if e[0] == fakebpy.SPLIT_NORMALS], [(fakebpy.SPLIT_NORMALS, 3, (0, 0, 1))],
+                         "custom normals for the curved triangle only")
+        with self.assertRaisesRegex(Exception, "shorter than its header"):
+            builder.build("Bad", b"junk", "bad")
 
     def test_an_stl_sourced_mesh_without_normals_keeps_angle_based_shading(self):
         # The hub's STL reader sends no normals (StlReaderTest): shading by angle, as before, on every version.

@@ -12,7 +12,8 @@ import bpy
 from mathutils import Matrix
 
 from ..livelink_client import meshblob
-from ..logic import features, frames
+from ..livelink_client.errors import LiveLinkError
+from ..logic import features, frames, normals
 from ..logic.plan import ALL_FIELDS
 
 from .index import MANY, MESH_KEY, NAME_KEY, NODE_KEY, SCENE_KEY, Lookup
@@ -52,12 +53,16 @@ class MeshBuilder:
     """Builds mesh datablocks from blobs for one apply. Arrays that depend only on the triangle count are made
     once per count, and the version checks once, since a CAD scene repeats both hundreds of times."""
 
-    def __init__(self, scene):
+    def __init__(self, scene, blobs=None):
         self.scene = scene
+        self._blobs = blobs or {}  # mesh hash -> bytes: the apply's meshes, whose normals are tested all at once
+        self._decoded = None
+        self._flat = frozenset()
         m = frames.mesh_matrix(scene)
         self.matrix = None if m == frames.IDENTITY else Matrix(m)
         self._per_count = {}
         self.has = running_features()
+        self.np = normals.numpy_or_none()  # to test normals in bulk; without it, custom normals always
 
     def _arrays(self, t):
         a = self._per_count.get(t)
@@ -68,9 +73,10 @@ class MeshBuilder:
             self._per_count[t] = a
         return a
 
-    def build(self, name, blob):
-        """A mesh datablock from blob bytes: bulk foreach_set from typed arrays, one C-side transform to metres."""
-        m = meshblob.decode(blob)
+    def build(self, name, blob, key=None):
+        """A mesh datablock from blob bytes (key: its hash in the blobs given): bulk foreach_set from typed arrays,
+        one C-side transform to metres."""
+        m = self._decode(blob, key)
         t = m.triangle_count
         loop_start, loop_total, smooth = self._arrays(t)
         me = bpy.data.meshes.new(name)
@@ -98,7 +104,10 @@ class MeshBuilder:
         elif corner_vert is None or "sharp_face" in attributes:
             me.shade_smooth()  # faces that 4.x's Python API adds are smooth already (no sharp_face attribute)
         if m.normals is not None and self.has.custom_normals:
-            self._custom_normals(me, m.normals)
+            # Custom split normals only where they change what Blender shows: a part of planar faces only (a box,
+            # a board) shades with its faces' normals already, smooth, without their cost (logic/normals.py).
+            if key not in self._flat:
+                self._custom_normals(me, m.normals)
         elif self.has.sharp_from_angle:
             # No normals from the sender (STL, OBJ without vn): smooth, split at sharp edges, so a cylinder looks
             # round and a box's edges stay crisp, whether or not the sender split vertices at CAD face boundaries.
@@ -111,6 +120,19 @@ class MeshBuilder:
         me[SCENE_KEY] = self.scene["id"]
         return me
 
+    def _decode(self, blob, key):
+        """The decoded blob; at the first call, every blob given is decoded and their normals tested in one go."""
+        if self._decoded is None:
+            self._decoded = {h: m for h, m in ((h, _decoded(b)) for h, b in self._blobs.items()) if m is not None}
+            if self.has.custom_normals:
+                self._flat = normals.flat_meshes(self.np, self._decoded)
+        m = self._decoded.pop(key, None)
+        if m is None:  # a blob not given up front: tested on its own
+            m = meshblob.decode(blob)
+            if self.has.custom_normals and normals.flat_meshes(self.np, {key: m}):
+                self._flat = self._flat | {key}
+        return m
+
     def _custom_normals(self, me, normals):
         """The sender's per-vertex normals (FreeCAD's, from the B-rep surface) as custom split normals, so Blender
         shades as the sender does: a 20-degree chamfer stays flat and hard-edged, a coarse fillet smooth. Set
@@ -121,6 +143,14 @@ class MeshBuilder:
         # 2-D memoryview. zip builds the tuples in C; Blender's own work on the normals is most of the time.
         it = iter(normals)
         me.normals_split_custom_set_from_vertices(list(zip(it, it, it)))
+
+
+def _decoded(blob):
+    """The decoded blob, or None when it is not one: its own build reports it, if it is built at all."""
+    try:
+        return meshblob.decode(blob)
+    except LiveLinkError:
+        return None
 
 
 class Materials:
@@ -219,7 +249,7 @@ def _apply(plan, blobs, object_index, mesh_index):
     remeshed = [u for u in plan.updates if "mesh" in u.fields]
     objects = Lookup(object_index, sid, plan.touched > MANY)
     meshes = Lookup(mesh_index, sid, len(plan.creates) + len(remeshed) > MANY)
-    builder = MeshBuilder(scene)
+    builder = MeshBuilder(scene, blobs)
     materials = Materials(builder.has)
     orphans = []  # meshes left without users: removed at the end, so a mesh moved between nodes is not rebuilt
 
@@ -229,7 +259,7 @@ def _apply(plan, blobs, object_index, mesh_index):
             return None
         me = meshes.get(h)
         if me is None:
-            me = builder.build(node.get("name") or node["id"], blobs[h])
+            me = builder.build(node.get("name") or node["id"], blobs[h], h)
             me[MESH_KEY] = h
             meshes.put(h, me)
         return me
