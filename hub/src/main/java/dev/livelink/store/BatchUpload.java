@@ -58,6 +58,10 @@ final class BatchUpload implements AutoCloseable {
   private FileChannel pack;
   /** Blobs are checked as they come (a large batch). */
   private boolean streaming;
+  /** The journal's room for the batch, written as it comes; null when it is not written there. */
+  private JournalReservation reservation;
+  /** The body's length is known before it comes (Content-Length), so room for it can be taken. */
+  private final boolean exact;
   private Future<?> packNamed;
   /** The pack holds the whole batch and is durable: fsync'd, or in the journal. */
   private boolean synced;
@@ -75,6 +79,7 @@ final class BatchUpload implements AutoCloseable {
     this.journal = journal;
     this.scanner = BlobBatch.scanner(cap);
     this.limit = (int) Math.min(declared >= 0 ? Math.min(declared, maxLength) : maxLength, Integer.MAX_VALUE - 8);
+    this.exact = declared >= 0 && declared <= maxLength;
     this.buf = new byte[Math.min(declared >= 0 ? limit : CHUNK, FIRST_ALLOCATION)];
   }
 
@@ -114,13 +119,15 @@ final class BatchUpload implements AutoCloseable {
   }
 
   /**
-   * Names the pack. When the journal will take the batch, that is all: the journal is its durable copy, and the
-   * blobs reach their own files from memory. Otherwise the pack file is created and written as the batch comes, and
-   * its name made durable on a helper thread meanwhile.
+   * Names the pack and takes room for it in the journal, where it is then written as it comes: the journal is its
+   * durable copy and the blobs reach their own files from memory. When the journal cannot take it (full, or a body
+   * of unknown length), the pack file is created and written as the batch comes, and its name made durable on a
+   * helper thread meanwhile.
    */
   private void openPack() throws IOException {
     packFile = Packs.newPackName(packDir);
-    if (!journal.takes(limit)) {
+    reservation = exact ? journal.reserve(packFile, limit) : null;
+    if (reservation == null) {
       createPackFile();
     }
   }
@@ -132,11 +139,16 @@ final class BatchUpload implements AutoCloseable {
   }
 
   /**
-   * Makes the batch durable: one fdatasync of the journal, else an fsync of the pack file (written now if the
-   * journal was to take it but has no room left).
+   * Makes the batch durable: its journal record committed (one fdatasync), or the pack file fsync'd (written now if
+   * the journal was to hold it but could not).
    */
   private void makeDurable() throws IOException {
-    journaled = journal.append(packFile, ByteBuffer.wrap(buf, 0, checkedBytes));
+    if (reservation != null) {
+      journaled = reservation.commit();
+      reservation = null;
+    } else if (pack == null) {
+      journaled = journal.append(packFile, ByteBuffer.wrap(buf, 0, checkedBytes)); // a small batch, whole
+    }
     if (!journaled) {
       if (pack == null) {
         createPackFile();
@@ -152,7 +164,9 @@ final class BatchUpload implements AutoCloseable {
 
   /** The blobs complete but not yet handed out; their bytes go to the pack, if one is open. */
   private Chunk nextChunk() throws IOException {
-    if (pack != null) {
+    if (reservation != null) {
+      reservation.write(ByteBuffer.wrap(buf, checkedBytes, scanner.position() - checkedBytes));
+    } else if (pack != null) {
       ByteBuffer b = ByteBuffer.wrap(buf, checkedBytes, scanner.position() - checkedBytes);
       for (long at = checkedBytes; b.hasRemaining(); ) {
         at += pack.write(b, at);
@@ -244,14 +258,8 @@ final class BatchUpload implements AutoCloseable {
    */
   Path durablePack() throws IOException, InterruptedException {
     if (!streaming) {
-      openPack(); // a small batch: made durable whole, now
+      packFile = Packs.newPackName(packDir); // a small batch: made durable whole, now
       checkedBytes = filled;
-      if (pack != null) {
-        ByteBuffer b = ByteBuffer.wrap(buf, 0, filled);
-        for (long at = 0; b.hasRemaining(); ) {
-          at += pack.write(b, at);
-        }
-      }
     }
     if (!synced) {
       makeDurable();
@@ -277,6 +285,9 @@ final class BatchUpload implements AutoCloseable {
   public void close() throws IOException {
     for (Future<Bad> f : chunks) {
       f.cancel(false);
+    }
+    if (reservation != null) {
+      reservation.abandon();
     }
     if (pack != null) {
       pack.close();

@@ -51,6 +51,8 @@ final class Journal implements AutoCloseable {
   private long appended;
   private Set<Path> pending = new LinkedHashSet<>();
   private boolean checkpointScheduled;
+  /** Reservations neither committed nor abandoned: the journal does not start over under them. */
+  private int reserved;
   /** A checkpoint asked for at once (the journal is full) is waiting for the worker. */
   private boolean checkpointQueued;
   private boolean growing;
@@ -90,7 +92,7 @@ final class Journal implements AutoCloseable {
   static Journal open(Path file, Path base, long checkpointDelayMillis) {
     Journal j = new Journal(file, base, true, checkpointDelayMillis);
     try {
-      sweepTemp(file.getParent());
+      JournalFormat.sweepTemp(file.getParent());
       if (Files.isRegularFile(file) && Files.size(file) >= FIRST_SIZE) {
         FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
         j.recover(ch);
@@ -102,20 +104,6 @@ final class Journal implements AutoCloseable {
       throw new StoreException("could not open the store's journal " + file + ": " + e.getMessage(), e);
     }
     return j;
-  }
-
-  /** A journal being made when the process died: never used, so deleted. */
-  private static void sweepTemp(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      return;
-    }
-    try (var files = Files.newDirectoryStream(dir, AtomicFiles.TEMP_PREFIX + "*")) {
-      for (Path f : files) {
-        if (Files.isRegularFile(f)) {
-          Files.deleteIfExists(f);
-        }
-      }
-    }
   }
 
   private void recover(FileChannel channel) throws IOException {
@@ -172,6 +160,41 @@ final class Journal implements AutoCloseable {
   }
 
   /**
+   * Takes room for a record of exactly {@code length} bytes whose data is written as it comes (a batch being
+   * received), so the copy and checksum happen meanwhile and only the fdatasync is left at the end.
+   *
+   * @return null when the journal cannot take it
+   */
+  synchronized JournalReservation reserve(Path target, int length) throws IOException {
+    if (!fits(length, target)) {
+      return null;
+    }
+    byte[] path = relative(target);
+    // The header goes now, its checksum not yet right: a reader steps over the record until it is committed.
+    ByteBuffer h = JournalFormat.recordHeader(generation, path, length, 0);
+    long at = end;
+    for (long to = at; h.hasRemaining(); ) {
+      to += ch.write(h, to);
+    }
+    end = at + RECORD_HEADER + path.length + length;
+    reserved++;
+    return new JournalReservation(this, target, path, at, length, generation, ch);
+  }
+
+  /** A reservation's record is durable: its file is synced at the next checkpoint. */
+  synchronized void committed(Path target) {
+    reserved--;
+    appended++;
+    pending.add(target);
+    scheduleCheckpoint();
+  }
+
+  /** A reservation given up. */
+  synchronized void abandoned() {
+    reserved--;
+  }
+
+  /**
    * Whether a record of {@code length} bytes fits now. When it does not, the journal grows in the background (up to
    * {@link #MAX_SIZE}) and, if it is full of records, checkpoints at once: writes meanwhile are fsync'd one by one.
    */
@@ -215,14 +238,7 @@ final class Journal implements AutoCloseable {
         from = size;
       }
       if (c == null) {
-        AtomicFiles.createDirectories(file.getParent());
-        Path tmp = Files.createTempFile(file.getParent(), AtomicFiles.TEMP_PREFIX, "");
-        c = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        JournalFormat.zeros(c, 0, to);
-        c.write(JournalFormat.header(1), 0);
-        c.force(true);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        AtomicFiles.syncDirectory(file.getParent());
+        c = JournalFormat.create(file, to);
         synchronized (this) {
           ch = c;
           size = to;
@@ -241,6 +257,9 @@ final class Journal implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       System.err.println("livelink: could not make the store's journal " + file + " " + to + " bytes long: "
           + e.getMessage() + "; writes are fsync'd one by one");
+      synchronized (this) {
+        growing = false;
+      }
     }
   }
 
@@ -273,7 +292,7 @@ final class Journal implements AutoCloseable {
         b.await();
       }
       synchronized (this) {
-        if (appended == mark) {
+        if (appended == mark && reserved == 0) {
           reset();
         } else {
           scheduleCheckpoint(); // the newer records' files are synced at the next one

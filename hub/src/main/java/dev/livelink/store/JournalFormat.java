@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,8 +18,7 @@ import java.util.zip.CRC32C;
 /**
  * The layout of the store's {@link Journal}, and its replay at start. A header block ({@link #MAGIC}, generation)
  * and records from {@link #START}, each {@code [RECORD][generation][path length][data length][crc32c of path and
- * data] path data}, the path relative to the store. Reading stops at the first record of another generation (older
- * records the journal was started over on) or with a bad checksum (a torn append, never acknowledged).
+ * data] path data}, the path relative to the store (see {@link #read} for what a reader keeps).
  */
 final class JournalFormat {
   static final int MAGIC = 0x4c4c4a31; // "LLJ1"
@@ -45,12 +46,21 @@ final class JournalFormat {
     CRC32C crc = new CRC32C();
     crc.update(path);
     crc.update(data.duplicate());
+    return recordHeader(generation, path, data.remaining(), (int) crc.getValue());
+  }
+
+  /** A record's header and path for {@code dataLength} bytes of data whose checksum (with the path) is {@code crc}. */
+  static ByteBuffer recordHeader(long generation, byte[] path, int dataLength, int crc) {
     ByteBuffer h = ByteBuffer.allocate(RECORD_HEADER + path.length);
-    h.putInt(RECORD).putLong(generation).putInt(path.length).putInt(data.remaining()).putInt((int) crc.getValue());
+    h.putInt(RECORD).putLong(generation).putInt(path.length).putInt(dataLength).putInt(crc);
     return h.put(path).flip();
   }
 
-  /** The records of generation {@code gen}, up to the first that is not whole. */
+  /**
+   * The whole records of generation {@code gen}. A record whose header is whole but whose data does not match its
+   * checksum is stepped over: a batch whose upload failed, or was cut by the crash, while records after it were
+   * appended and acknowledged. Reading stops at the first header that is not whole or of another generation.
+   */
   static List<Entry> read(FileChannel channel, long gen) throws IOException {
     List<Entry> out = new ArrayList<>();
     long at = START;
@@ -67,14 +77,19 @@ final class JournalFormat {
         break;
       }
       ByteBuffer body = ByteBuffer.allocate(pathLength + dataLength);
-      channel.read(body, at + RECORD_HEADER);
+      for (long from = at + RECORD_HEADER; body.hasRemaining(); ) {
+        int n = channel.read(body, from);
+        if (n < 0) {
+          return out;
+        }
+        from += n;
+      }
       CRC32C crc = new CRC32C();
       crc.update(body.array());
-      if ((int) crc.getValue() != h.getInt(20)) {
-        break;
+      if ((int) crc.getValue() == h.getInt(20)) {
+        out.add(new Entry(new String(body.array(), 0, pathLength, StandardCharsets.UTF_8),
+            Arrays.copyOfRange(body.array(), pathLength, body.array().length)));
       }
-      out.add(new Entry(new String(body.array(), 0, pathLength, StandardCharsets.UTF_8),
-          Arrays.copyOfRange(body.array(), pathLength, body.array().length)));
       at += RECORD_HEADER + pathLength + dataLength;
     }
     return out;
@@ -110,5 +125,37 @@ final class JournalFormat {
       z.clear().limit((int) Math.min(z.capacity(), to - at));
       at += c.write(z, at);
     }
+  }
+  /** A journal being made when the process died: never used, so deleted. */
+  static void sweepTemp(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (var files = Files.newDirectoryStream(dir, AtomicFiles.TEMP_PREFIX + "*")) {
+      for (Path f : files) {
+        if (Files.isRegularFile(f)) {
+          Files.deleteIfExists(f);
+        }
+      }
+    }
+  }
+
+  /** A new journal of {@code size} bytes, zeroed and fsync'd, made beside and renamed into place; open. */
+  static FileChannel create(Path file, long size) throws IOException {
+    AtomicFiles.createDirectories(file.getParent());
+    Path tmp = Files.createTempFile(file.getParent(), AtomicFiles.TEMP_PREFIX, "");
+    FileChannel c = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    try {
+      zeros(c, 0, size);
+      c.write(header(1), 0);
+      c.force(true);
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException | RuntimeException e) {
+      c.close();
+      Files.deleteIfExists(tmp);
+      throw e;
+    }
+    AtomicFiles.syncDirectory(file.getParent());
+    return c;
   }
 }

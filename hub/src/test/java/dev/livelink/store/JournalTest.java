@@ -183,6 +183,66 @@ class JournalTest {
     again.close();
   }
 
+  @Test
+  void aLargeBatchIsWrittenIntoTheJournalAsItComesAndComesBackAfterAPowerCut() throws Exception {
+    Journal j = ready();
+    List<BlobBatch.Frame> frames = new java.util.ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      byte[] b = bigBlob(i); // ~48 KB each: past the 256 KB after which a batch is checked as it comes
+      frames.add(new BlobBatch.Frame(Sha256.hex(b), b));
+    }
+    try (BlobStore s = new BlobStore(dir.resolve("blobs"), Duration.ofHours(1), System::currentTimeMillis, j)) {
+      assertThat(s.putAll(frames)).hasSize(12);
+      assertThat(j.appended()).isEqualTo(1);
+      assertThat(packFiles()).isEmpty();
+      s.awaitSplit();
+    }
+    j.crash();
+    try (var files = Files.walk(dir.resolve("blobs"))) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        Files.delete(f);
+      }
+    }
+    Journal again = Journal.open(journalFile(), dir, NEVER);
+    try (BlobStore s = new BlobStore(dir.resolve("blobs"), Duration.ofHours(1), System::currentTimeMillis, again)) {
+      for (BlobBatch.Frame f : frames) {
+        assertThat(s.get(f.hash())).isEqualTo(f.data());
+      }
+    }
+    again.close();
+  }
+
+  @Test
+  void anAbandonedReservationIsSteppedOverAndTheRecordsAfterItAreKept() throws Exception {
+    Journal j = ready();
+    JournalReservation r = j.reserve(dir.resolve("packs").resolve("cut.pack"), 1000);
+    r.write(ByteBuffer.wrap(new byte[300])); // the upload failed here
+    Path after = dir.resolve("after");
+    j.write(after, ByteBuffer.wrap(bytes("written after")));
+    r.abandon();
+    j.crash();
+    Files.delete(after);
+
+    Journal.open(journalFile(), dir, NEVER).close();
+    assertThat(after).hasContent("written after");
+    assertThat(dir.resolve("packs").resolve("cut.pack")).doesNotExist();
+  }
+
+  private static byte[] bigBlob(int seed) {
+    int n = 1000;
+    float[] p = new float[3 * n];
+    for (int i = 0; i < p.length; i++) {
+      p[i] = seed + i * 0.001f;
+    }
+    int[] idx = new int[3 * (n - 2)];
+    for (int t = 0; t < n - 2; t++) {
+      idx[3 * t] = t;
+      idx[3 * t + 1] = t + 1;
+      idx[3 * t + 2] = t + 2;
+    }
+    return dev.livelink.model.MeshBlob.encode(new dev.livelink.model.MeshData(p, idx, null, null));
+  }
+
   private List<Path> packFiles() throws IOException {
     Path packs = dir.resolve("packs");
     if (!Files.isDirectory(packs)) {
