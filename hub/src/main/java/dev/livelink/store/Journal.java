@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashSet;
@@ -274,20 +273,8 @@ final class Journal implements AutoCloseable {
       checkpointScheduled = false;
     }
     try {
-      Set<Path> dirs = new LinkedHashSet<>();
-      for (Path f : files) {
-        try (FileChannel c = FileChannel.open(f, StandardOpenOption.WRITE)) {
-          c.force(true);
-        } catch (NoSuchFileException e) {
-          // Dropped, or a pack split into durable blob files, meanwhile.
-        }
-        dirs.add(f.getParent());
-      }
-      // A file's directory may be new too (a scene's first version): its name is in its parent.
-      Set<Path> parents = new LinkedHashSet<>();
-      dirs.forEach(d -> parents.add(d.getParent()));
-      dirs.forEach(AtomicFiles::syncDirectory);
-      parents.forEach(AtomicFiles::syncDirectory);
+      // A file's directory may be new too (a scene's first version, created unsynced): its name is in its parent.
+      Unsynced.sync(files, true);
       for (Barrier b : barriers) {
         b.await();
       }

@@ -40,6 +40,14 @@ public final class Unsynced {
    * once its blobs are in durable files of their own, a version file only when the version is dropped.
    */
   public void sync() throws IOException {
+    sync(files, false);
+  }
+
+  /**
+   * Fsyncs every file of {@code files} still there, then each directory once, and with {@code parentsToo} each
+   * directory's parent as well (for directories that were created without an fsync of their parent).
+   */
+  static void sync(Set<Path> files, boolean parentsToo) throws IOException {
     Set<Path> dirs = new LinkedHashSet<>();
     for (Path f : files) {
       try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
@@ -49,7 +57,12 @@ public final class Unsynced {
       }
       dirs.add(f.getParent());
     }
+    Set<Path> parents = new LinkedHashSet<>();
+    if (parentsToo) {
+      dirs.forEach(d -> parents.add(d.getParent()));
+    }
     dirs.forEach(AtomicFiles::syncDirectory);
+    parents.forEach(AtomicFiles::syncDirectory);
   }
 
   /** The files, for tests. */

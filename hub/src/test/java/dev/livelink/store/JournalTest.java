@@ -168,12 +168,7 @@ class JournalTest {
       s.awaitSplit();
     }
     j.crash();
-    // The split's files lost with the power: only the journal has the batch.
-    try (var files = Files.walk(dir.resolve("blobs"))) {
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
-        Files.delete(f);
-      }
-    }
+    deleteBlobFiles(); // the split's files lost with the power: only the journal has the batch
 
     Journal again = Journal.open(journalFile(), dir, NEVER);
     try (BlobStore s = new BlobStore(dir.resolve("blobs"), Duration.ofHours(1), System::currentTimeMillis, again)) {
@@ -198,11 +193,7 @@ class JournalTest {
       s.awaitSplit();
     }
     j.crash();
-    try (var files = Files.walk(dir.resolve("blobs"))) {
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
-        Files.delete(f);
-      }
-    }
+    deleteBlobFiles();
     Journal again = Journal.open(journalFile(), dir, NEVER);
     try (BlobStore s = new BlobStore(dir.resolve("blobs"), Duration.ofHours(1), System::currentTimeMillis, again)) {
       for (BlobBatch.Frame f : frames) {
@@ -241,6 +232,14 @@ class JournalTest {
       idx[3 * t + 2] = t + 2;
     }
     return dev.livelink.model.MeshBlob.encode(new dev.livelink.model.MeshData(p, idx, null, null));
+  }
+
+  private void deleteBlobFiles() throws IOException {
+    try (var files = Files.walk(dir.resolve("blobs"))) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        Files.delete(f);
+      }
+    }
   }
 
   private List<Path> packFiles() throws IOException {
