@@ -34,7 +34,13 @@ final class Outgoing {
   /** Manifests (gzipped when large) above this go through the object store: NATS's default message limit is 1 MB. */
   static final int INLINE_LIMIT = 768 << 10;
   private static final Duration RETRY = Duration.ofSeconds(1);
-  private static final Duration ACK_TIMEOUT = Duration.ofSeconds(30);
+  /**
+   * How long a publish waits for JetStream's ack before it is sent again (the same message id: JetStream keeps one).
+   * An ack can be lost for good: a message in flight to a cluster node that dies, or to a stream electing its new
+   * leader. Waiting 30 s for it then held every later version behind it (a 3-node cluster with one node killed,
+   * under load); a small message is acked in milliseconds.
+   */
+  private static final Duration ACK_TIMEOUT = Duration.ofSeconds(5);
 
   private final String hubId;
   private final String host;
