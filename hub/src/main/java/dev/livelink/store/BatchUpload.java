@@ -152,10 +152,7 @@ final class BatchUpload implements AutoCloseable {
     if (!journaled) {
       if (pack == null) {
         createPackFile();
-        ByteBuffer b = ByteBuffer.wrap(buf, 0, checkedBytes);
-        for (long at = 0; b.hasRemaining(); ) {
-          at += pack.write(b, at);
-        }
+        JournalFormat.writeAt(pack, ByteBuffer.wrap(buf, 0, checkedBytes), 0);
       }
       pack.force(true);
     }
@@ -167,10 +164,7 @@ final class BatchUpload implements AutoCloseable {
     if (reservation != null) {
       reservation.write(ByteBuffer.wrap(buf, checkedBytes, scanner.position() - checkedBytes));
     } else if (pack != null) {
-      ByteBuffer b = ByteBuffer.wrap(buf, checkedBytes, scanner.position() - checkedBytes);
-      for (long at = checkedBytes; b.hasRemaining(); ) {
-        at += pack.write(b, at);
-      }
+      JournalFormat.writeAt(pack, ByteBuffer.wrap(buf, checkedBytes, scanner.position() - checkedBytes), checkedBytes);
     }
     Chunk c = new Chunk(buf, checkedSpans, spans.subList(checkedSpans, spans.size()).toArray(new BlobBatch.Span[0]));
     checkedSpans = spans.size();

@@ -122,9 +122,9 @@ final class Journal implements AutoCloseable {
    */
   void write(Path target, ByteBuffer data) throws IOException {
     synchronized (this) {
-      if (fits(data.remaining(), target)) {
+      if (fits(data.remaining())) {
         AtomicFiles.writeUnsynced(target, data);
-        append(target, data);
+        record(target, data);
         return;
       }
     }
@@ -137,25 +137,23 @@ final class Journal implements AutoCloseable {
    * @return false when the journal cannot take it: the caller fsyncs the file and its directory itself
    */
   synchronized boolean append(Path target, ByteBuffer data) throws IOException {
-    if (!fits(data.remaining(), target)) {
+    if (!fits(data.remaining())) {
       return false;
     }
-    byte[] path = relative(target);
+    record(target, data);
+    return true;
+  }
+
+  /** Appends {@code target}'s record, which fits, and fdatasyncs. */
+  private void record(Path target, ByteBuffer data) throws IOException {
     ByteBuffer b = data.duplicate();
-    ByteBuffer h = JournalFormat.recordHeader(generation, path, b);
-    long at = end;
-    while (h.hasRemaining()) {
-      at += ch.write(h, at);
-    }
-    while (b.hasRemaining()) {
-      at += ch.write(b, at);
-    }
+    long at = JournalFormat.writeAt(ch, JournalFormat.recordHeader(generation, relative(target), b), end);
+    at = JournalFormat.writeAt(ch, b, at);
     ch.force(false); // fdatasync: the blocks exist, so no metadata to commit
     end = at;
     appended++;
     pending.add(target);
     scheduleCheckpoint();
-    return true;
   }
 
   /**
@@ -165,16 +163,13 @@ final class Journal implements AutoCloseable {
    * @return null when the journal cannot take it
    */
   synchronized JournalReservation reserve(Path target, int length) throws IOException {
-    if (!fits(length, target)) {
+    if (!fits(length)) {
       return null;
     }
     byte[] path = relative(target);
     // The header goes now, its checksum not yet right: a reader steps over the record until it is committed.
-    ByteBuffer h = JournalFormat.recordHeader(generation, path, length, 0);
     long at = end;
-    for (long to = at; h.hasRemaining(); ) {
-      to += ch.write(h, to);
-    }
+    JournalFormat.writeAt(ch, JournalFormat.recordHeader(generation, path, length, 0), at);
     end = at + RECORD_HEADER + path.length + length;
     reserved++;
     return new JournalReservation(this, target, path, at, length, generation, ch);
@@ -197,14 +192,14 @@ final class Journal implements AutoCloseable {
    * Whether a record of {@code length} bytes fits now. When it does not, the journal grows in the background (up to
    * {@link #MAX_SIZE}) and, if it is full of records, checkpoints at once: writes meanwhile are fsync'd one by one.
    */
-  private boolean fits(int length, Path target) {
+  private boolean fits(int length) {
     if (worker == null) {
       return false;
     }
-    long need = RECORD_HEADER + 1024L + length;
-    if (ch != null && end + need <= size) {
+    if (hasRoom(length)) {
       return true;
     }
+    long need = recordSize(length);
     if (ch != null && end > START) {
       checkpointNow();
     }
@@ -218,6 +213,15 @@ final class Journal implements AutoCloseable {
       }
     }
     return false;
+  }
+
+  /** The most a record of {@code length} bytes of data takes (its path counted at up to 1 KB). */
+  private static long recordSize(long length) {
+    return RECORD_HEADER + 1024L + length;
+  }
+
+  private boolean hasRoom(long length) {
+    return ch != null && end + recordSize(length) <= size;
   }
 
   private byte[] relative(Path target) {
@@ -335,7 +339,7 @@ final class Journal implements AutoCloseable {
     }
     try {
       generation++;
-      ch.write(JournalFormat.header(generation), 0);
+      JournalFormat.writeAt(ch, JournalFormat.header(generation), 0);
       ch.force(false);
       end = START;
     } catch (IOException e) {
@@ -363,9 +367,9 @@ final class Journal implements AutoCloseable {
     }
   }
 
-  /** Whether a write of {@code length} bytes would be journaled now (a batch upload asks before it starts). */
+  /** For tests: whether a write of {@code length} bytes would be journaled now. */
   synchronized boolean takes(int length) {
-    return worker != null && ch != null && end + RECORD_HEADER + 1024L + length <= size;
+    return worker != null && hasRoom(length);
   }
 
   /** For tests: records appended since the journal was opened. */

@@ -118,12 +118,20 @@ final class JournalFormat {
     }
   }
 
+  /** Writes all of {@code b} at {@code at} (a positional write may take part of it). @return the position after it */
+  static long writeAt(FileChannel c, ByteBuffer b, long at) throws IOException {
+    while (b.hasRemaining()) {
+      at += c.write(b, at);
+    }
+    return at;
+  }
+
   /** Writes zeros over [from, to), so the blocks exist before any fdatasync. */
   static void zeros(FileChannel c, long from, long to) throws IOException {
     ByteBuffer z = ByteBuffer.allocate(1 << 20);
     for (long at = from; at < to; ) {
       z.clear().limit((int) Math.min(z.capacity(), to - at));
-      at += c.write(z, at);
+      at = writeAt(c, z, at);
     }
   }
   /** A journal being made when the process died: never used, so deleted. */
@@ -147,7 +155,7 @@ final class JournalFormat {
     FileChannel c = FileChannel.open(tmp, StandardOpenOption.READ, StandardOpenOption.WRITE);
     try {
       zeros(c, 0, size);
-      c.write(header(1), 0);
+      writeAt(c, header(1), 0);
       c.force(true);
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException | RuntimeException e) {

@@ -41,12 +41,8 @@ final class JournalReservation {
       throw new IOException("a journal record of " + length + " bytes was given " + (written + data.remaining()));
     }
     crc.update(data.duplicate());
-    long pos = at + JournalFormat.RECORD_HEADER + path.length + written;
-    while (data.hasRemaining()) {
-      int n = channel.write(data, pos);
-      pos += n;
-      written += n;
-    }
+    long from = at + JournalFormat.RECORD_HEADER + path.length + written;
+    written += JournalFormat.writeAt(channel, data, from) - from;
   }
 
   /**
@@ -59,10 +55,7 @@ final class JournalReservation {
       abandon();
       return false;
     }
-    ByteBuffer h = JournalFormat.recordHeader(gen, path, length, (int) crc.getValue());
-    for (long pos = at; h.hasRemaining(); ) {
-      pos += channel.write(h, pos);
-    }
+    JournalFormat.writeAt(channel, JournalFormat.recordHeader(gen, path, length, (int) crc.getValue()), at);
     channel.force(false);
     open = false;
     journal.committed(target);

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ChangeFederationTest {
   @TempDir Path tmp;
+  TwoHubs hubs;
   NatsServer nats;
   FedHub a;
   FedHub b;
@@ -33,11 +34,10 @@ class ChangeFederationTest {
 
   @BeforeEach
   void start() throws Exception {
-    nats = new NatsServer(tmp.resolve("nats"));
-    a = new FedHub(tmp.resolve("a"), FedHub.config(nats.url(), "machine-a"));
-    b = new FedHub(tmp.resolve("b"), FedHub.config(nats.url(), "machine-b"));
-    a.awaitFederation(f -> f.path("ready").asBoolean());
-    b.awaitFederation(f -> f.path("ready").asBoolean());
+    hubs = TwoHubs.start(tmp);
+    nats = hubs.nats;
+    a = hubs.a;
+    b = hubs.b;
     blender = b.register("Blender", "file.blend", "receiver");
     events = b.events(blender);
     freecad = a.register("FreeCAD", "Doc", "sender");
@@ -46,9 +46,7 @@ class ChangeFederationTest {
 
   @AfterEach
   void stop() {
-    if (b != null) b.close();
-    if (a != null) a.close();
-    if (nats != null) nats.close();
+    if (hubs != null) hubs.close();
   }
 
   /** Four parts, each with a mesh of its own; the first crosses whole. @return B's id of the scene */

@@ -19,24 +19,20 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PatchFederationTest {
   @TempDir Path tmp;
-  NatsServer nats;
+  TwoHubs hubs;
   FedHub a;
   FedHub b;
 
   @BeforeEach
   void start() throws Exception {
-    nats = new NatsServer(tmp.resolve("nats"));
-    a = new FedHub(tmp.resolve("a"), FedHub.config(nats.url(), "machine-a"));
-    b = new FedHub(tmp.resolve("b"), FedHub.config(nats.url(), "machine-b"));
-    a.awaitFederation(f -> f.path("ready").asBoolean());
-    b.awaitFederation(f -> f.path("ready").asBoolean());
+    hubs = TwoHubs.start(tmp);
+    a = hubs.a;
+    b = hubs.b;
   }
 
   @AfterEach
   void stop() {
-    if (b != null) b.close();
-    if (a != null) a.close();
-    if (nats != null) nats.close();
+    if (hubs != null) hubs.close();
   }
 
   @Test

@@ -144,7 +144,7 @@ class JournalTest {
     Journal j = ready();
     byte[] a = BlobStoreTest.blob(1);
     byte[] b = BlobStoreTest.blob(2);
-    try (BlobStore s = new BlobStore(dir.resolve("blobs"), Duration.ofHours(1), System::currentTimeMillis, j)) {
+    try (BlobStore s = blobStore(j)) {
       assertThat(s.putAll(List.of(new BlobBatch.Frame(Sha256.hex(a), a), new BlobBatch.Frame(Sha256.hex(b), b))))
           .hasSize(2);
       assertThat(j.appended()).isEqualTo(1); // the batch, one record: no pack file, no fsync of its own
@@ -163,7 +163,7 @@ class JournalTest {
     Journal j = ready();
     byte[] a = BlobStoreTest.blob(3);
     byte[] b = BlobStoreTest.blob(4);
-    try (BlobStore s = new BlobStore(dir.resolve("blobs"), Duration.ofHours(1), System::currentTimeMillis, j)) {
+    try (BlobStore s = blobStore(j)) {
       s.putAll(List.of(new BlobBatch.Frame(Sha256.hex(a), a), new BlobBatch.Frame(Sha256.hex(b), b)));
       s.awaitSplit();
     }
@@ -171,7 +171,7 @@ class JournalTest {
     deleteBlobFiles(); // the split's files lost with the power: only the journal has the batch
 
     Journal again = Journal.open(journalFile(), dir, NEVER);
-    try (BlobStore s = new BlobStore(dir.resolve("blobs"), Duration.ofHours(1), System::currentTimeMillis, again)) {
+    try (BlobStore s = blobStore(again)) {
       assertThat(s.get(Sha256.hex(a))).isEqualTo(a);
       assertThat(s.get(Sha256.hex(b))).isEqualTo(b);
     }
@@ -186,7 +186,7 @@ class JournalTest {
       byte[] b = bigBlob(i); // ~48 KB each: past the 256 KB after which a batch is checked as it comes
       frames.add(new BlobBatch.Frame(Sha256.hex(b), b));
     }
-    try (BlobStore s = new BlobStore(dir.resolve("blobs"), Duration.ofHours(1), System::currentTimeMillis, j)) {
+    try (BlobStore s = blobStore(j)) {
       assertThat(s.putAll(frames)).hasSize(12);
       assertThat(j.appended()).isEqualTo(1);
       assertThat(packFiles()).isEmpty();
@@ -195,7 +195,7 @@ class JournalTest {
     j.crash();
     deleteBlobFiles();
     Journal again = Journal.open(journalFile(), dir, NEVER);
-    try (BlobStore s = new BlobStore(dir.resolve("blobs"), Duration.ofHours(1), System::currentTimeMillis, again)) {
+    try (BlobStore s = blobStore(again)) {
       for (BlobBatch.Frame f : frames) {
         assertThat(s.get(f.hash())).isEqualTo(f.data());
       }
@@ -232,6 +232,11 @@ class JournalTest {
       idx[3 * t + 2] = t + 2;
     }
     return dev.livelink.model.MeshBlob.encode(new dev.livelink.model.MeshData(p, idx, null, null));
+  }
+
+  /** The store's blob store over {@code j}, as SceneStore makes it. */
+  private BlobStore blobStore(Journal j) {
+    return new BlobStore(dir.resolve("blobs"), Duration.ofHours(1), System::currentTimeMillis, j);
   }
 
   private void deleteBlobFiles() throws IOException {
