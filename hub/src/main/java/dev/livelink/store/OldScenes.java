@@ -1,9 +1,15 @@
 package dev.livelink.store;
 
 import dev.livelink.model.Scene;
+import dev.livelink.wire.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * Parsed older versions, least recently used first out, bounded by their total node count and by how many of one
@@ -22,6 +28,29 @@ final class OldScenes {
   OldScenes(int maxNodes, int perScene) {
     this.maxNodes = maxNodes;
     this.perScene = perScene;
+  }
+
+  /**
+   * Version {@code number} of a scene from the cache, or read from {@code file} and cached while {@code stillKept}
+   * (asked after the read, under the store's lock) says the store keeps it; null when the file is gone (dropped).
+   */
+  Scene read(String scene, int number, Path file, BooleanSupplier stillKept) {
+    Scene s = get(scene, number);
+    if (s != null) {
+      return s;
+    }
+    try {
+      s = VersionFiles.readVersion(Json.parseObject(Files.readAllBytes(file))).scene();
+    } catch (NoSuchFileException e) {
+      return null;
+    } catch (IOException e) {
+      throw new StoreException("could not read version " + number + " of scene " + scene + ": " + e.getMessage(), e);
+    }
+    put(scene, number, s);
+    if (!stillKept.getAsBoolean()) {
+      remove(scene, number); // dropped while it was read: it must not stay cached
+    }
+    return s;
   }
 
   synchronized Scene get(String scene, int number) {

@@ -1,15 +1,12 @@
 package dev.livelink.store;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.livelink.model.Delta;
 import dev.livelink.model.Scene;
 import dev.livelink.runtime.AtomicFiles;
 import dev.livelink.store.VersionFiles.Kept;
 import dev.livelink.wire.EncodedScene;
-import dev.livelink.wire.Json;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -98,23 +94,11 @@ public final class SceneStore implements AutoCloseable {
         new Options(Duration.ofHours(1), Duration.ofMinutes(10), System::currentTimeMillis);
   }
 
-  private static final class History {
-    final Path dir;
-    final TreeMap<Integer, Kept> kept = new TreeMap<>();
-    Version latest;
-    /** The latest version's scene encoded; null after a restart until a delta or publish needs it. */
-    EncodedScene latestJson;
-
-    History(Path dir) {
-      this.dir = dir;
-    }
-  }
-
   private final Path root;
   private final BlobStore blobs;
   private final LongSupplier clock;
   private final long graceMillis;
-  private final Map<String, History> scenes = new LinkedHashMap<>();
+  private final Map<String, SceneHistory> scenes = new LinkedHashMap<>();
   private final Map<String, String> idsByLowerCase = new HashMap<>();
   private final MeshRefs refs = new MeshRefs();
   private final OldScenes oldScenes = new OldScenes(OLD_SCENE_CACHE_NODES, OLD_SCENE_CACHE_PER_SCENE);
@@ -179,21 +163,11 @@ public final class SceneStore implements AutoCloseable {
   }
 
   private void loadScene(Path dir) throws IOException {
-    TreeMap<Integer, Path> files = VersionFiles.scan(dir);
-    if (files.isEmpty()) {
+    SceneHistory h = SceneHistory.load(dir, refs);
+    if (h == null) {
       return;
     }
-    ObjectNode latestJson = Json.parseObject(Files.readAllBytes(files.lastEntry().getValue()));
-    Version latest = VersionFiles.readVersion(latestJson);
-    String id = latest.scene().id();
-    History h = new History(dir);
-    for (Map.Entry<Integer, Path> e : files.entrySet()) {
-      Kept k = e.getKey() == latest.number()
-          ? VersionFiles.kept(latest, VersionFiles.meshesOf(latestJson, latest.scene()))
-          : VersionFiles.readHeader(e.getValue());
-      h.kept.put(k.number(), new Kept(k.number(), k.origin(), k.targets(), k.time(), refs.add(k.meshes())));
-    }
-    h.latest = latest;
+    String id = h.latest.scene().id();
     if (scenes.containsKey(id)) {
       throw new StoreException("scene \"" + id + "\" is stored twice, in " + scenes.get(id).dir + " and " + dir);
     }
@@ -239,7 +213,7 @@ public final class SceneStore implements AutoCloseable {
     // reusing the bytes of the nodes that did not change since the latest version.
     EncodedScene previousJson;
     synchronized (this) {
-      History before = scenes.get(scene.id());
+      SceneHistory before = scenes.get(scene.id());
       previousJson = before == null ? null : before.latestJson;
     }
     EncodedScene encoded = EncodedScene.encode(scene, previousJson);
@@ -249,7 +223,7 @@ public final class SceneStore implements AutoCloseable {
     List<String> collectable = new ArrayList<>();
     Published published;
     synchronized (this) {
-      History h = scenes.get(scene.id());
+      SceneHistory h = scenes.get(scene.id());
       if (h == null) {
         String other = idsByLowerCase.get(scene.id().toLowerCase(Locale.ROOT));
         if (other != null) {
@@ -267,7 +241,7 @@ public final class SceneStore implements AutoCloseable {
       }
       boolean fresh = h == null;
       if (fresh) {
-        h = new History(root.resolve(FileNames.encode(scene.id())));
+        h = new SceneHistory(root.resolve(FileNames.encode(scene.id())));
       }
       int number = h.kept.isEmpty() ? 1 : h.kept.lastKey() + 1;
       long time = clock.getAsLong();
@@ -366,26 +340,26 @@ public final class SceneStore implements AutoCloseable {
    * and kept encoded; null otherwise. Lets the federation send the bytes the store already wrote.
    */
   public synchronized byte[] latestJson(String sceneId, int number) {
-    History h = scenes.get(sceneId);
+    SceneHistory h = scenes.get(sceneId);
     return h == null || h.latest == null || h.latest.number() != number || h.latestJson == null ? null
         : h.latestJson.json();
   }
 
   public synchronized Version latest(String sceneId) {
-    History h = scenes.get(sceneId);
+    SceneHistory h = scenes.get(sceneId);
     return h == null ? null : h.latest;
   }
 
   /** The header of a kept version, or null when the scene or that version is not kept. */
   public synchronized Header header(String sceneId, int number) {
-    History h = scenes.get(sceneId);
+    SceneHistory h = scenes.get(sceneId);
     Kept k = h == null ? null : h.kept.get(number);
     return k == null ? null : k.header(sceneId);
   }
 
   public synchronized List<Version> latestOfEach() {
     List<Version> out = new ArrayList<>();
-    for (History h : scenes.values()) {
+    for (SceneHistory h : scenes.values()) {
       out.add(h.latest);
     }
     return out;
@@ -407,7 +381,7 @@ public final class SceneStore implements AutoCloseable {
       // The latest version as loaded at start: encoded once, for every later delta.
       EncodedScene e = EncodedScene.encode(d.delta.scene(), null);
       synchronized (this) {
-        History h = scenes.get(sceneId);
+        SceneHistory h = scenes.get(sceneId);
         if (h != null && h.latest.scene() == e.scene() && h.latestJson == null) {
           h.latestJson = e;
         }
@@ -424,7 +398,7 @@ public final class SceneStore implements AutoCloseable {
     EncodedScene encoded;
     Path file = null;
     synchronized (this) {
-      History h = scenes.get(sceneId);
+      SceneHistory h = scenes.get(sceneId);
       if (h == null) {
         throw new StoreException("no scene \"" + sceneId + "\"");
       }
@@ -442,25 +416,11 @@ public final class SceneStore implements AutoCloseable {
 
   /** An older version's scene, from the cache or from disk; null when it was dropped meanwhile. */
   private Scene oldScene(String sceneId, int number, Path file) {
-    Scene s = oldScenes.get(sceneId, number);
-    if (s != null) {
-      return s;
-    }
-    try {
-      s = VersionFiles.readVersion(Json.parseObject(Files.readAllBytes(file))).scene();
-    } catch (NoSuchFileException e) {
-      return null;
-    } catch (IOException e) {
-      throw new StoreException("could not read version " + number + " of scene " + sceneId + ": " + e.getMessage(),
-          e);
-    }
-    oldScenes.put(sceneId, number, s);
-    synchronized (this) {
-      History h = scenes.get(sceneId);
-      if (h == null || !h.kept.containsKey(number)) {
-        oldScenes.remove(sceneId, number); // dropped while it was read: it must not stay cached
+    return oldScenes.read(sceneId, number, file, () -> {
+      synchronized (this) {
+        SceneHistory h = scenes.get(sceneId);
+        return h != null && h.kept.containsKey(number);
       }
-    }
-    return s;
+    });
   }
 }
