@@ -16,6 +16,7 @@ _COMMON = {
     "PartDesign::Point": "Part::Datum", "PartDesign::Body": "Part::Feature", "PartDesign::Pad": "Part::Feature",
     "App::Part": "App::GeoFeature", "App::DocumentObjectGroup": "App::DocumentObject",
     "App::Link": "App::DocumentObject", "Mesh::Feature": "App::GeoFeature",
+    "App::GeometryPython": "App::GeoFeature", "Part::FeaturePython": "Part::Feature",
 }
 _ORIGIN_1_0 = {"App::Origin": "App::DocumentObject", "App::OriginFeature": "App::GeoFeature",
                "App::Plane": "App::OriginFeature", "App::Line": "App::OriginFeature"}
@@ -125,6 +126,15 @@ class Obj:
 
     def getParentGeoFeatureGroup(self):
         return self._geo
+
+    def hasExtension(self, name):
+        """FreeCAD's extensions: a group's (App::Part and a Body place their members), and those given to a Python
+        feature by its own code (BIM's BuildingPart and Site, a Draft Layer) as self.extensions."""
+        if self.isDerivedFrom("App::Part") or self.isDerivedFrom("PartDesign::Body"):
+            return name in ("App::GroupExtension", "App::GeoFeatureGroupExtension", "App::OriginGroupExtension")
+        if self.isDerivedFrom("App::DocumentObjectGroup"):
+            return name == "App::GroupExtension"
+        return name in getattr(self, "extensions", ())
 
     def adopt(self, o):
         """o becomes a member: of Group for a container, owned (not grouped) by a Body."""

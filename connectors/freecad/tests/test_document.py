@@ -1,8 +1,10 @@
 """Which FreeCAD objects are sent, as which nodes: scene/document.collect over fake documents shaped like FreeCAD
 0.20's, 1.0's and 1.1's (fakes.py)."""
 import unittest
+from unittest import mock
 
 from fakes import Doc, Material, Placement, View, translation
+from livelink_freecad.scene import meshing
 from livelink_freecad.scene.document import collect
 from livelink_freecad.scene.model import with_geometry
 
@@ -87,6 +89,44 @@ class SkipTest(unittest.TestCase):
         e = doc.add("Mesh::Feature", "EmptyScan", placement=Placement())
         e.Mesh = type("MeshData", (), {"CountFacets": 0})()
         self.assertEqual(sorted(sent(doc)), ["Scan"])
+
+
+def bim_document():
+    """FreeCAD 1.0's BIM example in small: a Site (a Python feature with a group, no shape) holding a Building-
+    Part raised 3 m (an App::GeometryPython with a group, whose Shape is the compound of its members', which its view
+    does not show), a wall in it placed on its own, and a Draft Layer (not placed) that lists the wall too."""
+    doc = Doc("BIM", "1.0")
+    site = doc.add("Part::FeaturePython", "Site", placement=Placement(), faces=0, null=True)
+    level = doc.add("App::GeometryPython", "BuildingPart", site, faces=12, placement=Placement(0, 0, 3000))
+    layer = doc.add("App::FeaturePython", "Layer")
+    for group in (site, level, layer):
+        group.extensions, group.Group = ("App::GroupExtension",), []
+    site.adopt(level)
+    wall = doc.add("Part::FeaturePython", "Wall", faces=6, placement=Placement(100, 0, 3000))
+    layer.adopt(wall)  # first in its InList: a layer does not decide where the wall is sent
+    level.adopt(wall)
+    return doc
+
+
+class BimTest(unittest.TestCase):
+    def test_a_building_part_and_a_site_are_empties_and_their_members_keep_their_own_placement(self):
+        s = sent(bim_document())
+        self.assertEqual(sorted(s), ["BuildingPart", "Site", "Wall"], "no layer node")
+        self.assertEqual((s["Site"].parent, s["BuildingPart"].parent, s["Wall"].parent), (None, "Site", "BuildingPart"))
+        self.assertIsNone(s["BuildingPart"].mesh_of, "its compound would show the wall twice")
+        self.assertEqual(translation(s["BuildingPart"]), (0, 0, 0), "members are placed on their own")
+        self.assertEqual(translation(s["Wall"]), (100, 0, 3000))
+        self.assertEqual(sorted(m.name for m in collect(bim_document())[1]), ["Wall"])
+
+    def test_a_groups_own_shape_that_its_view_shows_goes_under_it(self):
+        doc = bim_document()
+        site = doc.Objects[0]
+        site.Shape, site.Placement = type(site.Shape)(4), Placement(0, 0, -10)
+        with mock.patch.object(meshing, "shows_faces", lambda o: o is site):
+            s = sent(doc)
+        self.assertEqual((s["Site:shape"].parent, s["Site:shape"].mesh_of), ("Site", "Site"))
+        self.assertEqual(translation(s["Site:shape"]), (0, 0, -10))
+        self.assertIsNone(s["BuildingPart"].mesh_of)
 
 
 class LinkTest(unittest.TestCase):

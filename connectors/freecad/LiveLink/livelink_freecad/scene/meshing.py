@@ -69,6 +69,19 @@ def _coin_first(root, coin, type_id):
     return _coin_found(root, coin, type_id)[0]
 
 
+def shows_faces(o):
+    """Whether FreeCAD's 3D view of o holds faces of its own; False without a view or Coin's binding."""
+    vo = getattr(o, "ViewObject", None)
+    if vo is None or not hasattr(vo, "RootNode"):
+        return False
+    try:
+        from pivy import coin
+    except ImportError:
+        return False
+    faces = _coin_first(vo.RootNode, coin, coin.SoType.fromName(coin.SbName("SoBrepFaceSet")))
+    return faces is not None and faces.coordIndex.getNum() > 0
+
+
 def _from_view(np, o, slots):
     """(positions, indices, material index or None, normals or None) from the object's view, or None when it has
     none to give."""

@@ -1,0 +1,68 @@
+"""End to end: FreeCAD's own example documents (they came with 1.0), opened as they were saved and sent with
+Blender > Export to Blender into a real Blender, arrive as FreeCAD shows them."""
+import re
+
+from common import BLENDER_STATE, LinkTest, apps
+from test_freecad import REPORT, menu_action
+
+# Runs inside FreeCAD: opens the BIM example and says what FreeCAD shows of it: its levels and buildings (BIM's
+# BuildingParts, groups whose own Shape is the compound of their members') and, for each wall it shows, the
+# nearest of them above it and its bounds (mm), and every object it shows with solids that is not a group; by
+# Name, the node ids (labels repeat in this document).
+OPEN_BIM = r'''
+import glob, os
+hits = [h for d in (App.getResourceDir(), "/usr/share/freecad") for h in
+        sorted(glob.glob(os.path.join(d, "examples", "**", "BIMExample.FCStd"), recursive=True))]
+result = None
+if hits:
+    doc = App.openDocument(hits[0])
+    Gui.updateGui()
+    def kind(o):
+        return getattr(getattr(o, "Proxy", None), "Type", None)
+    def group_of(o):
+        return next((p for p in o.InList if o in getattr(p, "Group", []) and kind(p) != "Layer"), None)
+    def shown(o):
+        return o.Visibility and (group_of(o) is None or shown(group_of(o)))
+    def level_of(o):
+        p = group_of(o)
+        while p is not None and kind(p) != "BuildingPart":
+            p = group_of(p)
+        return p.Name if p is not None else None
+    walls = {}
+    for o in doc.Objects:
+        if kind(o) == "Wall" and shown(o) and o.Shape.Faces:
+            b = o.Shape.BoundBox
+            walls[o.Name] = {"level": level_of(o), "min": [b.XMin, b.YMin, b.ZMin], "max": [b.XMax, b.YMax, b.ZMax]}
+    result = {"levels": sorted(o.Name for o in doc.Objects if kind(o) == "BuildingPart" and shown(o)),
+              "walls": walls, "solids": sorted(o.Name for o in doc.Objects if shown(o) and not hasattr(o, "Group")
+                                                and getattr(o, "Shape", None) is not None and o.Shape.Solids)}
+'''
+
+
+class FreeCADExamplesTest(LinkTest):
+    def test_freecads_bim_example_arrives_once_in_its_levels(self):
+        fc = self.start_freecad()
+        truth = fc.eval(OPEN_BIM, timeout=120)
+        if truth is None:
+            self.skipTest("this FreeCAD has no BIMExample.FCStd among its examples (it came with 1.0)")
+        self.assertTrue(truth["levels"] and truth["walls"], truth)
+        b = self.start_blender()
+        fc.eval(menu_action("LiveLink_ExportToBlender"))
+        apps.wait_until(lambda: re.search(r"Sent \d+ objects to Blender", fc.eval(REPORT)), timeout=120,
+                        what="the Blender ack in FreeCAD's Report view")
+        s = b.eval(BLENDER_STATE)
+        node = {o["node"]: o for o in s.values()}
+        for level in truth["levels"]:
+            # Its own Shape, the compound of every member's, is not what FreeCAD shows: sent, it doubled the building.
+            self.assertEqual(node[level]["type"], "EMPTY", level)
+        for wall, t in truth["walls"].items():
+            above = node[wall]["parent"]
+            while above is not None and s[above]["node"] not in truth["levels"]:
+                above = s[above]["parent"]
+            self.assertEqual(s[above]["node"] if above else None, t["level"], "%s in its level" % wall)
+            # Planar faces: the view's triangles are exact; members keep their own placement under the empties.
+            got = node[wall]["min"] + node[wall]["max"]
+            for g, want in zip(got, t["min"] + t["max"]):
+                self.assertAlmostEqual(g, want / 1000.0, delta=1e-3, msg="%s: %s %s" % (wall, got, t))
+        meshes = {o["node"] for o in s.values() if o["type"] == "MESH"}
+        self.assertEqual(sorted(set(truth["solids"]) - meshes), [], "every solid FreeCAD shows")
