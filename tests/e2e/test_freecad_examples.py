@@ -1,5 +1,5 @@
-"""End to end: FreeCAD's own example documents (they came with 1.0), opened as they were saved and sent with
-Blender > Export to Blender into a real Blender, arrive as FreeCAD shows them."""
+"""End to end: FreeCAD's own example documents (they came with 1.0), and FreeCAD's own ways of repeating a part,
+sent with Blender > Export to Blender into a real Blender, arrive as FreeCAD shows them."""
 import re
 
 from common import BLENDER_STATE, LinkTest, apps
@@ -39,7 +39,53 @@ if hits:
 '''
 
 
+# Runs inside FreeCAD: a box placed off the origin, an App::Link array of it (ElementCount 3) raised 500 mm, its
+# elements placed 100 mm apart, and a Draft ortho array of it made with links (3 x 2), turned and raised 1 m; what
+# FreeCAD shows of each element (its bounds, mm), by node id.
+MAKE_LINK_ARRAY = r'''
+import Draft
+V = App.Vector
+doc = App.newDocument("Arrays")
+box = doc.addObject("Part::Box", "Box")
+box.Placement = App.Placement(V(10, 20, 30), App.Rotation(V(0, 0, 1), 30))
+arr = doc.addObject("App::Link", "Row")
+arr.LinkedObject = box
+arr.ElementCount = 3
+arr.Placement.Base = V(0, 0, 500)
+for i, e in enumerate(arr.ElementList):
+    e.Placement = App.Placement(V(100 * i, 0, 0), App.Rotation())
+doc.recompute()
+Gui.updateGui()
+draft = Draft.make_ortho_array(box, v_x=V(100, 0, 0), v_y=V(0, 100, 0), n_x=3, n_y=2, n_z=1, use_link=True)
+draft.Placement = App.Placement(V(0, 0, 1000), App.Rotation(V(0, 0, 1), 45))
+doc.recompute()
+Gui.updateGui()
+def bounds(s):
+    b = s.BoundBox
+    return [[b.XMin, b.YMin, b.ZMin], [b.XMax, b.YMax, b.ZMax]]
+result = {e.Name: bounds(s) for e, s in zip(arr.ElementList, arr.Shape.SubShapes)}
+result.update({"%s:%d" % (draft.Name, i): bounds(s) for i, s in enumerate(draft.Shape.SubShapes)})
+'''
+
+
 class FreeCADExamplesTest(LinkTest):
+    def test_link_arrays_arrive_as_instances_of_one_mesh_under_an_empty(self):
+        fc = self.start_freecad()
+        truth = fc.eval(MAKE_LINK_ARRAY)
+        self.assertEqual(len(truth), 9)
+        b = self.start_blender()
+        fc.eval(menu_action("LiveLink_ExportToBlender"))
+        apps.wait_until(lambda: re.search(r"Sent \d+ objects to Blender", fc.eval(REPORT)), timeout=60,
+                        what="the Blender ack in FreeCAD's Report view")
+        s = b.eval(BLENDER_STATE)
+        node = {o["node"]: o for o in s.values()}
+        self.assertEqual([node[a]["type"] for a in ("Row", "Array")], ["EMPTY", "EMPTY"])
+        self.assertEqual(len({node[e]["mesh_ptr"] for e in truth}), 1, "one mesh, shared (the box is hidden by Draft)")
+        for e, (lo, hi) in truth.items():
+            self.assertEqual(s[node[e]["parent"]]["node"], "Array" if e.startswith("Array:") else "Row")
+            for got, want in zip(node[e]["min"] + node[e]["max"], lo + hi):
+                self.assertAlmostEqual(got, want / 1000.0, delta=1e-4, msg="%s: %s %s" % (e, node[e], (lo, hi)))
+
     def test_freecads_bim_example_arrives_once_in_its_levels(self):
         fc = self.start_freecad()
         truth = fc.eval(OPEN_BIM, timeout=120)
@@ -64,5 +110,6 @@ class FreeCADExamplesTest(LinkTest):
             got = node[wall]["min"] + node[wall]["max"]
             for g, want in zip(got, t["min"] + t["max"]):
                 self.assertAlmostEqual(g, want / 1000.0, delta=1e-3, msg="%s: %s %s" % (wall, got, t))
-        meshes = {o["node"] for o in s.values() if o["type"] == "MESH"}
+        # A Draft array made with links arrives as an empty above its elements.
+        meshes = {o["node"].split(":")[0] for o in s.values() if o["type"] == "MESH"}
         self.assertEqual(sorted(set(truth["solids"]) - meshes), [], "every solid FreeCAD shows")

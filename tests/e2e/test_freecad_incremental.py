@@ -6,7 +6,8 @@ import unittest
 
 from common import LinkTest
 
-# Runs inside FreeCAD: a box with two links, a cylinder, and an App::Part holding a sub-part with a box.
+# Runs inside FreeCAD: a box with two links, a link array and a Draft array made with links of it, a cylinder, and
+# an App::Part holding a sub-part with a box.
 MAKE = r'''
 V = App.Vector
 doc = App.newDocument("Incr")
@@ -19,6 +20,10 @@ gear = doc.addObject("Part::Box", "Gear"); sub.addObject(gear); gear.Placement.B
 for n in range(2):
     l = doc.addObject("App::Link", "BoxLink%d" % n); l.LinkedObject = box; l.Placement.Base = V(0, 0, 300 * n)
 pl = doc.addObject("App::Link", "PartLink"); pl.LinkedObject = part; pl.Placement.Base = V(3000, 0, 0)
+row = doc.addObject("App::Link", "Row"); row.LinkedObject = box; row.ElementCount = 2
+row.Placement.Base = V(0, -900, 0)
+import Draft
+Draft.make_ortho_array(box, v_x=V(100, 0, 0), v_y=V(0, 100, 0), n_x=2, n_y=1, n_z=1, use_link=True)
 doc.recompute()
 Gui.updateGui()
 result = True
@@ -52,6 +57,10 @@ EDITS = [
     ("an object created", "doc.getObject('Sub').addObject(doc.addObject('Part::Sphere', 'Ball'))\ndoc.recompute()",
      False),
     ("an object deleted", "doc.removeObject('BoxLink1')\ndoc.recompute()", False),
+    ("a link array grown", "doc.getObject('Row').ElementCount = 3\ndoc.recompute()", False),
+    ("a link array's source changed", "doc.getObject('Row').LinkedObject = doc.getObject('Gear')\ndoc.recompute()",
+     False),
+    ("a draft array grown", "doc.getObject('Array').NumberX = 3\ndoc.recompute()", False),
     ("an edit undone", "doc.openTransaction('edit')\ndoc.getObject('Gear').Width = 30\ndoc.recompute()\n"
                        "doc.commitTransaction()\ndoc.undo()\ndoc.recompute()", True),
 ]
@@ -87,6 +96,8 @@ class IncrementalCollectTest(LinkTest):
         self.assertIn("Cylinder", seen["an object created"]["ids"])
         self.assertIn("PartLink:Ball", seen["an object created"]["ids"])
         self.assertNotIn("BoxLink1", seen["an object deleted"]["ids"])
+        self.assertIn("Row_i2", seen["a link array grown"]["ids"])
+        self.assertIn("Array:2", seen["a draft array grown"]["ids"])
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ _COMMON = {
     "App::Part": "App::GeoFeature", "App::DocumentObjectGroup": "App::DocumentObject",
     "App::Link": "App::DocumentObject", "Mesh::Feature": "App::GeoFeature",
     "App::GeometryPython": "App::GeoFeature", "Part::FeaturePython": "Part::Feature",
+    "App::LinkElement": "App::DocumentObject",
 }
 _ORIGIN_1_0 = {"App::Origin": "App::DocumentObject", "App::OriginFeature": "App::GeoFeature",
                "App::Plane": "App::OriginFeature", "App::Line": "App::OriginFeature"}
@@ -104,6 +105,19 @@ class Doc:
         link.LinkedObject, link.LinkTransform = target, transform
         return link
 
+    def link_array(self, name, target, placement, elements):
+        """An App::Link with ElementCount: its elements are App::LinkElement objects of the document (Name_i0,
+        ...), in its ElementList, each placed relative to it and linking to the target as the array does; hidden as
+        objects (FreeCAD's GUI hides them: the array shows them, as its VisibilityList says)."""
+        array = self.link(name, target, placement)
+        array.ElementCount, array.ElementList, array.VisibilityList = len(elements), [], [True] * len(elements)
+        for i, p in enumerate(elements):
+            e = self.add("App::LinkElement", "%s_i%d" % (name, i), placement=p, visible=False, cls=Link)
+            e.LinkedObject, e.LinkTransform = target, array.LinkTransform
+            array.ElementList.append(e)
+            e.InList.append(array)
+        return array
+
 
 class Obj:
     def __init__(self, doc, type_id, name, label, faces, placement, visible, view, null):
@@ -164,6 +178,18 @@ class Link(Obj):
         if self.LinkTransform and hasattr(t, "Placement"):
             m = m.multiply(t.Placement.toMatrix())
         return t, m
+
+
+class DraftArray(Obj):
+    """A Draft array made with links (a Python feature with a link extension): its elements are no objects, only
+    placements, and FreeCAD's getSubObject gives each one's matrix relative to the array (measured in 0.20 and
+    1.0: the base's placement is already in each)."""
+    extensions = ("App::LinkBaseExtension",)
+
+    def getSubObject(self, sub, ret_type, matrix, transform):
+        i = int(sub.rstrip("."))
+        m = matrix.multiply(self.Placement.toMatrix()) if transform else matrix
+        return self.Base, m.multiply(self.PlacementList[i].toMatrix())
 
 
 def translation(node):

@@ -3,7 +3,7 @@
 import unittest
 from unittest import mock
 
-from fakes import Doc, Material, Placement, View, translation
+from fakes import Doc, DraftArray, Material, Placement, View, translation
 from livelink_freecad.scene import meshing
 from livelink_freecad.scene.document import collect
 from livelink_freecad.scene.model import with_geometry
@@ -189,6 +189,37 @@ class LinkTest(unittest.TestCase):
         self.assertNotIn("Box", nodes)
         self.assertEqual(nodes["L1"].mesh_of, "Box")
         self.assertNotIn("Broken", nodes)
+
+    def test_a_link_array_is_an_empty_above_its_elements_which_share_the_targets_mesh(self):
+        doc = Doc("Arrays", "1.0")
+        box = doc.add("Part::Box", "Box", faces=6, placement=Placement(10, 0, 0))
+        doc.link_array("LinkArr", box, Placement(0, 0, 500), [Placement(), Placement(100, 0, 0)])
+        items, sources = collect(doc)
+        s = {i.id: i for i in with_geometry(items)}
+        self.assertEqual(sorted(s), ["Box", "LinkArr", "LinkArr_i0", "LinkArr_i1"])
+        self.assertIsNone(s["LinkArr"].mesh_of)
+        self.assertEqual(translation(s["LinkArr"]), (0, 0, 500))
+        self.assertEqual([(s[e].parent, s[e].mesh_of, translation(s[e])) for e in ("LinkArr_i0", "LinkArr_i1")],
+                         [("LinkArr", "Box", (0, 0, 0)), ("LinkArr", "Box", (100, 0, 0))],
+                         "the elements' placements replace the box's (LinkTransform false), relative to the array")
+        self.assertEqual([m.name for m in sources], ["Box"], "one mesh")
+        [array] = [o for o in doc.Objects if o.Name == "LinkArr"]
+        array.VisibilityList = [True, False]
+        self.assertNotIn("LinkArr_i1", {i.id for i in collect(doc)[0]}, "an element the array hides")
+
+    def test_a_draft_array_made_with_links_is_an_empty_above_instances_of_its_base(self):
+        doc = Doc("Arrays", "1.0")
+        box = doc.add("Part::Box", "Box", faces=6, placement=Placement(10, 0, 0))
+        array = doc.add("Part::FeaturePython", "Array", faces=18, placement=Placement(0, 0, 500), cls=DraftArray)
+        array.Base, array.PlacementList = box, [Placement(10, 0, 0), Placement(110, 0, 0), Placement(210, 0, 0)]
+        array.VisibilityList = [True, False, True]
+        items, sources = collect(doc)
+        s = {i.id: i for i in with_geometry(items)}
+        self.assertEqual(sorted(s), ["Array", "Array:0", "Array:2", "Box"], "the hidden element left out")
+        self.assertEqual((s["Array"].mesh_of, translation(s["Array"])), (None, (0, 0, 500)))
+        self.assertEqual([(s[e].parent, s[e].mesh_of, translation(s[e])) for e in ("Array:0", "Array:2")],
+                         [("Array", "Box", (10, 0, 0)), ("Array", "Box", (210, 0, 0))])
+        self.assertEqual([m.name for m in sources], ["Box"], "the array's own shape is not meshed")
 
     def test_links_to_reference_geometry_are_not_sent(self):
         sketch = self.doc.add("Sketcher::SketchObject", "Sketch", faces=0, placement=Placement())

@@ -206,8 +206,9 @@ class _Collector:
         k = id(o)
         v = self._visible.get(k)
         if v is None:
-            p = self.parent(o) if o.Visibility else None
-            v = self._visible[k] = bool(o.Visibility) and (p is None or self.visible(p))
+            shown = _shown(o)
+            p = self.parent(o) if shown else None
+            v = self._visible[k] = shown and (p is None or self.visible(p))
         return v
 
     def has_geometry(self, o):
@@ -231,8 +232,27 @@ class _Collector:
         if _is_link(o):
             return self.link(o, node_id, label, parent_id, depth)
         if self.has_geometry(o):
+            elements = self.elements(o, node_id, label) if _placement_list(o) else None
+            if elements is not None:
+                return [Item(node_id, label, parent_id, _local(o))] + elements
             return [self.shape(o, node_id, label, parent_id, _local(o))]
         return []
+
+    def elements(self, o, node_id, label):
+        """A Draft array made with links: each element an instance of the base's mesh, placed as FreeCAD places
+        it (getSubObject: the element's matrix relative to the array), under an empty that is the array; None when
+        an element is not one object with faces (then the array's own shape is sent, as one mesh)."""
+        shown = list(getattr(o, "VisibilityList", ()) or ())
+        out = []
+        for i in range(len(o.PlacementList)):
+            if i < len(shown) and not shown[i]:
+                continue
+            leaf, matrix = o.getSubObject("%d." % i, 1, fc.Matrix(), False)
+            if leaf is None or _is_container(leaf) or _is_link(leaf) or not self.has_geometry(leaf):
+                return None
+            self._reads.add(id(leaf))
+            out.append(self.shape(leaf, "%s:%d" % (node_id, i), "%s %d" % (label, i), node_id, _tuple(matrix)))
+        return out
 
     def shape(self, o, node_id, label, parent_id, transform):
         """The node of an object with faces (or of a link to one), its materials, and o queued for meshing."""
@@ -261,6 +281,9 @@ class _Collector:
         1.0 against the link's Shape: with LinkTransform false the target's Placement is replaced, not composed)."""
         target, matrix = link.getLinkedObject(True, fc.Matrix(), True)
         self._read_chain(link, target)
+        for array in link.InList:  # an array's element links to what the array links to: a change of it counts
+            if _is_link_array(array):
+                self._reads.add(id(array))
         if target is None or target is link or self.is_reference(target) or depth > LINK_DEPTH:
             return []
         transform = _tuple(matrix)
@@ -308,7 +331,40 @@ def _local(o):
 
 def _is_container(o):
     # App::Part includes Assembly::AssemblyObject (1.0); DocumentObjectGroup includes its JointGroup.
-    return o.isDerivedFrom("App::Part") or o.isDerivedFrom("App::DocumentObjectGroup") or _plain_group(o)
+    return (o.isDerivedFrom("App::Part") or o.isDerivedFrom("App::DocumentObjectGroup") or _plain_group(o)
+            or _is_link_array(o))
+
+
+def _is_link_array(o):
+    """An App::Link with ElementCount: its elements (App::LinkElement objects of the document, in its ElementList)
+    are the instances, placed relative to it; the link itself is the empty above them (it links to nothing
+    FreeCAD shows on its own)."""
+    return o.isDerivedFrom("App::Link") and (getattr(o, "ElementCount", 0) or 0) > 0
+
+
+def _placement_list(o):
+    """The element placements of a Draft array made with links (a link extension, no element objects), or None."""
+    has = getattr(o, "hasExtension", None)
+    if has is None or not has("App::LinkBaseExtension") or getattr(o, "ElementList", None):
+        return None
+    return getattr(o, "PlacementList", None) or None
+
+
+def _shown(o):
+    """Whether o itself shows. A link array's element is hidden as an object (the array shows it) and shown or not
+    by the array's VisibilityList."""
+    if o.isDerivedFrom("App::LinkElement"):
+        array = next((p for p in o.InList if _is_link_array(p)), None)
+        if array is not None:
+            shown = list(getattr(array, "VisibilityList", ()) or ())
+            i = list(array.ElementList).index(o)
+            return i >= len(shown) or bool(shown[i])
+    return bool(o.Visibility)
+
+
+def _members(p):
+    """What a container holds: its Group, or a link array's elements."""
+    return getattr(p, "Group", None) or getattr(p, "ElementList", None) or []
 
 
 def _plain_group(o):
@@ -323,14 +379,14 @@ def _plain_group(o):
 
 
 def _is_link(o):
-    return o.isDerivedFrom("App::Link")
+    return o.isDerivedFrom("App::Link") or o.isDerivedFrom("App::LinkElement")
 
 
 def _parent(o):
     """The nearest container that is sent: a group, an App::Part, or nothing. Features inside a Body are not sent
     (the Body carries the result), so they report the Body as their owner and are skipped."""
     for p in o.InList:
-        if _is_container(p) and o in getattr(p, "Group", []):
+        if _is_container(p) and o in _members(p):
             return p
     return o.getParentGeoFeatureGroup() if hasattr(o, "getParentGeoFeatureGroup") else None
 
@@ -345,9 +401,9 @@ def _descendants(container, reads):
     visible sub-containers. Every member looked at goes in reads (ids): showing one that was hidden changes
     what the container shows."""
     out = []
-    for c in getattr(container, "Group", []):
+    for c in _members(container):
         reads.add(id(c))
-        if _inside_body(c) or is_reference(c) or not c.Visibility:
+        if _inside_body(c) or is_reference(c) or not _shown(c):
             continue
         out.append(c)
         if _is_container(c):
