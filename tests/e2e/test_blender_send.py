@@ -8,6 +8,7 @@ import unittest
 from common import ADDON, LinkTest, apps
 
 from livelink_client import meshblob  # noqa: E402 - common put the shared client on the path
+from livelink_client.events import EventStream  # noqa: E402
 
 # Runs inside Blender: a cube scaled, rotated and bevelled; a two-material cube; an empty parenting two cubes; a
 # cylinder whose parent is not sent; two empties instancing one collection. Leaves them selected.
@@ -239,9 +240,16 @@ class BlenderSendTest(LinkTest):
     def status(self, field):
         return self.b.eval(SENDER + "result = getattr(s.status, %r)" % field)
 
+    def connected(self, peer):
+        """Keeps the peer's event stream open, as a FreeCAD receiver does: the hub drops a peer that registered and
+        never connected after 30 s, which a slow run of this test outlasted."""
+        stream = EventStream(self.client.port, self.client.token, peer)
+        self.addCleanup(stream.close)
+        return peer
+
     def test_send_to_a_chosen_receiver_and_the_answers_in_the_status(self):
-        demo = self.client.register("FreeCAD", "1.0.0", "Demo", role="both")
-        other = self.client.register("FreeCAD", "1.0.0", "Other", role="receiver")
+        demo = self.connected(self.client.register("FreeCAD", "1.0.0", "Demo", role="both"))
+        other = self.connected(self.client.register("FreeCAD", "1.0.0", "Other", role="receiver"))
         self.client.register("livelink", "0.1.0", "", role="sender")
         apps.wait_until(lambda: self.b.eval(SENDER + "result = len(s.receivers())") == 2,
                         what="Blender to list the two receivers")

@@ -40,6 +40,8 @@ final class HttpApi implements HttpHandler {
   private final Set<String> allowedOrigins;
   /** Blob uploads and publishes begun: what tells the warm-up that a real send has come. */
   private final AtomicLong sends = new AtomicLong();
+  /** Requests being answered; stop() waits, a little, for them to be answered (guarded by itself). */
+  private final int[] answering = new int[1];
   /** What is discarded of the body of a caller without the token, before its connection is closed. */
   private static final long UNAUTHENTICATED_DRAIN = 64 << 10;
   /** What is discarded of a refused chunked body, whose end nothing announces. */
@@ -130,6 +132,28 @@ final class HttpApi implements HttpHandler {
   }
 
   /**
+   * Waits up to {@code millis} for the requests being answered to be answered (event streams end with shutdown):
+   * a stopping hub cut the answer to an ack it had just recorded, and its sender reported the ack as lost.
+   */
+  void awaitAnswered(long millis) throws InterruptedException {
+    long deadline = System.nanoTime() + millis * 1_000_000;
+    synchronized (answering) {
+      for (long left = millis; answering[0] > 0 && left > 0; left = (deadline - System.nanoTime()) / 1_000_000) {
+        answering.wait(left);
+      }
+    }
+  }
+
+  private void answering(int delta) {
+    synchronized (answering) {
+      answering[0] += delta;
+      if (answering[0] == 0) {
+        answering.notifyAll();
+      }
+    }
+  }
+
+  /**
    * Answers one request. A failure of the connection itself (the client left, or stalled and was cut) is thrown on
    * to the JDK server once the exchange is closed: that is what makes the server close the connection and forget
    * it; swallowed, the server would keep every such dead connection.
@@ -137,6 +161,15 @@ final class HttpApi implements HttpHandler {
   @Override
   public void handle(HttpExchange ex) throws IOException {
     long started = System.nanoTime();
+    answering(1);
+    try {
+      answer(ex, started);
+    } finally {
+      answering(-1);
+    }
+  }
+
+  private void answer(HttpExchange ex, long started) throws IOException {
     Watchdog.Guard guard = workers.watchdog.guard();
     guard.disarm(); // the header is in: the JDK server calls the handler once it has read it
     long drain = UNAUTHENTICATED_DRAIN;

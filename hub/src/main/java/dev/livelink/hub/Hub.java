@@ -30,6 +30,8 @@ public final class Hub implements AutoCloseable {
   static final String MAX_REQUEST_SECONDS = "300";
   /** Connections the kernel queues before the server accepts them; 64 dropped SYNs when hundreds connect at once. */
   private static final int BACKLOG = 1024;
+  /** How long stop() waits for the requests being answered (the event streams end at once). */
+  private static final long STOP_GRACE_MILLIS = 2000;
 
   private final Path home;
   private final int requestedPort;
@@ -181,6 +183,11 @@ public final class Hub implements AutoCloseable {
       return;
     }
     api.shutdown();
+    try {
+      api.awaitAnswered(STOP_GRACE_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // stop now: what is still being answered is cut
+    }
     server.stop(0);
     workers.close();
     store.close();
