@@ -40,8 +40,8 @@ if hits:
 
 
 # Runs inside FreeCAD: a box placed off the origin, an App::Link array of it (ElementCount 3) raised 500 mm, its
-# elements placed 100 mm apart, and a Draft ortho array of it made with links (3 x 2), turned and raised 1 m; what
-# FreeCAD shows of each element (its bounds, mm), by node id.
+# elements placed 100 mm apart, a Draft ortho array of it made with links (3 x 2), turned and raised 1 m, and an
+# App::LinkGroup raised 1.5 m holding a link to it; what FreeCAD shows of each element (its bounds, mm), by node id.
 MAKE_LINK_ARRAY = r'''
 import Draft
 V = App.Vector
@@ -63,26 +63,36 @@ Gui.updateGui()
 def bounds(s):
     b = s.BoundBox
     return [[b.XMin, b.YMin, b.ZMin], [b.XMax, b.YMax, b.ZMax]]
+ring = doc.addObject("App::Link", "Ring")
+ring.LinkedObject = box
+ring.Placement.Base = V(500, 0, 0)
+group = doc.addObject("App::LinkGroup", "Holder")
+group.ElementList = [ring]
+group.Placement.Base = V(0, 0, 1500)
+doc.recompute()
+Gui.updateGui()
 result = {e.Name: bounds(s) for e, s in zip(arr.ElementList, arr.Shape.SubShapes)}
+result["Ring"] = bounds(group.Shape)
 result.update({"%s:%d" % (draft.Name, i): bounds(s) for i, s in enumerate(draft.Shape.SubShapes)})
 '''
 
 
 class FreeCADExamplesTest(LinkTest):
-    def test_link_arrays_arrive_as_instances_of_one_mesh_under_an_empty(self):
+    def test_link_arrays_and_groups_arrive_as_instances_of_one_mesh_under_an_empty(self):
         fc = self.start_freecad()
         truth = fc.eval(MAKE_LINK_ARRAY)
-        self.assertEqual(len(truth), 9)
+        self.assertEqual(len(truth), 10)
         b = self.start_blender()
         fc.eval(menu_action("LiveLink_ExportToBlender"))
         apps.wait_until(lambda: re.search(r"Sent \d+ objects to Blender", fc.eval(REPORT)), timeout=60,
                         what="the Blender ack in FreeCAD's Report view")
         s = b.eval(BLENDER_STATE)
         node = {o["node"]: o for o in s.values()}
-        self.assertEqual([node[a]["type"] for a in ("Row", "Array")], ["EMPTY", "EMPTY"])
+        self.assertEqual([node[a]["type"] for a in ("Row", "Array", "Holder")], ["EMPTY"] * 3)
         self.assertEqual(len({node[e]["mesh_ptr"] for e in truth}), 1, "one mesh, shared (the box is hidden by Draft)")
         for e, (lo, hi) in truth.items():
-            self.assertEqual(s[node[e]["parent"]]["node"], "Array" if e.startswith("Array:") else "Row")
+            holder = "Array" if e.startswith("Array:") else "Holder" if e == "Ring" else "Row"
+            self.assertEqual(s[node[e]["parent"]]["node"], holder)
             for got, want in zip(node[e]["min"] + node[e]["max"], lo + hi):
                 self.assertAlmostEqual(got, want / 1000.0, delta=1e-4, msg="%s: %s %s" % (e, node[e], (lo, hi)))
 

@@ -17,7 +17,7 @@ _COMMON = {
     "App::Part": "App::GeoFeature", "App::DocumentObjectGroup": "App::DocumentObject",
     "App::Link": "App::DocumentObject", "Mesh::Feature": "App::GeoFeature",
     "App::GeometryPython": "App::GeoFeature", "Part::FeaturePython": "Part::Feature",
-    "App::LinkElement": "App::DocumentObject",
+    "App::LinkElement": "App::DocumentObject", "App::LinkGroup": "App::DocumentObject",
 }
 _ORIGIN_1_0 = {"App::Origin": "App::DocumentObject", "App::OriginFeature": "App::GeoFeature",
                "App::Plane": "App::OriginFeature", "App::Line": "App::OriginFeature"}
@@ -104,6 +104,16 @@ class Doc:
         link = self.add("App::Link", name, parent, placement=placement, label=label, cls=Link)
         link.LinkedObject, link.LinkTransform = target, transform
         return link
+
+    def link_group(self, name, placement, elements, shown=None):
+        """An App::LinkGroup (Std_LinkMakeGroup) holding elements, placed relative to it; they are hidden as
+        objects (FreeCAD's GUI hides them: the group shows them, as its VisibilityList says)."""
+        group = self.add("App::LinkGroup", name, placement=placement)
+        group.ElementList, group.VisibilityList = list(elements), list(shown or [True] * len(elements))
+        for e in elements:
+            e.Visibility = False
+            e.InList.append(group)
+        return group
 
     def link_array(self, name, target, placement, elements):
         """An App::Link with ElementCount: its elements are App::LinkElement objects of the document (Name_i0,

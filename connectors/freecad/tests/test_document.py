@@ -207,6 +207,17 @@ class LinkTest(unittest.TestCase):
         array.VisibilityList = [True, False]
         self.assertNotIn("LinkArr_i1", {i.id for i in collect(doc)[0]}, "an element the array hides")
 
+    def test_a_link_group_is_an_empty_above_its_elements_placed_relative_to_it(self):
+        doc = Doc("Groups", "1.0")
+        box = doc.add("Part::Box", "Box", faces=6, placement=Placement(10, 0, 0))
+        a = doc.link("A", box, Placement(500, 0, 0))
+        b = doc.link("B", box, Placement(0, 500, 0))
+        doc.link_group("LinkGroup", Placement(0, 0, 1500), [a, b], shown=[True, False])
+        s = sent(doc)
+        self.assertEqual(sorted(s), ["A", "Box", "LinkGroup"], "B hidden by the group")
+        self.assertEqual((s["LinkGroup"].mesh_of, translation(s["LinkGroup"])), (None, (0, 0, 1500)))
+        self.assertEqual((s["A"].parent, s["A"].mesh_of, translation(s["A"])), ("LinkGroup", "Box", (500, 0, 0)))
+
     def test_a_draft_array_made_with_links_is_an_empty_above_instances_of_its_base(self):
         doc = Doc("Arrays", "1.0")
         box = doc.add("Part::Box", "Box", faces=6, placement=Placement(10, 0, 0))

@@ -5,7 +5,7 @@ import dataclasses
 
 from .. import fc
 from ..receive.identity import received
-from . import colors, incremental, meshing
+from . import colors, groups, incremental, meshing
 from .model import Item, MeshSource, safe_id
 
 IDENTITY = (1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0)
@@ -206,7 +206,7 @@ class _Collector:
         k = id(o)
         v = self._visible.get(k)
         if v is None:
-            shown = _shown(o)
+            shown = groups.shown(o)
             p = self.parent(o) if shown else None
             v = self._visible[k] = shown and (p is None or self.visible(p))
         return v
@@ -220,8 +220,8 @@ class _Collector:
     def node(self, o, node_id, label, parent_id, depth=0):
         """The nodes of one object: an empty for a container (its children come as objects of their own, or from
         expand for a link's), instances for a link, a mesh node for an object with geometry; else none."""
-        if _is_container(o):
-            if not _plain_group(o):
+        if groups.is_container(o):
+            if not groups.plain_group(o):
                 return [Item(node_id, label, parent_id, _local(o))]
             # A plain group's members are placed on their own (its Placement does not move what FreeCAD shows of
             # them): an empty at the origin; its own shape, when its view shows one (a Site's terrain), under it.
@@ -229,10 +229,10 @@ class _Collector:
             if self.has_geometry(o) and meshing.shows_faces(o):
                 items.append(self.shape(o, node_id + ":shape", label, node_id, _local(o)))
             return items
-        if _is_link(o):
+        if groups.is_link(o):
             return self.link(o, node_id, label, parent_id, depth)
         if self.has_geometry(o):
-            elements = self.elements(o, node_id, label) if _placement_list(o) else None
+            elements = self.elements(o, node_id, label) if groups.placement_list(o) else None
             if elements is not None:
                 return [Item(node_id, label, parent_id, _local(o))] + elements
             return [self.shape(o, node_id, label, parent_id, _local(o))]
@@ -248,7 +248,7 @@ class _Collector:
             if i < len(shown) and not shown[i]:
                 continue
             leaf, matrix = o.getSubObject("%d." % i, 1, fc.Matrix(), False)
-            if leaf is None or _is_container(leaf) or _is_link(leaf) or not self.has_geometry(leaf):
+            if leaf is None or groups.is_container(leaf) or groups.is_link(leaf) or not self.has_geometry(leaf):
                 return None
             self._reads.add(id(leaf))
             out.append(self.shape(leaf, "%s:%d" % (node_id, i), "%s %d" % (label, i), node_id, _tuple(matrix)))
@@ -282,12 +282,12 @@ class _Collector:
         target, matrix = link.getLinkedObject(True, fc.Matrix(), True)
         self._read_chain(link, target)
         for array in link.InList:  # an array's element links to what the array links to: a change of it counts
-            if _is_link_array(array):
+            if groups.is_link_array(array):
                 self._reads.add(id(array))
         if target is None or target is link or self.is_reference(target) or depth > LINK_DEPTH:
             return []
         transform = _tuple(matrix)
-        if _is_container(target):
+        if groups.is_container(target):
             return [Item(node_id, label, parent_id, transform)] + self.expand(target, node_id, label, depth)
         if self.has_geometry(target):
             return [self.shape(target, node_id, label, parent_id, transform)]
@@ -329,64 +329,11 @@ def _local(o):
     return _tuple(p.toMatrix()) if p is not None else IDENTITY
 
 
-def _is_container(o):
-    # App::Part includes Assembly::AssemblyObject (1.0); DocumentObjectGroup includes its JointGroup.
-    return (o.isDerivedFrom("App::Part") or o.isDerivedFrom("App::DocumentObjectGroup") or _plain_group(o)
-            or _is_link_array(o))
-
-
-def _is_link_array(o):
-    """An App::Link with ElementCount: its elements (App::LinkElement objects of the document, in its ElementList)
-    are the instances, placed relative to it; the link itself is the empty above them (it links to nothing
-    FreeCAD shows on its own)."""
-    return o.isDerivedFrom("App::Link") and (getattr(o, "ElementCount", 0) or 0) > 0
-
-
-def _placement_list(o):
-    """The element placements of a Draft array made with links (a link extension, no element objects), or None."""
-    has = getattr(o, "hasExtension", None)
-    if has is None or not has("App::LinkBaseExtension") or getattr(o, "ElementList", None):
-        return None
-    return getattr(o, "PlacementList", None) or None
-
-
-def _shown(o):
-    """Whether o itself shows. A link array's element is hidden as an object (the array shows it) and shown or not
-    by the array's VisibilityList."""
-    if o.isDerivedFrom("App::LinkElement"):
-        array = next((p for p in o.InList if _is_link_array(p)), None)
-        if array is not None:
-            shown = list(getattr(array, "VisibilityList", ()) or ())
-            i = list(array.ElementList).index(o)
-            return i >= len(shown) or bool(shown[i])
-    return bool(o.Visibility)
-
-
-def _members(p):
-    """What a container holds: its Group, or a link array's elements."""
-    return getattr(p, "Group", None) or getattr(p, "ElementList", None) or []
-
-
-def _plain_group(o):
-    """A placed object that groups others which FreeCAD shows on their own: BIM's BuildingPart (a level, a
-    building) and Site. A BuildingPart's Shape is the compound of its members, which its view does not show:
-    sent, it showed the building twice in Blender (and its tessellation took half of the BIM example's send).
-    Not a Body nor an App::Part (their group places its members: GeoFeatureGroupExtension), nor a Draft Layer (not
-    placed: an App::FeaturePython, whose members belong to their own containers)."""
-    has = getattr(o, "hasExtension", None)
-    return (has is not None and o.isDerivedFrom("App::GeoFeature") and has("App::GroupExtension")
-            and not has("App::GeoFeatureGroupExtension"))
-
-
-def _is_link(o):
-    return o.isDerivedFrom("App::Link") or o.isDerivedFrom("App::LinkElement")
-
-
 def _parent(o):
     """The nearest container that is sent: a group, an App::Part, or nothing. Features inside a Body are not sent
     (the Body carries the result), so they report the Body as their owner and are skipped."""
     for p in o.InList:
-        if _is_container(p) and o in _members(p):
+        if groups.is_container(p) and o in groups.members(p):
             return p
     return o.getParentGeoFeatureGroup() if hasattr(o, "getParentGeoFeatureGroup") else None
 
@@ -401,11 +348,11 @@ def _descendants(container, reads):
     visible sub-containers. Every member looked at goes in reads (ids): showing one that was hidden changes
     what the container shows."""
     out = []
-    for c in _members(container):
+    for c in groups.members(container):
         reads.add(id(c))
-        if _inside_body(c) or is_reference(c) or not _shown(c):
+        if _inside_body(c) or is_reference(c) or not groups.shown(c):
             continue
         out.append(c)
-        if _is_container(c):
+        if groups.is_container(c):
             out.extend(_descendants(c, reads))
     return out
