@@ -8,8 +8,7 @@ Run: flock /tmp/livelink-e2e.lock python3 bench/array_bench.py [runs] [N]     (N
 import statistics
 import sys
 
-from freecad_bench import count_sent, last_sent
-import apps
+from freecad_bench import CLEAR, count_sent, last_sent, session
 from test_freecad import menu_action
 
 MAKE = r'''
@@ -26,21 +25,12 @@ doc.recompute()
 Gui.updateGui()
 result = len(doc.Objects)
 '''
-CLEAR = ("for o in list(bpy.data.objects): bpy.data.objects.remove(o)\n"
-         "for m in list(bpy.data.meshes): bpy.data.meshes.remove(m)\n"
-         "for c in list(bpy.data.collections): bpy.data.collections.remove(c)\nresult = True")
 HOLDS = ("objs = [o for o in bpy.data.objects if o.type == 'MESH']\n"
          "result = [len(objs), len({o.data.as_pointer() for o in objs}), sum(len(o.data.polygons) for o in objs)]")
 
 
 def main(runs, n):
-    sb = apps.Sandbox()
-    sb.run("install")
-    hub = sb.hub()
-    b = apps.start_blender(sb)
-    fc = apps.start_freecad(sb)
-    try:
-        apps.wait_until(lambda: b.eval(apps.link_status()) == "connected", 60)
+    with session() as (sb, b, fc):
         ms = []
         for r in range(runs):
             fc.eval(MAKE % (n, n), timeout=300)
@@ -54,11 +44,6 @@ def main(runs, n):
                   "mesh(es), %d triangles shown" % (r, sent, took, meshes, kb, detail, objects, distinct, triangles),
                   flush=True)
         print("%d x %d array: median %d ms of %d runs" % (n, n, statistics.median(ms), runs))
-    finally:
-        fc.kill()
-        b.kill()
-        hub.stop()
-        sb.cleanup()
 
 
 if __name__ == "__main__":

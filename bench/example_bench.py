@@ -12,7 +12,7 @@ import os
 import statistics
 import sys
 
-from freecad_bench import count_sent, last_sent
+from freecad_bench import CLEAR, count_sent, last_sent, session
 import apps
 from test_freecad import REPORT, menu_action
 
@@ -30,19 +30,10 @@ doc = App.openDocument(%r)
 Gui.updateGui()
 result = len(doc.Objects)
 '''
-CLEAR = ("for o in list(bpy.data.objects): bpy.data.objects.remove(o)\n"
-         "for m in list(bpy.data.meshes): bpy.data.meshes.remove(m)\n"
-         "for c in list(bpy.data.collections): bpy.data.collections.remove(c)\nresult = True")
 
 
 def main(runs, names):
-    sb = apps.Sandbox()
-    sb.run("install")
-    hub = sb.hub()
-    b = apps.start_blender(sb)
-    fc = apps.start_freecad(sb)
-    try:
-        apps.wait_until(lambda: b.eval(apps.link_status()) == "connected", 60)
+    with session() as (sb, b, fc):
         paths = [p for p in fc.eval(FIND) if not names or os.path.basename(p)[:-6] in names]
         if not paths:
             sys.exit("this FreeCAD has no example documents (they came with 1.0)")
@@ -65,11 +56,6 @@ def main(runs, names):
             if ms:
                 print("%s: median %d ms of %d runs" % (os.path.basename(path), statistics.median(ms), len(ms)),
                       flush=True)
-    finally:
-        fc.kill()
-        b.kill()
-        hub.stop()
-        sb.cleanup()
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ temp file, the path over a socket, Blender's obj_import). Then one part of the 4
 Run: python3 bench/freecad_bench.py [runs] [--without-normals]   (models are generated into bench/out/models when
 missing; --without-normals switches off the Mod's reading of the view's normals, to measure what they cost)
 """
+import contextlib
 import os
 import re
 import statistics
@@ -51,77 +52,92 @@ def count_sent(fc):
     return len(SENT.findall(fc.eval(REPORT)))
 
 
-def main(runs, normals=True):
-    ensure_models()
+# Runs inside Blender: an emptied scene, as before a first send.
+CLEAR = ("for o in list(bpy.data.objects): bpy.data.objects.remove(o)\n"
+         "for m in list(bpy.data.meshes): bpy.data.meshes.remove(m)\n"
+         "for c in list(bpy.data.collections): bpy.data.collections.remove(c)\nresult = True")
+
+
+@contextlib.contextmanager
+def session():
+    """A sandbox with the connectors installed, its hub, a Blender connected to it and a FreeCAD: (sandbox,
+    Blender, FreeCAD); every one stopped afterwards."""
     sb = apps.Sandbox()
     sb.run("install")
     hub = sb.hub()
     b = apps.start_blender(sb)
     fc = apps.start_freecad(sb)
-    rows = []
     try:
         apps.wait_until(lambda: b.eval(apps.link_status()) == "connected", 60)
-        if not normals:
-            fc.eval("from livelink_freecad.scene import meshing\nmeshing._normals = lambda *a: None\nresult = 1")
-        clear = ("for o in list(bpy.data.objects): bpy.data.objects.remove(o)\n"
-                 "for m in list(bpy.data.meshes): bpy.data.meshes.remove(m)\n"
-                 "for c in list(bpy.data.collections): bpy.data.collections.remove(c)\nresult = True")
-        for name in ("small", "medium", "large"):
-            path = os.path.join(MODELS, name + ".FCStd")
-            ours, first, seed = [], None, []
-            for r in range(runs):
-                # A fresh FreeCAD document each run: no mesh cache, as on a first send.
-                fc.eval("for d in list(App.listDocuments()): App.closeDocument(d)\n"
-                        "App.openDocument(%r)\n" % path + SHOW)
-                b.eval(clear)
-                time.sleep(1.0)  # let Blender finish redrawing (software GL here) before the clock starts
-                n = count_sent(fc)
-                fc.eval(menu_action("LiveLink_ExportToBlender"))
-                objs, ms, meshes, kb, detail = last_sent(fc, n)
-                ours.append(ms)
-                first = first or (objs, meshes, kb)
-                print("  %s run %d: %d ms %s" % (name, r, ms, detail), flush=True)
-                # The seed: importOBJ.export to a temp file, the path to Blender, obj_import there.
-                b.eval(clear)
-                obj = os.path.join(sb.dir, "seed_%s.obj" % name)
-                t0 = time.perf_counter()
-                fc.eval("import importOBJ\nobjs = [o for o in App.ActiveDocument.Objects if hasattr(o, 'Shape') "
-                        "and o.Visibility]\nimportOBJ.export(objs, %r)\nresult = len(objs)" % obj)
-                b.eval("bpy.ops.wm.obj_import(filepath=%r)\nresult = len(bpy.data.objects)" % obj)
-                seed.append((time.perf_counter() - t0) * 1000)
-            rows.append((name, first, statistics.median(ours), statistics.median(seed)))
-        # One part of the 410 edited with Auto-sync on: the Box gets longer, only it is re-meshed and sent.
-        fc.eval("for d in list(App.listDocuments()): App.closeDocument(d)\n"
-                "App.openDocument(%r)\n" % os.path.join(MODELS, "large.FCStd") + SHOW)
-        b.eval(clear)
-        n = count_sent(fc)
-        fc.eval(menu_action("LiveLink_ExportToBlender"))
-        last_sent(fc, n)
-        fc.eval(menu_action("LiveLink_AutoSync"))
-        edits, walls, edit_kb = [], [], []
-        for r in range(runs):
-            n = count_sent(fc)
-            t0 = time.perf_counter()
-            fc.eval("d = App.ActiveDocument\nd.getObject('Box').Length = %d\nd.recompute()\nresult = 1"
-                    % (1100 + 100 * r))
-            objs, ms, meshes, kb, detail = last_sent(fc, n)
-            print("  edit run %d: %d ms %s" % (r, ms, detail), flush=True)
-            walls.append((time.perf_counter() - t0) * 1000)
-            edits.append(ms)
-            edit_kb.append((meshes, kb))
-        m = statistics.median
-        print("document  objects  first-send meshes/KB  livelink (command->ack)  seed pipeline  speed-up")
-        for name, (objs, meshes, kb), ours, seed in rows:
-            print("%-8s  %7d  %9d / %-8d  %16.0f ms  %10.0f ms  %7.1fx" % (name, objs, meshes, kb, ours, seed,
-                                                                          seed / ours))
-        print("large, one part edited with Auto-sync: %.0f ms from the (debounced) send to the ack; %.0f ms from "
-              "the recompute call, with the %d ms debounce; sent %s mesh(es)/KB" % (
-                  m(edits), m(walls), 300, edit_kb[len(edit_kb) // 2]))
+        yield sb, b, fc
     finally:
         fc.kill()
         b.kill()
         hub.stop()
         sb.cleanup()
+
+
+def main(runs, normals=True):
+    ensure_models()
+    with session() as (sb, b, fc):
+        run(sb, b, fc, runs, normals)
+
+
+def run(sb, b, fc, runs, normals):
+    rows = []
+    if not normals:
+        fc.eval("from livelink_freecad.scene import meshing\nmeshing._normals = lambda *a: None\nresult = 1")
+    for name in ("small", "medium", "large"):
+        path = os.path.join(MODELS, name + ".FCStd")
+        ours, first, seed = [], None, []
+        for r in range(runs):
+            # A fresh FreeCAD document each run: no mesh cache, as on a first send.
+            fc.eval("for d in list(App.listDocuments()): App.closeDocument(d)\n"
+                    "App.openDocument(%r)\n" % path + SHOW)
+            b.eval(CLEAR)
+            time.sleep(1.0)  # let Blender finish redrawing (software GL here) before the clock starts
+            n = count_sent(fc)
+            fc.eval(menu_action("LiveLink_ExportToBlender"))
+            objs, ms, meshes, kb, detail = last_sent(fc, n)
+            ours.append(ms)
+            first = first or (objs, meshes, kb)
+            print("  %s run %d: %d ms %s" % (name, r, ms, detail), flush=True)
+            # The seed: importOBJ.export to a temp file, the path to Blender, obj_import there.
+            b.eval(CLEAR)
+            obj = os.path.join(sb.dir, "seed_%s.obj" % name)
+            t0 = time.perf_counter()
+            fc.eval("import importOBJ\nobjs = [o for o in App.ActiveDocument.Objects if hasattr(o, 'Shape') "
+                    "and o.Visibility]\nimportOBJ.export(objs, %r)\nresult = len(objs)" % obj)
+            b.eval("bpy.ops.wm.obj_import(filepath=%r)\nresult = len(bpy.data.objects)" % obj)
+            seed.append((time.perf_counter() - t0) * 1000)
+        rows.append((name, first, statistics.median(ours), statistics.median(seed)))
+    # One part of the 410 edited with Auto-sync on: the Box gets longer, only it is re-meshed and sent.
+    fc.eval("for d in list(App.listDocuments()): App.closeDocument(d)\n"
+            "App.openDocument(%r)\n" % os.path.join(MODELS, "large.FCStd") + SHOW)
+    b.eval(CLEAR)
+    n = count_sent(fc)
+    fc.eval(menu_action("LiveLink_ExportToBlender"))
+    last_sent(fc, n)
+    fc.eval(menu_action("LiveLink_AutoSync"))
+    edits, walls, edit_kb = [], [], []
+    for r in range(runs):
+        n = count_sent(fc)
+        t0 = time.perf_counter()
+        fc.eval("d = App.ActiveDocument\nd.getObject('Box').Length = %d\nd.recompute()\nresult = 1"
+                % (1100 + 100 * r))
+        objs, ms, meshes, kb, detail = last_sent(fc, n)
+        print("  edit run %d: %d ms %s" % (r, ms, detail), flush=True)
+        walls.append((time.perf_counter() - t0) * 1000)
+        edits.append(ms)
+        edit_kb.append((meshes, kb))
+    m = statistics.median
+    print("document  objects  first-send meshes/KB  livelink (command->ack)  seed pipeline  speed-up")
+    for name, (objs, meshes, kb), ours, seed in rows:
+        print("%-8s  %7d  %9d / %-8d  %16.0f ms  %10.0f ms  %7.1fx" % (name, objs, meshes, kb, ours, seed,
+                                                                      seed / ours))
+    print("large, one part edited with Auto-sync: %.0f ms from the (debounced) send to the ack; %.0f ms from "
+          "the recompute call, with the %d ms debounce; sent %s mesh(es)/KB" % (
+              m(edits), m(walls), 300, edit_kb[len(edit_kb) // 2]))
 
 
 if __name__ == "__main__":

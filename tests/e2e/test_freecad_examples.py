@@ -78,16 +78,20 @@ result.update({"%s:%d" % (draft.Name, i): bounds(s) for i, s in enumerate(draft.
 
 
 class FreeCADExamplesTest(LinkTest):
+    def exported(self, fc):
+        """Export to Blender into a new Blender; what it holds then, by object name and by node id."""
+        b = self.start_blender()
+        fc.eval(menu_action("LiveLink_ExportToBlender"))
+        apps.wait_until(lambda: re.search(r"Sent \d+ objects to Blender", fc.eval(REPORT)), timeout=120,
+                        what="the Blender ack in FreeCAD's Report view")
+        s = b.eval(BLENDER_STATE)
+        return s, {o["node"]: o for o in s.values()}
+
     def test_link_arrays_and_groups_arrive_as_instances_of_one_mesh_under_an_empty(self):
         fc = self.start_freecad()
         truth = fc.eval(MAKE_LINK_ARRAY)
         self.assertEqual(len(truth), 10)
-        b = self.start_blender()
-        fc.eval(menu_action("LiveLink_ExportToBlender"))
-        apps.wait_until(lambda: re.search(r"Sent \d+ objects to Blender", fc.eval(REPORT)), timeout=60,
-                        what="the Blender ack in FreeCAD's Report view")
-        s = b.eval(BLENDER_STATE)
-        node = {o["node"]: o for o in s.values()}
+        s, node = self.exported(fc)
         self.assertEqual([node[a]["type"] for a in ("Row", "Array", "Holder")], ["EMPTY"] * 3)
         self.assertEqual(len({node[e]["mesh_ptr"] for e in truth}), 1, "one mesh, shared (the box is hidden by Draft)")
         for e, (lo, hi) in truth.items():
@@ -102,12 +106,7 @@ class FreeCADExamplesTest(LinkTest):
         if truth is None:
             self.skipTest("this FreeCAD has no BIMExample.FCStd among its examples (it came with 1.0)")
         self.assertTrue(truth["levels"] and truth["walls"], truth)
-        b = self.start_blender()
-        fc.eval(menu_action("LiveLink_ExportToBlender"))
-        apps.wait_until(lambda: re.search(r"Sent \d+ objects to Blender", fc.eval(REPORT)), timeout=120,
-                        what="the Blender ack in FreeCAD's Report view")
-        s = b.eval(BLENDER_STATE)
-        node = {o["node"]: o for o in s.values()}
+        s, node = self.exported(fc)
         for level in truth["levels"]:
             # Its own Shape, the compound of every member's, is not what FreeCAD shows: sent, it doubled the building.
             self.assertEqual(node[level]["type"], "EMPTY", level)
