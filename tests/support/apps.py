@@ -3,6 +3,7 @@ import http.client
 import json
 import os
 import queue
+import select
 import shutil
 import signal
 import subprocess
@@ -73,7 +74,37 @@ class Sandbox:
 
     def cleanup(self):
         self.stop_hub()
+        self.stop_strays()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+    def strays(self):
+        """Processes started in this sandbox still running: those whose environment names its LIVELINK_HOME (a hub
+        an application auto-started and that had not written hub.json yet when the scenario ended: the launcher
+        makes the hub's class archive at its first start after a build)."""
+        mark = ("LIVELINK_HOME=" + self.livelink_home).encode()
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                with open("/proc/%s/environ" % pid, "rb") as f:
+                    if mark in f.read().split(b"\0") and int(pid) != os.getpid():
+                        yield int(pid)
+            except OSError:
+                continue  # gone meanwhile, or not ours to read
+
+    def stop_strays(self, timeout=10.0):
+        """Ends the strays: SIGTERM, then SIGKILL for any still running after `timeout` (waited on through pidfds)."""
+        for pid in list(self.strays()):
+            try:
+                fd = os.pidfd_open(pid)
+            except OSError:
+                continue
+            try:
+                os.kill(pid, signal.SIGTERM)
+                if not select.select([fd], [], [], timeout)[0]:
+                    os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass  # it ended meanwhile
+            finally:
+                os.close(fd)
 
 
 class Probe:
