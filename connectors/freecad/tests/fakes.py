@@ -108,25 +108,28 @@ class Doc:
     def link_group(self, name, placement, elements, shown=None):
         """An App::LinkGroup (Std_LinkMakeGroup) holding elements, placed relative to it; they are hidden as
         objects (FreeCAD's GUI hides them: the group shows them, as its VisibilityList says)."""
-        group = self.add("App::LinkGroup", name, placement=placement)
-        group.ElementList, group.VisibilityList = list(elements), list(shown or [True] * len(elements))
+        return self._holds(self.add("App::LinkGroup", name, placement=placement), elements, shown)
+
+    @staticmethod
+    def _holds(holder, elements, shown=None):
+        """holder shows elements, hidden as objects (as FreeCAD's GUI hides them), as its VisibilityList says."""
+        holder.ElementList, holder.VisibilityList = list(elements), list(shown or [True] * len(elements))
         for e in elements:
             e.Visibility = False
-            e.InList.append(group)
-        return group
+            e.InList.append(holder)
+        return holder
 
     def link_array(self, name, target, placement, elements):
         """An App::Link with ElementCount: its elements are App::LinkElement objects of the document (Name_i0,
         ...), in its ElementList, each placed relative to it and linking to the target as the array does; hidden as
         objects (FreeCAD's GUI hides them: the array shows them, as its VisibilityList says)."""
         array = self.link(name, target, placement)
-        array.ElementCount, array.ElementList, array.VisibilityList = len(elements), [], [True] * len(elements)
-        for i, p in enumerate(elements):
-            e = self.add("App::LinkElement", "%s_i%d" % (name, i), placement=p, visible=False, cls=Link)
+        array.ElementCount = len(elements)
+        made = [self.add("App::LinkElement", "%s_i%d" % (name, i), placement=p, cls=Link)
+                for i, p in enumerate(elements)]
+        for e in made:
             e.LinkedObject, e.LinkTransform = target, array.LinkTransform
-            array.ElementList.append(e)
-            e.InList.append(array)
-        return array
+        return self._holds(array, made)
 
 
 class Obj:

@@ -242,10 +242,9 @@ class _Collector:
         """A Draft array made with links: each element an instance of the base's mesh, placed as FreeCAD places
         it (getSubObject: the element's matrix relative to the array), under an empty that is the array; None when
         an element is not one object with faces (then the array's own shape is sent, as one mesh)."""
-        shown = list(getattr(o, "VisibilityList", ()) or ())
         out = []
         for i in range(len(o.PlacementList)):
-            if i < len(shown) and not shown[i]:
+            if not groups.element_shown(o, i):
                 continue
             leaf, matrix = o.getSubObject("%d." % i, 1, fc.Matrix(), False)
             if leaf is None or groups.is_container(leaf) or groups.is_link(leaf) or not self.has_geometry(leaf):

@@ -34,10 +34,14 @@ def shown(o):
     shown or not as the group's VisibilityList says."""
     holder = next((p for p in o.InList if holds_elements(p) and o in (getattr(p, "ElementList", None) or ())), None)
     if holder is not None:
-        flags = list(getattr(holder, "VisibilityList", ()) or ())
-        i = list(holder.ElementList).index(o)
-        return i >= len(flags) or bool(flags[i])
+        return element_shown(holder, list(holder.ElementList).index(o))
     return bool(o.Visibility)
+
+
+def element_shown(holder, i):
+    """Whether element i of a link group or array shows, as its VisibilityList says (shown when the list is short)."""
+    flags = list(getattr(holder, "VisibilityList", ()) or ())
+    return i >= len(flags) or bool(flags[i])
 
 
 def members(p):

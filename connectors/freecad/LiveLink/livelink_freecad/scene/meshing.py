@@ -78,8 +78,13 @@ def shows_faces(o):
         from pivy import coin
     except ImportError:
         return False
-    faces = _coin_first(vo.RootNode, coin, coin.SoType.fromName(coin.SbName("SoBrepFaceSet")))
+    faces = _face_set(vo.RootNode, coin)[0]
     return faces is not None and faces.coordIndex.getNum() > 0
+
+
+def _face_set(root, coin):
+    """(the view's SoBrepFaceSet, FreeCAD's node of an object's faces, the group holding it), or (None, None)."""
+    return _coin_found(root, coin, coin.SoType.fromName(coin.SbName("SoBrepFaceSet")))
 
 
 def _from_view(np, o, slots):
@@ -94,7 +99,7 @@ def _from_view(np, o, slots):
         return None  # FreeCAD without its Coin binding: tessellate instead
     root = vo.RootNode
     coords = _coin_first(root, coin, coin.SoCoordinate3.getClassTypeId())
-    faces, group = _coin_found(root, coin, coin.SoType.fromName(coin.SbName("SoBrepFaceSet")))
+    faces, group = _face_set(root, coin)
     if coords is None or faces is None or faces.coordIndex.getNum() == 0:
         return None
     ci = _field(np, faces.coordIndex, np.int32)

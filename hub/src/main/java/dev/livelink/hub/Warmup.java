@@ -211,10 +211,11 @@ public final class Warmup {
     }
 
     private static String register(Client c, String app, String role) throws IOException {
-      byte[] body = ("{\"app\":\"" + app + "\",\"appVersion\":\"1.0.0\",\"pid\":" + ProcessHandle.current().pid()
-          + ",\"document\":\"warm-up.FCStd\",\"role\":\"" + role + "\",\"accepts\":[\"livelink-mesh\"],\"from\":[\"*\"]}")
-          .getBytes(StandardCharsets.UTF_8);
-      return Json.parseObject(c.call("POST", "/v1/peers", body)).path("id").asText();
+      ObjectNode o = Json.object().put("app", app).put("appVersion", "1.0.0").put("pid", ProcessHandle.current().pid())
+          .put("document", "warm-up.FCStd").put("role", role);
+      o.putArray("accepts").add("livelink-mesh");
+      o.putArray("from").add("*");
+      return Json.parseObject(c.call("POST", "/v1/peers", Json.bytes(o))).path("id").asText();
     }
   }
 
