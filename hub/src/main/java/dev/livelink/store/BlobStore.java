@@ -5,6 +5,7 @@ import dev.livelink.model.MeshBlob;
 import dev.livelink.model.Sha256;
 import dev.livelink.runtime.AtomicFiles;
 import dev.livelink.wire.BlobBatch;
+import dev.livelink.wire.BlobBatchException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -112,14 +113,18 @@ public final class BlobStore implements AutoCloseable {
   }
 
   private static void check(String hash, byte[] data) {
+    check(hash, data, 0, data.length);
+  }
+
+  private static void check(String hash, byte[] data, int offset, int length) {
     if (!Ids.isSha256(hash)) {
       throw new StoreException("\"" + hash + "\" is not a lowercase hex SHA-256");
     }
-    String actual = Sha256.hex(data);
+    String actual = Sha256.hex(data, offset, length);
     if (!actual.equals(hash)) {
       throw new StoreException("blob bytes hash to " + actual + ", not to " + hash);
     }
-    MeshBlob.validate(data);
+    MeshBlob.validate(data, offset, length);
   }
 
   /** Pins a blob for the grace period; the first pin in a while renews the file's time too. Holds {@link #lock}. */
@@ -222,6 +227,41 @@ public final class BlobStore implements AutoCloseable {
     }
     into.add(packs.keepUnsynced(fresh));
     List<String> hashes = fresh.stream().map(BlobBatch.Frame::hash).toList();
+    known.addAll(hashes);
+    return hashes;
+  }
+
+  /**
+   * {@link #putAllUnsynced} for a batch received whole (a pack from another hub): its blobs checked where they lie,
+   * the batch written as it is, without a copy.
+   *
+   * @throws BlobBatchException when it is not one whole batch
+   */
+  public List<String> putBatchUnsynced(byte[] batch, Unsynced into) throws BlobBatchException {
+    List<BlobBatch.Span> spans = new ArrayList<>();
+    BlobBatch.Scanner scanner = BlobBatch.scanner(batch.length);
+    for (BlobBatch.Span s; (s = scanner.next(batch, batch.length)) != null; ) {
+      spans.add(s);
+    }
+    scanner.end(batch, batch.length);
+    for (BlobBatch.Span s : spans) {
+      check(s.hash(), batch, s.offset(), s.length());
+    }
+    List<BlobBatch.Span> fresh = new ArrayList<>();
+    synchronized (lock) {
+      Set<String> seen = new HashSet<>();
+      for (BlobBatch.Span s : spans) {
+        pin(s.hash());
+        if (!known.contains(s.hash()) && seen.add(s.hash())) {
+          fresh.add(s);
+        }
+      }
+    }
+    if (fresh.isEmpty()) {
+      return List.of();
+    }
+    into.add(packs.keepUnsynced(batch, fresh));
+    List<String> hashes = fresh.stream().map(BlobBatch.Span::hash).toList();
     known.addAll(hashes);
     return hashes;
   }
