@@ -201,6 +201,22 @@ public final class BlobStore implements AutoCloseable {
     }
   }
 
+  /** Pins each blob and gives the indices of those the store does not hold, each hash once. */
+  private List<Integer> unheld(List<String> hashes) {
+    List<Integer> out = new ArrayList<>();
+    synchronized (lock) {
+      Set<String> seen = new HashSet<>();
+      for (int i = 0; i < hashes.size(); i++) {
+        String h = hashes.get(i);
+        pin(h);
+        if (!known.contains(h) && seen.add(h)) {
+          out.add(i);
+        }
+      }
+    }
+    return out;
+  }
+
   /**
    * {@link #putAll} without waiting for the disk: the new blobs go into one pack file, not fsync'd, split into blob
    * files in the background like any pack (whose split fsyncs them); {@code into} gets the pack, and
@@ -213,14 +229,8 @@ public final class BlobStore implements AutoCloseable {
       check(f.hash(), f.data());
     }
     List<BlobBatch.Frame> fresh = new ArrayList<>();
-    synchronized (lock) {
-      Set<String> seen = new HashSet<>();
-      for (BlobBatch.Frame f : batch) {
-        pin(f.hash());
-        if (!known.contains(f.hash()) && seen.add(f.hash())) {
-          fresh.add(f);
-        }
-      }
+    for (int i : unheld(batch.stream().map(BlobBatch.Frame::hash).toList())) {
+      fresh.add(batch.get(i));
     }
     if (fresh.isEmpty()) {
       return List.of();
@@ -248,14 +258,8 @@ public final class BlobStore implements AutoCloseable {
       check(s.hash(), batch, s.offset(), s.length());
     }
     List<BlobBatch.Span> fresh = new ArrayList<>();
-    synchronized (lock) {
-      Set<String> seen = new HashSet<>();
-      for (BlobBatch.Span s : spans) {
-        pin(s.hash());
-        if (!known.contains(s.hash()) && seen.add(s.hash())) {
-          fresh.add(s);
-        }
-      }
+    for (int i : unheld(spans.stream().map(BlobBatch.Span::hash).toList())) {
+      fresh.add(spans.get(i));
     }
     if (fresh.isEmpty()) {
       return List.of();
