@@ -13,7 +13,7 @@ import queue
 import re
 import unittest
 
-from common import BLENDER_STATE, apps, link_status, peers
+from common import BLENDER_STATE, HubClient, apps, link_status, peers
 from test_freecad import MAKE_DOC, REPORT, menu_action, sent_line
 
 
@@ -21,6 +21,24 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+# Thirty cylinders of their own sizes: each its own mesh, ~400 KB of new blobs in all, over the 64 KB an edit
+# carries in its version's message, so they go ahead of their version (docs/studio.md, "Blobs ahead of their version").
+MAKE_CYLINDERS = """import FreeCAD as App
+doc = App.getDocument("Demo")
+for i in range(30):
+    c = doc.addObject("Part::Cylinder", "Rod%02d" % i)
+    c.Radius = 10 + i
+    c.Height = 100 + 10 * i
+    c.Placement.Base = App.Vector(3000 + 100 * i, 0, 0)
+doc.recompute()
+result = True
+"""
+
+
+def federation(sandbox):
+    return HubClient.discover(sandbox.livelink_home).status()["federation"]
 
 
 # What FreeCAD's "Live Link status…" dialog shows: the Mod's controller makes its text.
@@ -119,6 +137,20 @@ class StudioTest(unittest.TestCase):
         self.assertEqual(s["Cylinder"]["colors"], [[0.0, 0.0, 1.0, 1.0]])
         status = self.a.run("status").stdout
         self.assertIn("1 remote peer(s), outbox 0", status)
+
+        # A larger first send: its blobs cross as FreeCAD uploads them, and hub B (Blender is its receiver) keeps
+        # them as they are put, so the version that follows fetches none.
+        fetched = federation(self.b)["packsFetched"]
+        fc.eval(MAKE_CYLINDERS)
+        fc.eval(menu_action("LiveLink_ExportToBlender"))
+        apps.wait_until(lambda: "Rod29" in b.eval(BLENDER_STATE), timeout=60, what="the 30 rods in Blender")
+        rod = b.eval(BLENDER_STATE)["Rod29"]
+        for got, want in zip(rod["max"], [5.939, 0.039, 0.39]):  # r 39 mm, h 390 mm, at x 5900 mm: in metres
+            self.assertAlmostEqual(got, want, delta=0.001)
+        fb = federation(self.b)
+        self.assertEqual(fb["packsFetched"], fetched, "no pack fetched after the version came")
+        self.assertGreaterEqual(fb["blobsPrefetched"], 30)
+        self.assertGreaterEqual(federation(self.a)["packsAhead"], 1)
 
         # NATS away: both applications say so in their own status, and local linking goes on.
         connected, unreachable = "Studio space e2e: connected", "Studio space e2e: unreachable — local link works"

@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Mesh blobs between hubs, in <em>packs</em>: objects of the space's Object Store named {@code pack-<sha256 of the
- * pack>}, each in the blob batch framing of docs/protocol.md (per blob: its hash, its length, its bytes). A version's
+ * hashes of its blobs>}, each in the blob batch framing of docs/protocol.md (per blob: its hash, its length, its bytes). A version's
  * new blobs go out as a few packs of up to one NATS message each (a blob larger than that alone in a pack of its
  * own, in chunks), and the version message names, for each blob, the pack holding it. Each object costs round trips
  * (its info, then its chunks): 410 blobs of 8.5 KB as 410 objects moved at 2.7 MB/s, as four packs they move at the
@@ -63,9 +63,15 @@ final class Blobs implements AutoCloseable {
 
   /** A pack made here: its object name, its bytes, the blobs in it. */
   record NewPack(String name, byte[] data, List<String> hashes) {
+    /**
+     * Named by its blobs' hashes in order, which fix its bytes: hashing 410 hashes instead of the 3.5 MB they name
+     * takes ~2 ms off a first send's way out (the object store's own digest still covers the bytes).
+     */
     static NewPack of(List<BlobBatch.Frame> frames) {
       byte[] data = BlobBatch.encode(frames);
-      return new NewPack("pack-" + Sha256.hex(data), data, frames.stream().map(BlobBatch.Frame::hash).toList());
+      List<String> hashes = frames.stream().map(BlobBatch.Frame::hash).toList();
+      byte[] names = String.join("", hashes).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      return new NewPack("pack-" + Sha256.hex(names), data, hashes);
     }
 
     VersionMessage.Pack ref() {
@@ -122,10 +128,15 @@ final class Blobs implements AutoCloseable {
    * @throws FederationException when a blob is no longer on this hub
    */
   Plan plan(VersionMessage m, BlobStore local, int packBytes) {
+    return plan(m.blobs(), local, packBytes);
+  }
+
+  /** {@link #plan(VersionMessage, BlobStore, int)} for these blobs. */
+  Plan plan(Collection<String> blobs, BlobStore local, int packBytes) {
     Map<String, List<String>> known = new LinkedHashMap<>();
     List<BlobBatch.Frame> fresh = new ArrayList<>();
     long freshBytes = 0;
-    for (String h : new LinkedHashSet<>(m.blobs())) {
+    for (String h : new LinkedHashSet<>(blobs)) {
       String pack = locate(h);
       if (pack != null) {
         known.computeIfAbsent(pack, k -> new ArrayList<>()).add(h);

@@ -48,6 +48,7 @@ final class Inbound {
   private final Blobs blobs;
   private final Origins origins;
   private final Settler settler;
+  private final Prefetch prefetch;
   private final Consumer<String> problem;
   private static final int FETCH_BATCH = 16;
   private static final java.time.Duration FETCH_WAIT = java.time.Duration.ofSeconds(1);
@@ -58,7 +59,7 @@ final class Inbound {
   final java.util.concurrent.atomic.AtomicLong receivedAsChange = new java.util.concurrent.atomic.AtomicLong();
 
   Inbound(String self, String host, Subjects subjects, Federation.Local local, Blobs blobs, Origins origins,
-      Settler settler, Consumer<String> problem) {
+      Settler settler, Prefetch prefetch, Consumer<String> problem) {
     this.self = self;
     this.host = host;
     this.subjects = subjects;
@@ -66,6 +67,7 @@ final class Inbound {
     this.blobs = blobs;
     this.origins = origins;
     this.settler = settler;
+    this.prefetch = prefetch;
     this.problem = problem;
   }
 
@@ -100,6 +102,9 @@ final class Inbound {
             } else if (apply(s, m, written) == Inbound.Outcome.RETRY) {
               m.nakWithDelay(RETRY);
             } else {
+              if (prefetch != null) {
+                prefetch.barrier(); // blobs it found kept ahead are queued for their fsync before its ack
+              }
               settler.ack(m, written); // once what was written for it is on disk
             }
           }
@@ -176,6 +181,10 @@ final class Inbound {
     SceneStore store = local.store();
     try {
       List<String> missing = store.blobs().missing(scene.meshes());
+      if (!missing.isEmpty() && inline == null && prefetch != null) {
+        prefetch.awaitIdle(Prefetch.CATCH_UP); // the packs put before this message: most often kept by now
+        missing = store.blobs().missing(missing);
+      }
       if (!missing.isEmpty()) {
         store.blobs().putAllUnsynced(blobs.fetch(space, m, inline, missing), written); // checked again there
       }

@@ -18,9 +18,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A hub's link to the other hubs of its space through NATS JetStream (docs/studio.md). Its {@link Session} connects
- * and reopens the space after each reconnection. Three threads work on it: the publisher ({@link Outgoing}) drains
- * the {@link Outbox}, the receiver ({@link Inbound}) pulls the hub's durable consumer, the control thread connects,
- * opens the space, announces this hub's peers and expires the others'.
+ * and reopens the space after each reconnection. Five threads work on it: the publisher ({@link Outgoing}) puts
+ * uploaded blobs ahead and drains the {@link Outbox}, the receiver ({@link Inbound}) pulls the hub's durable consumer,
+ * the prefetcher ({@link Prefetch}) keeps the packs other hubs put, the {@link Settler} makes what was received
+ * durable and acks it, the control thread connects, opens the space, announces this hub's peers and expires the
+ * others'.
  */
 public final class NatsLink implements Federation {
   private final FederationConfig config;
@@ -38,6 +40,8 @@ public final class NatsLink implements Federation {
   private final Thread receiver;
   private final Settler settler;
   private final Thread settling;
+  private final Prefetch prefetch;
+  private final Thread prefetching;
   /** Control thread only. */
   private Dispatcher ackDispatcher;
   private NatsKeyValueWatchSubscription watch;
@@ -56,7 +60,10 @@ public final class NatsLink implements Federation {
     this.origins = new Origins(home.resolve("federation").resolve("origins.jsonl"));
     this.settler = new Settler(session::problem, hold);
     this.settling = daemon(settler::run, "livelink-nats-settle");
-    this.inbound = new Inbound(hubId, config.host(), subjects, local, blobs, origins, settler, session::problem);
+    this.prefetch = new Prefetch(local.store().blobs(), settler);
+    this.prefetching = daemon(() -> prefetch.run(session), "livelink-nats-prefetch");
+    this.inbound = new Inbound(hubId, config.host(), subjects, local, blobs, origins, settler, prefetch,
+        session::problem);
     this.receiver = daemon(() -> inbound.run(session), "livelink-nats-in");
   }
 
@@ -84,6 +91,7 @@ public final class NatsLink implements Federation {
     publisher.start();
     receiver.start();
     settling.start();
+    prefetching.start();
     return this;
   }
 
@@ -117,6 +125,17 @@ public final class NatsLink implements Federation {
     outgoing.published(v, p.previous(), local.store().latestJson(v.scene().id(), v.number()), remoteTargets);
   }
 
+  /** Blobs of a batch upload go out ahead of their version when a receiver on another hub may take it. */
+  @Override
+  public void uploaded(List<String> fresh) {
+    for (RemotePeer p : remote.list()) {
+      if (p.receives()) {
+        outgoing.ahead(fresh);
+        return;
+      }
+    }
+  }
+
   // ---- in --------------------------------------------------------------------------------------------------------
 
   @Override
@@ -131,6 +150,7 @@ public final class NatsLink implements Federation {
 
   private void tick() {
     try {
+      prefetch.want(local.peers().stream().anyMatch(dev.livelink.hub.Peer::receives));
       remote.expire();
       Space s = session.space();
       if (s != null) {
@@ -163,7 +183,9 @@ public final class NatsLink implements Federation {
         .put("outbox", outgoing.waiting()).put("remotePeers", remote.list().size())
         .put("blobsUploaded", blobs.uploaded.get()).put("blobsFetched", blobs.fetched.get())
         .put("blobsRefused", blobs.refused.get()).put("packsUploaded", blobs.packsUploaded.get())
-        .put("packsFetched", blobs.packsFetched.get()).put("settled", settler.settled.get())
+        .put("packsFetched", blobs.packsFetched.get()).put("blobsPrefetched", prefetch.kept.get())
+        .put("prefetching", prefetch.following()).put("packsPrefetchRefused", prefetch.skipped.get())
+        .put("packsAhead", outgoing.packsAhead.get()).put("settled", settler.settled.get())
         .put("settleRounds", settler.rounds.get()).put("unsettled", settler.waiting());
     return o;
   }
@@ -180,9 +202,11 @@ public final class NatsLink implements Federation {
     outgoing.close();
     publisher.interrupt();
     receiver.interrupt();
+    prefetching.interrupt();
     try {
       publisher.join(5000);
       receiver.join(5000);
+      prefetching.join(5000);
       settling.interrupt();
       settling.join(5000);
       settler.drain(); // what was received is made durable and acked before the connection closes

@@ -52,7 +52,11 @@ final class Outgoing {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition added = lock.newCondition();
   private boolean closed;
+  /** Uploaded blobs to put before the next version (see {@link #ahead}); guarded by {@link #lock}. */
+  private final java.util.ArrayDeque<List<String>> ahead = new java.util.ArrayDeque<>();
   final AtomicLong sent = new AtomicLong();
+  /** Packs put ahead of their version. */
+  final AtomicLong packsAhead = new AtomicLong();
 
   Outgoing(String hubId, String host, Subjects subjects, Outbox outbox, Blobs blobs, BlobStore store,
       LinkState link) {
@@ -101,6 +105,44 @@ final class Outgoing {
     return PatchJson.write(p);
   }
 
+  /**
+   * On the upload's thread: blobs just uploaded, put in packs on the sending thread before the next version, so that
+   * they cross while the sender publishes (a first send of 410 parts: the hub answers its upload, then its publish,
+   * ~10 ms apart here). The version then names their packs and carries no blob. Blobs that would travel inline
+   * (an edit's few) wait for their version as before. Not kept on disk: the version's own send puts what is not out.
+   */
+  void ahead(List<String> hashes) {
+    lock.lock();
+    try {
+      ahead.add(List.copyOf(hashes));
+      added.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private List<String> nextAhead() {
+    lock.lock();
+    try {
+      return ahead.poll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Puts the packs of uploaded blobs not out yet; gives up quietly (the version's send puts them). */
+  private void putAhead(Space s, List<String> hashes) throws InterruptedException {
+    try {
+      Blobs.Plan plan = blobs.plan(hashes, store, s.packBytes());
+      if (plan.inline() == null && !plan.fresh().isEmpty()) {
+        blobs.put(s, plan.fresh());
+        packsAhead.addAndGet(plan.fresh().size());
+      }
+    } catch (IOException | JetStreamApiException | RuntimeException e) { // FederationException among them
+      // Gone from the store meanwhile, or NATS away: the version's send puts what it needs.
+    }
+  }
+
   int waiting() {
     return outbox.size();
   }
@@ -128,11 +170,19 @@ final class Outgoing {
   void run() {
     try {
       while (true) {
+        List<String> early = nextAhead();
+        if (early != null) {
+          Space s = link.space();
+          if (s != null) {
+            putAhead(s, early);
+          }
+          continue;
+        }
         Outbox.Item item = outbox.peek();
         if (item == null) {
           lock.lock();
           try {
-            while (!closed && outbox.size() == 0) {
+            while (!closed && outbox.size() == 0 && ahead.isEmpty()) {
               added.await();
             }
             if (closed) {

@@ -22,6 +22,7 @@ import java.util.function.Consumer;
  * <p>A failed fsync leaves the message unacked (delivered again after the consumer's ack wait) and is reported.
  */
 final class Settler {
+  /** {@code msg} null: files to sync for no message. */
   private record Item(Message msg, Unsynced files) {}
 
   private final BlockingQueue<Item> queue = new LinkedBlockingQueue<>();
@@ -52,6 +53,17 @@ final class Settler {
     }
     pending.incrementAndGet();
     queue.add(new Item(msg, files));
+  }
+
+  /**
+   * Files written for no message of their own ({@link Prefetch}'s blobs): made durable with the next round, before
+   * the messages handed over after them are acked.
+   */
+  void sync(Unsynced files) {
+    if (!files.isEmpty()) {
+      pending.incrementAndGet();
+      queue.add(new Item(null, files));
+    }
   }
 
   /** Messages stored and not yet acked. */
@@ -101,6 +113,10 @@ final class Settler {
     }
     rounds.incrementAndGet();
     for (Item i : batch) {
+      if (i.msg() == null) {
+        pending.decrementAndGet();
+        continue;
+      }
       try {
         i.msg().ack();
         settled.incrementAndGet();

@@ -18,10 +18,12 @@ final class BlobRoutes {
 
   private final BlobStore blobs;
   private final long maxBlob;
+  private final Federation federation;
 
-  BlobRoutes(BlobStore blobs, Limits limits) {
+  BlobRoutes(BlobStore blobs, Limits limits, Federation federation) {
     this.blobs = blobs;
     this.maxBlob = limits.maxBlob;
+    this.federation = federation;
   }
 
   void missing(Request r) throws IOException {
@@ -56,6 +58,9 @@ final class BlobRoutes {
     BlobStore.Stored s = blobs.receive(r.bodyStream(), r.declaredLength(), r.maxBody(), maxBlob);
     // Until the last byte is in, the sender sets the pace; what comes after is the hub's alone.
     r.timing("body", s.receivedNanos() - r.startedNanos());
+    if (!s.fresh().isEmpty()) {
+      federation.uploaded(s.fresh());
+    }
     ArrayNode stored = Json.array();
     s.hashes().forEach(stored::add);
     r.json(200, Json.object().set("stored", stored));

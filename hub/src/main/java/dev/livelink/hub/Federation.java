@@ -62,6 +62,12 @@ public interface Federation extends AutoCloseable {
     published(p.version(), remoteTargets);
   }
 
+  /**
+   * A local peer uploaded blobs new to this hub, most often right before it publishes the version that uses them: a
+   * link may start moving them to the other hubs now, before it knows the version (see docs/studio.md).
+   */
+  default void uploaded(List<String> fresh) {}
+
   /** A local peer acked {@code version} of {@code scene}: relayed when that version came from another hub. */
   void acked(String scene, int version, ObjectNode ack);
 

@@ -64,7 +64,7 @@ final class HttpApi implements HttpHandler {
     peers.remote(federation::remotePeers);
     HubRoutes hub = new HubRoutes(runtime, store, peers, federation);
     PeerRoutes peer = new PeerRoutes(runtime, store, peers, acks, federation);
-    BlobRoutes blob = new BlobRoutes(store.blobs(), limits);
+    BlobRoutes blob = new BlobRoutes(store.blobs(), limits, federation);
     SceneRoutes scene = new SceneRoutes(store, peers, acks, limits, events, federation);
     AckRoutes ack = new AckRoutes(store, peers, acks, events, federation);
     SceneActions actions = new SceneActions(store, peers, acks, events);

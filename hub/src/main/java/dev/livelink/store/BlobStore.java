@@ -5,6 +5,7 @@ import dev.livelink.model.MeshBlob;
 import dev.livelink.model.Sha256;
 import dev.livelink.runtime.AtomicFiles;
 import dev.livelink.wire.BlobBatch;
+import dev.livelink.wire.BlobBatchException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -112,14 +113,18 @@ public final class BlobStore implements AutoCloseable {
   }
 
   private static void check(String hash, byte[] data) {
+    check(hash, data, 0, data.length);
+  }
+
+  private static void check(String hash, byte[] data, int offset, int length) {
     if (!Ids.isSha256(hash)) {
       throw new StoreException("\"" + hash + "\" is not a lowercase hex SHA-256");
     }
-    String actual = Sha256.hex(data);
+    String actual = Sha256.hex(data, offset, length);
     if (!actual.equals(hash)) {
       throw new StoreException("blob bytes hash to " + actual + ", not to " + hash);
     }
-    MeshBlob.validate(data);
+    MeshBlob.validate(data, offset, length);
   }
 
   /** Pins a blob for the grace period; the first pin in a while renews the file's time too. Holds {@link #lock}. */
@@ -196,6 +201,22 @@ public final class BlobStore implements AutoCloseable {
     }
   }
 
+  /** Pins each blob and gives the indices of those the store does not hold, each hash once. */
+  private List<Integer> unheld(List<String> hashes) {
+    List<Integer> out = new ArrayList<>();
+    synchronized (lock) {
+      Set<String> seen = new HashSet<>();
+      for (int i = 0; i < hashes.size(); i++) {
+        String h = hashes.get(i);
+        pin(h);
+        if (!known.contains(h) && seen.add(h)) {
+          out.add(i);
+        }
+      }
+    }
+    return out;
+  }
+
   /**
    * {@link #putAll} without waiting for the disk: the new blobs go into one pack file, not fsync'd, split into blob
    * files in the background like any pack (whose split fsyncs them); {@code into} gets the pack, and
@@ -208,20 +229,43 @@ public final class BlobStore implements AutoCloseable {
       check(f.hash(), f.data());
     }
     List<BlobBatch.Frame> fresh = new ArrayList<>();
-    synchronized (lock) {
-      Set<String> seen = new HashSet<>();
-      for (BlobBatch.Frame f : batch) {
-        pin(f.hash());
-        if (!known.contains(f.hash()) && seen.add(f.hash())) {
-          fresh.add(f);
-        }
-      }
+    for (int i : unheld(batch.stream().map(BlobBatch.Frame::hash).toList())) {
+      fresh.add(batch.get(i));
     }
     if (fresh.isEmpty()) {
       return List.of();
     }
     into.add(packs.keepUnsynced(fresh));
     List<String> hashes = fresh.stream().map(BlobBatch.Frame::hash).toList();
+    known.addAll(hashes);
+    return hashes;
+  }
+
+  /**
+   * {@link #putAllUnsynced} for a batch received whole (a pack from another hub): its blobs checked where they lie,
+   * the batch written as it is, without a copy.
+   *
+   * @throws BlobBatchException when it is not one whole batch
+   */
+  public List<String> putBatchUnsynced(byte[] batch, Unsynced into) throws BlobBatchException {
+    List<BlobBatch.Span> spans = new ArrayList<>();
+    BlobBatch.Scanner scanner = BlobBatch.scanner(batch.length);
+    for (BlobBatch.Span s; (s = scanner.next(batch, batch.length)) != null; ) {
+      spans.add(s);
+    }
+    scanner.end(batch, batch.length);
+    for (BlobBatch.Span s : spans) {
+      check(s.hash(), batch, s.offset(), s.length());
+    }
+    List<BlobBatch.Span> fresh = new ArrayList<>();
+    for (int i : unheld(spans.stream().map(BlobBatch.Span::hash).toList())) {
+      fresh.add(spans.get(i));
+    }
+    if (fresh.isEmpty()) {
+      return List.of();
+    }
+    into.add(packs.keepUnsynced(batch, fresh));
+    List<String> hashes = fresh.stream().map(BlobBatch.Span::hash).toList();
     known.addAll(hashes);
     return hashes;
   }

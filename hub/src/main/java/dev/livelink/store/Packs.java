@@ -155,15 +155,23 @@ final class Packs implements AutoCloseable {
       spans.add(new BlobBatch.Span(f.hash(), at + BlobBatch.HEADER, f.data().length));
       at += BlobBatch.HEADER + f.data().length;
     }
+    return keepUnsynced(bytes, spans);
+  }
+
+  /**
+   * Writes a checked batch as it is as a new pack, not fsync'd, and schedules the split of {@code fresh}, spans of
+   * it (a restart's recovery finds the others held already). @return the pack file
+   */
+  Path keepUnsynced(byte[] bytes, List<BlobBatch.Span> fresh) {
     Path file;
     try {
       AtomicFiles.createDirectories(dir);
       file = Files.createTempFile(dir, PACK_PREFIX, PACK_SUFFIX); // a new, unique name
       Files.write(file, bytes);
     } catch (IOException e) {
-      throw new StoreException("could not write a pack of " + blobs.size() + " blobs: " + e.getMessage(), e);
+      throw new StoreException("could not write a pack of " + fresh.size() + " blobs: " + e.getMessage(), e);
     }
-    keep(file, bytes, spans);
+    keep(file, bytes, fresh);
     return file;
   }
 

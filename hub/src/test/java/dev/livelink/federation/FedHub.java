@@ -105,6 +105,17 @@ final class FedHub implements AutoCloseable {
     return h;
   }
 
+  /** Uploads blobs in one batch, as the connectors do; their hashes in order. */
+  List<String> putBlobs(List<MeshData> meshes) throws IOException, InterruptedException {
+    List<dev.livelink.wire.BlobBatch.Frame> frames = new java.util.ArrayList<>();
+    for (MeshData m : meshes) {
+      byte[] b = MeshBlob.encode(m);
+      frames.add(new dev.livelink.wire.BlobBatch.Frame(Sha256.hex(b), b));
+    }
+    call("POST", "blobs", dev.livelink.wire.BlobBatch.encode(frames));
+    return frames.stream().map(dev.livelink.wire.BlobBatch.Frame::hash).toList();
+  }
+
   byte[] blob(String hash) throws IOException, InterruptedException {
     HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hub.port() + "/v1/blobs/" + hash))
         .header("Authorization", "Bearer " + hub.token()).build();

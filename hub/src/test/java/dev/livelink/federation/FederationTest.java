@@ -123,7 +123,7 @@ class FederationTest {
 
     // A one-part edit crosses as one blob, inside the version's message.
     long upBefore = a.federation().path("blobsUploaded").asLong();
-    long inBefore = b.federation().path("blobsFetched").asLong();
+    long inBefore = b.federation().path("blobsFetched").asLong() + b.federation().path("blobsPrefetched").asLong();
     long packsBefore = b.federation().path("packsFetched").asLong();
     String h3 = a.putBlob(box(30));
     nodes.put("Cylinder", h3);
@@ -133,8 +133,11 @@ class FederationTest {
     // A puts the edit's pack while the version is on its way: its count may move after B told its receiver.
     JsonNode af = a.awaitFederation(f -> f.path("blobsUploaded").asLong() > upBefore);
     assertThat(af.path("blobsUploaded").asLong() - upBefore).isEqualTo(1);
-    assertThat(b.federation().path("blobsFetched").asLong() - inBefore).isEqualTo(1);
-    assertThat(b.federation().path("packsFetched").asLong()).isEqualTo(packsBefore);
+    // Taken from the message (an edit's pack is not taken ahead, see Prefetch), no pack fetched.
+    JsonNode bf = b.federation();
+    assertThat(bf.path("blobsFetched").asLong() + bf.path("blobsPrefetched").asLong() - inBefore).isEqualTo(1);
+    assertThat(bf.path("packsFetched").asLong()).isEqualTo(packsBefore);
+    assertThat(Sha256.hex(b.blob(h3))).isEqualTo(h3);
     JsonNode d2 = b.get("scenes/" + localId + "/delta?from=1");
     assertThat(d2.path("changed")).hasSize(1);
     assertThat(d2.path("changed").get(0).path("node").path("mesh").asText()).isEqualTo(h3);
@@ -142,10 +145,8 @@ class FederationTest {
 
   @Test
   void aHubFetchesOnlyThePacksHoldingBlobsItLacks() throws Exception {
-    String blender = b.register("Blender", "file.blend", "both");
-    FedHub.Events events = b.events(blender);
+    // Hub B has no receiver, so it takes no pack ahead of its version (see PrefetchTest): it fetches what it lacks.
     String freecad = a.register("FreeCAD", "Doc", "sender");
-    awaitRemotePeer(a, blender);
     Map<String, MeshData> meshes = new TreeMap<>(); // by hash: the order a version lists and packs its blobs in
     for (int i = 0; i < 6; i++) {
       MeshData m = BlobsTest.strip(12_500, i); // ~300 KB each: three to a pack of 1 MB
@@ -160,7 +161,8 @@ class FederationTest {
       nodes.put("Part" + i, hashes.get(i));
     }
     a.publish(scene("Doc", nodes), freecad, null);
-    events.next("version", d -> d.path("scene").asText().endsWith(":Doc"));
+    JsonNode bf = b.awaitFederation(f -> f.path("received").asInt() == 1);
+    assertThat(bf.path("prefetching").asBoolean()).isFalse();
     assertThat(a.federation().path("packsUploaded").asInt()).isEqualTo(2);
     assertThat(b.federation().path("packsFetched").asInt()).isEqualTo(1);
     assertThat(b.federation().path("blobsFetched").asInt()).isEqualTo(3);
@@ -226,11 +228,8 @@ class FederationTest {
 
   @Test
   void aTamperedBlobIsRefusedAndAckedFailed() throws Exception {
-    String blender = b.register("Blender", "file.blend", "both");
-    b.events(blender);
     String freecad = a.register("FreeCAD", "Doc", "sender");
     FedHub.Events freecadEvents = a.events(freecad);
-    awaitRemotePeer(a, blender);
     announceFakeHub("0000feedf00d", "blender-else0001");
     awaitRemotePeer(a, "blender-else0001");
     String hash = a.putBlob(box(7));
@@ -243,6 +242,10 @@ class FederationTest {
       // Other bytes under the blob's hash, in the pack A will name again.
       os.put(pack, BlobBatch.encode(List.of(new BlobBatch.Frame(hash, MeshBlob.encode(box(8))))));
     }
+    // B's receiver only now: B took no pack ahead of its version (a hub without receivers does not), and fetches.
+    String blender = b.register("Blender", "file.blend", "both");
+    b.events(blender);
+    awaitRemotePeer(a, blender);
     a.publish(scene("Other", Map.of("Box", hash)), freecad, null);
     JsonNode ack = freecadEvents.next("ack", d -> d.path("peer").asText().equals(blender));
     assertThat(ack.path("status").asText()).isEqualTo("failed");
@@ -277,11 +280,8 @@ class FederationTest {
 
   @Test
   void aVersionWhoseBlobsNeverArriveIsAckedFailed() throws Exception {
-    String blender = b.register("Blender", "file.blend", "both");
-    b.events(blender);
     String freecad = a.register("FreeCAD", "Doc", "sender");
     FedHub.Events freecadEvents = a.events(freecad);
-    awaitRemotePeer(a, blender);
     announceFakeHub("0000feedf00d", "blender-else0001");
     awaitRemotePeer(a, "blender-else0001");
     String hash = a.putBlob(box(5));
@@ -294,6 +294,9 @@ class FederationTest {
       pack = onlyPack(os);
       os.delete(pack); // gone from the space, A still thinks not
     }
+    String blender = b.register("Blender", "file.blend", "both"); // only now: B took no pack ahead (see above)
+    b.events(blender);
+    awaitRemotePeer(a, blender);
     a.publish(scene("Other", Map.of("Box", hash)), freecad, null);
     JsonNode ack = freecadEvents.next("ack", d -> d.path("scene").asText().equals("Other"));
     assertThat(ack.path("status").asText()).isEqualTo("failed");
@@ -303,6 +306,10 @@ class FederationTest {
 
   /** Puts a hub's entry in the peers bucket as a hub on "crashed-pc" would, once, and never again. */
   void announceFakeHub(String hub, String blender) throws Exception {
+    announceFakeHub(nats, hub, blender);
+  }
+
+  static void announceFakeHub(NatsServer nats, String hub, String blender) throws Exception {
     try (Connection c = Nats.connect(nats.url())) {
       ObjectNode peer = Json.object().put("id", blender).put("app", "Blender").put("role", "both")
           .put("document", "x.blend");

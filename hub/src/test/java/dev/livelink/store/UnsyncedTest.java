@@ -61,4 +61,43 @@ class UnsyncedTest {
       assertThat(s.blobs().has(wrong)).isFalse();
     }
   }
+
+  @Test
+  void aBatchReceivedWholeIsWrittenAsItIsWithOnlyItsNewBlobsAndSurvivesARestart() throws Exception {
+    byte[] held = BlobStoreTest.blob(5);
+    byte[] fresh = BlobStoreTest.blob(6);
+    byte[] batch = BlobBatch.encode(List.of(new BlobBatch.Frame(Sha256.hex(held), held),
+        new BlobBatch.Frame(Sha256.hex(fresh), fresh)));
+    try (SceneStore s = new SceneStore(home)) {
+      s.blobs().put(Sha256.hex(held), held);
+      Unsynced written = new Unsynced();
+      assertThat(s.blobs().putBatchUnsynced(batch, written)).containsExactly(Sha256.hex(fresh));
+      assertThat(written.files()).hasSize(1);
+      assertThat(Files.readAllBytes(written.files().get(0))).isEqualTo(batch);
+      assertThat(s.blobs().get(Sha256.hex(fresh))).isEqualTo(fresh);
+      written.sync();
+    }
+    try (SceneStore s = new SceneStore(home)) {
+      assertThat(s.blobs().get(Sha256.hex(fresh))).isEqualTo(fresh);
+      assertThat(s.blobs().get(Sha256.hex(held))).isEqualTo(held);
+    }
+  }
+
+  @Test
+  void aBatchReceivedWholeWithOneBadBlobOrCutShortStoresNothing() {
+    byte[] good = BlobStoreTest.blob(7);
+    byte[] other = BlobStoreTest.blob(8);
+    String lie = Sha256.hex(BlobStoreTest.blob(9));
+    byte[] bad = BlobBatch.encode(List.of(new BlobBatch.Frame(Sha256.hex(good), good),
+        new BlobBatch.Frame(lie, other)));
+    try (SceneStore s = new SceneStore(home)) {
+      Unsynced written = new Unsynced();
+      assertThatThrownBy(() -> s.blobs().putBatchUnsynced(bad, written)).isInstanceOf(StoreException.class)
+          .hasMessageContaining(lie);
+      assertThatThrownBy(() -> s.blobs().putBatchUnsynced(java.util.Arrays.copyOf(bad, bad.length - 1), written))
+          .isInstanceOf(dev.livelink.wire.BlobBatchException.class);
+      assertThat(written.isEmpty()).isTrue();
+      assertThat(s.blobs().has(Sha256.hex(good))).isFalse();
+    }
+  }
 }

@@ -26,9 +26,14 @@ import java.util.concurrent.TimeUnit;
  * Hub A → NATS → hub B → receiver, over loopback with a real nats-server: the latency a one-part edit of the
  * 410-node scene adds over the local path (receiver on hub A), and the throughput of the scene's first send
  * (410 new blobs) across. A "receiver" gets the version event, fetches the delta and the blobs it lacks.
- * Usage: FederationBench [edits=15] [first sends=5] [directory for the hubs and NATS, default the temp dir]
+ * Usage: FederationBench [edits=15] [first sends=5] [directory for the hubs and NATS, default the temp dir];
+ * {@code -Dwarm=N} first sends before the timed ones (default 5; 30 leave the JIT little to compile), environment
+ * {@code THREADS=1} prints the CPU of each thread of the JVM during the first sends (the JIT's and the GC's too).
  */
 public final class FederationBench {
+  /** First sends before the timed ones: the JIT compiles the path meanwhile, as in a hub that has run a while. */
+  static final int WARM = Integer.getInteger("warm", 5);
+
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 15;
     int firsts = args.length > 1 ? Integer.parseInt(args[1]) : 5;
@@ -41,6 +46,9 @@ public final class FederationBench {
       LiveLinkClient ca = new LiveLinkClient(a.port(), a.token());
       LiveLinkClient cb = new LiveLinkClient(b.port(), b.token());
       String sender = ca.register("FreeCAD", "1.0", "Bench", "sender", List.of());
+      Thread senderStream = new Thread(() -> ca.events(sender, (name, data) -> {})); // as FreeCAD keeps it open:
+      senderStream.setDaemon(true); // a peer without one is dropped after 30 s
+      senderStream.start();
       Receiver localRx = new Receiver(a, ca, "local.blend");
       Receiver remoteRx = new Receiver(b, cb, "remote.blend");
       while (ca.peers().size() < 3) Thread.sleep(20); // B's receiver announced to A
@@ -49,23 +57,40 @@ public final class FederationBench {
       double[] hubFirst = new double[firsts];
       double[] remoteFirst = new double[firsts];
       double[] crossing = new double[firsts];
+      double[] jvmCpu = new double[firsts];
+      double[] natsCpu = new double[firsts];
+      Map<String, Long> byThread = new java.util.TreeMap<>();
       long bytes = 0;
       List<String> hashes = null;
-      for (int k = -2; k < firsts; k++) {
+      for (int k = -WARM; k < firsts; k++) {
         List<MeshData> meshes = new ArrayList<>();
         for (int i = 0; i < HubBench.NODES; i++) meshes.add(HubBench.grid(7_000_000 + k * 1000 + i));
         Map<String, byte[]> blobs = LiveLinkClient.blobs(meshes);
         bytes = 0;
         for (byte[] x : blobs.values()) bytes += x.length;
         hashes = new ArrayList<>(blobs.keySet());
+        // A first send is a rare event: the one before it, and its background work (each hub splits the pack it
+        // stored into blob files, 410 file creations), is over.
+        a.awaitSplit();
+        b.awaitSplit();
+        String doc = "First" + (k + WARM) + "x";
+        long cpu0 = jvmCpuNanos();
+        Map<String, Long> threads0 = threadCpu();
+        long nats0 = cpuNanos(nats.pid());
         ca.upload(blobs, null);
-        String doc = "Bench" + (k + 2);
+        // The blobs are on hub A: the crossing may start (a federated hub puts them ahead of their version), and the
+        // sender publishes at once, as the connectors do.
         long t = System.nanoTime();
         ca.publish(scene(doc, hashes), List.of(), sender);
         long answered = System.nanoTime(); // A stored it and queued it for NATS: the crossing starts
         double l = (localRx.await(doc).done() - t) / 1e6;
         Receiver.Got got = remoteRx.await(":" + doc);
         if (k >= 0) {
+          jvmCpu[k] = (jvmCpuNanos() - cpu0) / 1e6;
+          Map<String, Long> threads1 = threadCpu();
+          threads1.forEach((n, v) -> byThread.merge(n, v - threads0.getOrDefault(n, 0L), Long::sum));
+
+          natsCpu[k] = (cpuNanos(nats.pid()) - nats0) / 1e6;
           crossing[k] = (got.event() - answered) / 1e6;
           localFirst[k] = l;
           hubFirst[k] = (got.event() - t) / 1e6;
@@ -101,14 +126,22 @@ public final class FederationBench {
       double mb = bytes / 1e6;
       System.out.printf("410-node scene, %d blobs, %.2f MB; medians of %d first sends and %d timed edits%n",
           hashes.size(), mb, firsts, runs);
-      if (firsts + 2 >= 10) throw new IllegalStateException("scene ids Bench0..Bench9 only: at most 7 first sends");
-      System.out.printf("first send, receiver on A (local)            %8.1f ms%n", Stats.median(localFirst));
-      System.out.printf("first send, hub B holds it (via NATS)        %8.1f ms  = %.1f MB/s of blobs%n",
+      System.out.printf("first send, on hub A -> receiver on A holds it (local) %8.1f ms%n", Stats.median(localFirst));
+      System.out.printf("first send, on hub A -> hub B holds it (via NATS) %8.1f ms  = %.1f MB/s of blobs%n",
           Stats.median(hubFirst), mb / (Stats.median(hubFirst) / 1000));
-      System.out.printf("first send, receiver on B holds it           %8.1f ms  = %.1f MB/s of blobs%n",
+      System.out.printf("first send, on hub A -> receiver on B holds it %8.1f ms  = %.1f MB/s of blobs%n",
           Stats.median(remoteFirst), mb / (Stats.median(remoteFirst) / 1000));
       System.out.printf("first send, the crossing alone (A answered the publish -> B told its receiver) %8.1f ms"
           + "  = %.1f MB/s%n", Stats.median(crossing), mb / (Stats.median(crossing) / 1000));
+      double jc = java.util.Arrays.stream(jvmCpu).average().orElse(0);
+      double nc = java.util.Arrays.stream(natsCpu).average().orElse(0);
+      System.out.printf("first send, CPU from the upload until B's receiver holds it (mean): hubs, receivers and "
+          + "client (one JVM) %.0f ms + nats-server %.0f ms = %.0f ms, on %d cores%n", jc, nc, jc + nc,
+          Runtime.getRuntime().availableProcessors());
+      if (System.getenv("THREADS") != null) {
+        byThread.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue(), x.getValue())).limit(25)
+            .forEach(e -> System.out.printf("   %-40s %6.1f ms%n", e.getKey(), e.getValue() / 1e6 / firsts));
+      }
       byte[] all = new byte[(int) bytes];
       double[] floor = NatsFloor.putGet(url, all, (1 << 20) - (16 << 10), firsts); // a hub's packs
       System.out.printf("floor: nats-server's Object Store alone, the same %.2f MB in 1 MB packs put at once, then "
@@ -130,6 +163,39 @@ public final class FederationBench {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
       }
     }
+  }
+
+  /** CPU time of each thread of this JVM by name (numbers dropped), summed; the JIT's and GC's too (/proc). */
+  static Map<String, Long> threadCpu() throws java.io.IOException {
+    Map<String, Long> out = new java.util.HashMap<>();
+    try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path t : (Iterable<Path>) tasks::iterator) {
+        try {
+          String name = Files.readString(t.resolve("comm")).strip().replaceAll("[0-9]+", "#");
+          out.merge(name, cpuNanos(t.resolve("stat")), Long::sum);
+        } catch (java.io.IOException e) {
+          // Ended meanwhile.
+        }
+      }
+    }
+    return out;
+  }
+
+  /** CPU time of this JVM, all threads. */
+  static long jvmCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  /** CPU time of process {@code pid} (user + system, from /proc), in nanoseconds. */
+  static long cpuNanos(long pid) throws java.io.IOException {
+    return cpuNanos(Path.of("/proc/" + pid + "/stat"));
+  }
+
+  static long cpuNanos(Path statFile) throws java.io.IOException {
+    String stat = Files.readString(statFile);
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L; // clock ticks of 10 ms
   }
 
   /** What the disk under {@code dir} takes to make a small new file durable, as the store does. */
