@@ -10,7 +10,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -399,47 +398,8 @@ public final class BlobStore implements AutoCloseable {
   List<String> sweepCandidates(boolean atStart) {
     long now = clock.getAsLong();
     pins.values().removeIf(at -> now - at >= graceMillis);
-    List<String> out = new ArrayList<>();
-    sweepDirectory(packs.dir(), atStart, now, null);
-    sweepDirectory(root, atStart, now, null);
-    for (Path dir : list(root)) {
-      if (Files.isDirectory(dir)) {
-        sweepDirectory(dir, atStart, now, out);
-      }
-    }
-    return out;
-  }
-
-  /** Deletes stale temp files in {@code dir}; adds the blobs in it that may be collected to {@code candidates}. */
-  private void sweepDirectory(Path dir, boolean atStart, long now, List<String> candidates) {
-    for (Path p : list(dir)) {
-      String name = p.getFileName().toString();
-      try {
-        boolean old = now - Files.getLastModifiedTime(p).toMillis() >= graceMillis;
-        if (name.startsWith(AtomicFiles.TEMP_PREFIX) && (atStart || old)) {
-          Files.deleteIfExists(p);
-        } else if (candidates != null && old && Ids.isSha256(name) && !packs.isPending(name) && !pinned(name)) {
-          candidates.add(name);
-        }
-      } catch (NoSuchFileException e) {
-        // Went while sweeping (renamed into place, collected): nothing to do.
-      } catch (IOException e) {
-        System.err.println("livelink: sweep could not look at " + p + ": " + e.getMessage());
-      }
-    }
-  }
-
-  private static List<Path> list(Path dir) {
-    List<Path> out = new ArrayList<>();
-    if (!Files.isDirectory(dir)) {
-      return out;
-    }
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-      ds.forEach(out::add);
-    } catch (IOException e) {
-      throw new StoreException("could not list " + dir + ": " + e.getMessage(), e);
-    }
-    return out;
+    return BlobSweep.candidates(root, packs.dir(), atStart, now, graceMillis,
+        name -> !packs.isPending(name) && !pinned(name));
   }
 
   /**
