@@ -159,12 +159,15 @@ final class Blobs implements AutoCloseable {
       packs.add(inline.ref());
       return new Plan(packs, List.of(), inline);
     }
+    // Packs of about equal size, each at most packBytes: no small last pack, which other hubs would not take ahead
+    // (see Prefetch) and would fetch.
+    long target = freshBytes / ((freshBytes + packBytes - 1) / packBytes);
     List<NewPack> made = new ArrayList<>();
     List<BlobBatch.Frame> current = new ArrayList<>();
     long size = 0;
     for (BlobBatch.Frame f : fresh) {
       long s = BlobBatch.frameSize(f.data().length);
-      if (!current.isEmpty() && size + s > packBytes) {
+      if (!current.isEmpty() && (size + s > packBytes || size >= target)) {
         made.add(NewPack.of(current));
         current = new ArrayList<>();
         size = 0;

@@ -102,9 +102,6 @@ final class Inbound {
             } else if (apply(s, m, written) == Inbound.Outcome.RETRY) {
               m.nakWithDelay(RETRY);
             } else {
-              if (prefetch != null) {
-                prefetch.barrier(); // blobs it found kept ahead are queued for their fsync before its ack
-              }
               settler.ack(m, written); // once what was written for it is on disk
             }
           }
@@ -182,7 +179,7 @@ final class Inbound {
     try {
       List<String> missing = store.blobs().missing(scene.meshes());
       if (!missing.isEmpty() && inline == null && prefetch != null) {
-        prefetch.awaitIdle(Prefetch.CATCH_UP); // the packs put before this message: most often kept by now
+        prefetch.awaitHeld(missing, Prefetch.CATCH_UP); // the packs put before this message: most often kept by now
         missing = store.blobs().missing(missing);
       }
       if (!missing.isEmpty()) {

@@ -52,8 +52,15 @@ final class Outgoing {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition added = lock.newCondition();
   private boolean closed;
-  /** Uploaded blobs to put before the next version (see {@link #ahead}); guarded by {@link #lock}. */
-  private final java.util.ArrayDeque<List<String>> ahead = new java.util.ArrayDeque<>();
+  /** Uploaded blobs to put, and how many versions had been queued before them: see {@link #ahead}. */
+  private record Ahead(List<String> hashes, long after) {}
+
+  /** Uploaded blobs to put ahead of their version (see {@link #ahead}); guarded by {@link #lock}. */
+  private final java.util.ArrayDeque<Ahead> ahead = new java.util.ArrayDeque<>();
+  /** Versions queued in the outbox, those found there at start included. */
+  private final AtomicLong queued = new AtomicLong();
+  /** Versions taken out of the outbox (sent, or dropped); sending thread only. */
+  private long handled;
   final AtomicLong sent = new AtomicLong();
   /** Packs put ahead of their version. */
   final AtomicLong packsAhead = new AtomicLong();
@@ -67,6 +74,7 @@ final class Outgoing {
     this.blobs = blobs;
     this.store = store;
     this.link = link;
+    this.queued.set(outbox.size());
   }
 
   /**
@@ -85,6 +93,7 @@ final class Outgoing {
         sceneJson == null ? SceneJson.write(v.scene()) : SceneJson.header(v.scene()), v.number(), v.sender(), targets,
         blobs, List.of(), delta, change(previous, v), v.publishedAtMillis(), sceneJson);
     outbox.add(m);
+    queued.incrementAndGet();
     signal();
   }
 
@@ -114,17 +123,25 @@ final class Outgoing {
   void ahead(List<String> hashes) {
     lock.lock();
     try {
-      ahead.add(List.copyOf(hashes));
+      ahead.add(new Ahead(List.copyOf(hashes), queued.get()));
       added.signalAll();
     } finally {
       lock.unlock();
     }
   }
 
+  /**
+   * The next blobs to put ahead, once every version queued before them went out (a version never waits behind
+   * uploads that came after it); null when none.
+   */
   private List<String> nextAhead() {
     lock.lock();
     try {
-      return ahead.poll();
+      Ahead a = ahead.peek();
+      if (a == null || a.after() > handled) {
+        return null;
+      }
+      return ahead.poll().hashes();
     } finally {
       lock.unlock();
     }
@@ -140,6 +157,7 @@ final class Outgoing {
       }
     } catch (IOException | JetStreamApiException | RuntimeException e) { // FederationException among them
       // Gone from the store meanwhile, or NATS away: the version's send puts what it needs.
+      System.err.println("livelink: blobs not put ahead of their version (they go with it): " + e);
     }
   }
 
@@ -205,10 +223,12 @@ final class Outgoing {
         try {
           send(s, item);
           outbox.remove(item);
+          handled++;
           sent.incrementAndGet();
         } catch (FederationException e) {
           link.problem("a version in the outbox cannot be sent and is dropped: " + e.getMessage());
           outbox.remove(item);
+          handled++;
         } catch (IOException | JetStreamApiException | RuntimeException e) {
           link.problem("could not publish to NATS (kept in the outbox): "
               + (e.getMessage() == null ? e.toString() : e.getMessage()));

@@ -3,7 +3,6 @@ package dev.livelink.federation;
 import dev.livelink.model.ModelException;
 import dev.livelink.store.BlobStore;
 import dev.livelink.store.StoreException;
-import dev.livelink.store.Unsynced;
 import dev.livelink.wire.BlobBatch;
 import dev.livelink.wire.BlobBatchException;
 import io.nats.client.JetStreamApiException;
@@ -32,20 +31,21 @@ import java.util.concurrent.locks.ReentrantLock;
  * message), and so is a pack whose first blob this hub holds (its own packs). Blobs kept here and never used by a version (one targeted at other hubs'
  * receivers only) are swept with the store's other unreferenced blobs after the grace period.
  *
- * <p>Their pack file is made durable by the {@link Settler}, ahead of the versions taken after it (see
- * {@link #barrier}), so a version acked to JetStream never names a blob a power cut could take.
+ * <p>Their pack file is made durable by the {@link Settler}, queued before its blobs count as held, so a version
+ * acked to JetStream never names a blob a power cut could take.
  */
 final class Prefetch {
   /** How long {@link Inbound} waits for packs that arrived before its version to be kept (it fetches after). */
   static final Duration CATCH_UP = Duration.ofSeconds(2);
   private static final Duration POLL = Duration.ofSeconds(1);
   private static final Duration RETRY = Duration.ofSeconds(1);
+  private static final Duration RECHECK = Duration.ofMillis(5);
+  /** Packs waiting for their split beyond which no more are kept ahead (each is held in memory until then). */
+  static final long MAX_PENDING = 256L << 20;
 
   private final BlobStore store;
   private final Settler settler;
   private final ReentrantLock lock = new ReentrantLock();
-  /** Held while kept blobs are stored and queued for their fsync (see {@link #barrier}). */
-  private final Object storing = new Object();
   private final Condition idle = lock.newCondition();
   /** The subscription now, and whether a message it handed over is being dealt with; guarded by {@link #lock}. */
   private JetStreamSubscription sub;
@@ -78,9 +78,13 @@ final class Prefetch {
     int gen = 0;
     try {
       while (true) {
-        Space space = link.awaitSpace();
+        Space space = link.space();
         if (space == null) {
-          return;
+          follow(null); // nothing is read while NATS is away: a version does not wait on it
+          space = link.awaitSpace();
+          if (space == null) {
+            return;
+          }
         }
         if (!awaitWanted()) {
           unsubscribe(s); // no receiver here: versions' blobs are fetched when they come, as a hub needs them
@@ -100,6 +104,9 @@ final class Prefetch {
             busy(true);
             try {
               keep(m.getData());
+            } catch (RuntimeException e) { // a pack that could not be written: fetched when a version needs it
+              skipped.incrementAndGet();
+              link.problem("a pack another hub put could not be kept (fetched when needed): " + e);
             } finally {
               busy(false);
             }
@@ -175,26 +182,52 @@ final class Prefetch {
     }
   }
 
-  /**
-   * Waits until the packs pushed so far are kept, at most {@code max}: on the receiving thread, before it fetches
-   * the blobs a version lacks.
-   */
-  void awaitIdle(Duration max) throws InterruptedException {
-    long left = max.toNanos();
+  private void signalKept() {
     lock.lock();
     try {
-      while (left > 0 && sub != null && (busy || sub.getPendingMessageCount() > 0)) {
-        left = idle.awaitNanos(left); // each message handled signals
-      }
-    } catch (IllegalStateException e) {
-      // The subscription closed meanwhile: nothing more comes from it.
+      idle.signalAll();
     } finally {
       lock.unlock();
     }
   }
 
+  /**
+   * Waits until {@code hashes} are held, at most {@code max}, or sooner when nothing is left to keep: on the receiving
+   * thread, before it fetches the blobs a version lacks. What is queued is looked at again every few milliseconds
+   * besides each signal: the queue also holds the consumer's flow-control messages, which are answered without a
+   * signal.
+   */
+  void awaitHeld(java.util.Collection<String> hashes, Duration max) throws InterruptedException {
+    long deadline = System.nanoTime() + max.toNanos();
+    lock.lock();
+    try {
+      while (!held(hashes) && sub != null && (busy || sub.getPendingMessageCount() > 0)) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        idle.awaitNanos(Math.min(left, RECHECK.toNanos()));
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private boolean held(java.util.Collection<String> hashes) {
+    for (String h : hashes) {
+      if (!store.has(h)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Keeps the blobs of a pushed chunk this hub lacks, when it is a pack of good blobs. */
   void keep(byte[] chunk) {
+    if (store.pendingBytes() > MAX_PENDING) {
+      skipped.incrementAndGet(); // the disk is behind: fetched when a version needs it, not held in memory meanwhile
+      return;
+    }
     if (chunk.length <= Blobs.INLINE_MAX) {
       // An edit's pack: its blobs ride in its version's message (kept here too, they cost hub B a pack file and an
       // fsync beside each edit's own writes).
@@ -209,31 +242,16 @@ final class Prefetch {
       skipped.incrementAndGet(); // not a pack: a manifest
       return;
     }
-    Unsynced written = new Unsynced();
-    synchronized (storing) {
-      try {
-        kept.addAndGet(store.putBatchUnsynced(chunk, written).size()); // each checked against its hash there
-      } catch (BlobBatchException e) {
-        skipped.incrementAndGet(); // one chunk of a larger object: fetched whole when a version needs it
-        return;
-      } catch (StoreException | ModelException e) {
-        skipped.incrementAndGet(); // the version's own fetch refuses it, and says so
-        return;
-      }
-      settler.sync(written);
+    try {
+      // Its fsync is queued before its blobs count as held (see BlobStore#putBatchUnsynced): a version that finds
+      // them held is acked, in the Settler's order, only after they are durable.
+      kept.addAndGet(store.putBatchUnsynced(chunk, settler::sync).size()); // each checked against its hash there
+    } catch (BlobBatchException e) {
+      skipped.incrementAndGet(); // one chunk of a larger object: fetched whole when a version needs it
+    } catch (StoreException | ModelException e) {
+      skipped.incrementAndGet(); // the version's own fetch refuses it, and says so
     }
-  }
-
-  /**
-   * Returns once the blobs this thread stored are queued for their fsync: the receiving thread passes here before it
-   * hands a version's ack to the {@link Settler}, which settles in order. A version can find its blobs held (the
-   * store knows them) in the moment between their write and that queueing; without this its ack could be settled
-   * before their pack is durable.
-   */
-  void barrier() {
-    synchronized (storing) {
-      // Nothing: entering is the point (keep's store and its queueing happen under this monitor).
-    }
+    signalKept();
   }
 
   private static void unsubscribe(JetStreamSubscription s) {

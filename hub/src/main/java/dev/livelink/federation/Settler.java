@@ -26,6 +26,8 @@ final class Settler {
   private record Item(Message msg, Unsynced files) {}
 
   private final BlockingQueue<Item> queue = new LinkedBlockingQueue<>();
+  /** Files for no message whose fsync failed: tried again with the next round. Settling thread only. */
+  private final List<Item> carried = new ArrayList<>();
   private final Consumer<String> problem;
   /** Tests hold the settling here, to stand for a hub that dies between telling its receivers and its fsync. */
   private final CountDownLatch hold;
@@ -95,20 +97,28 @@ final class Settler {
     }
     List<Item> batch = new ArrayList<>();
     queue.drainTo(batch);
-    if (!batch.isEmpty()) {
+    if (!batch.isEmpty() || !carried.isEmpty()) {
       settle(batch);
     }
   }
 
   private void settle(List<Item> batch) {
+    batch.addAll(0, carried); // files for no message whose fsync failed before: nothing is acked until they are synced
+    carried.clear();
     Unsynced all = new Unsynced();
     batch.forEach(i -> all.addAll(i.files()));
     try {
       all.sync();
     } catch (IOException e) {
-      problem.accept("could not make " + batch.size() + " received version(s) durable (left unacked, JetStream "
-          + "delivers them again): " + e.getMessage());
-      pending.addAndGet(-batch.size());
+      problem.accept("could not make " + batch.size() + " received version(s) or pack(s) durable (versions left "
+          + "unacked, JetStream delivers them again): " + e.getMessage());
+      for (Item i : batch) {
+        if (i.msg() == null) {
+          carried.add(i); // still pending: no version is acked at once meanwhile (see ack)
+        } else {
+          pending.decrementAndGet();
+        }
+      }
       return;
     }
     rounds.incrementAndGet();

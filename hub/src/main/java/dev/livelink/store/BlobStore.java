@@ -242,11 +242,13 @@ public final class BlobStore implements AutoCloseable {
 
   /**
    * {@link #putAllUnsynced} for a batch received whole (a pack from another hub): its blobs checked where they lie,
-   * the batch written as it is, without a copy.
+   * the batch written as it is, without a copy. {@code written} is handed the pack file before its blobs count as
+   * held, so that whoever finds them held finds their fsync already asked for.
    *
    * @throws BlobBatchException when it is not one whole batch
    */
-  public List<String> putBatchUnsynced(byte[] batch, Unsynced into) throws BlobBatchException {
+  public List<String> putBatchUnsynced(byte[] batch, java.util.function.Consumer<Unsynced> written)
+      throws BlobBatchException {
     List<BlobBatch.Span> spans = new ArrayList<>();
     BlobBatch.Scanner scanner = BlobBatch.scanner(batch.length);
     for (BlobBatch.Span s; (s = scanner.next(batch, batch.length)) != null; ) {
@@ -263,7 +265,9 @@ public final class BlobStore implements AutoCloseable {
     if (fresh.isEmpty()) {
       return List.of();
     }
+    Unsynced into = new Unsynced();
     into.add(packs.keepUnsynced(batch, fresh));
+    written.accept(into);
     List<String> hashes = fresh.stream().map(BlobBatch.Span::hash).toList();
     known.addAll(hashes);
     return hashes;
@@ -308,6 +312,11 @@ public final class BlobStore implements AutoCloseable {
       }
       return new Stored(hashes, fresh.stream().map(BlobBatch.Span::hash).toList(), received);
     }
+  }
+
+  /** Bytes held in memory for packs not yet split into blob files (uploads, and packs from other hubs). */
+  public long pendingBytes() {
+    return packs.pendingBytes();
   }
 
   /** How many blobs the store holds. */

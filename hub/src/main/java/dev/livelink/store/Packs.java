@@ -48,6 +48,8 @@ final class Packs implements AutoCloseable {
   private final Path dir;
   private final Function<String, Path> blobPath;
   private final Map<String, ByteBuffer> pending = new ConcurrentHashMap<>();
+  /** Bytes of the packs whose split is not done: held in memory until then. */
+  private final java.util.concurrent.atomic.AtomicLong pendingBytes = new java.util.concurrent.atomic.AtomicLong();
   /**
    * A split starts this long after its pack was kept, so the publish that follows a batch upload within milliseconds
    * has the two cores and the disk to itself instead of sharing them with 400 file creations and their fsync; the
@@ -139,6 +141,7 @@ final class Packs implements AutoCloseable {
     for (BlobBatch.Span s : fresh) {
       pending.put(s.hash(), ByteBuffer.wrap(batch, s.offset(), s.length()).slice().asReadOnlyBuffer());
     }
+    pendingBytes.addAndGet(batch.length);
     splits.removeIf(Future::isDone);
     splits.add(splitter.schedule(() -> split(file, batch, fresh), SPLIT_DELAY_MILLIS, TimeUnit.MILLISECONDS));
   }
@@ -183,6 +186,7 @@ final class Packs implements AutoCloseable {
       for (BlobBatch.Span s : spans) {
         pending.remove(s.hash());
       }
+      pendingBytes.addAndGet(-batch.length);
       Files.deleteIfExists(pack);
     } catch (IOException | RuntimeException e) {
       // The pack stays and holds the data; the next start splits it again. A pack the journal held has no file:
@@ -248,6 +252,11 @@ final class Packs implements AutoCloseable {
         Files.deleteIfExists(t);
       }
     }
+  }
+
+  /** Bytes of packs held in memory until their split (see {@link #keep}). */
+  long pendingBytes() {
+    return pendingBytes.get();
   }
 
   boolean isPending(String hash) {

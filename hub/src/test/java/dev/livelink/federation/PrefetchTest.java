@@ -114,6 +114,8 @@ class PrefetchTest {
     // A receiver on a third machine; none on B: A puts ahead, B does not keep, and fetches for the version.
     FederationTest.announceFakeHub(hubs.nats, "0000feedf00d", "blender-else0001");
     FederationTest.awaitRemotePeer(a, "blender-else0001");
+    // Announced again just before the upload: an entry not refreshed within the bucket's max age (6 s here) expires.
+    FederationTest.announceFakeHub(hubs.nats, "0000feedf00d", "blender-else0001");
     List<String> hashes = a.putBlobs(strips(200));
     a.awaitFederation(f -> f.path("packsAhead").asInt() == 2);
     Map<String, String> nodes = new LinkedHashMap<>();

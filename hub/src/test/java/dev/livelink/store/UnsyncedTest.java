@@ -71,7 +71,10 @@ class UnsyncedTest {
     try (SceneStore s = new SceneStore(home)) {
       s.blobs().put(Sha256.hex(held), held);
       Unsynced written = new Unsynced();
-      assertThat(s.blobs().putBatchUnsynced(batch, written)).containsExactly(Sha256.hex(fresh));
+      assertThat(s.blobs().putBatchUnsynced(batch, files -> {
+        assertThat(s.blobs().has(Sha256.hex(fresh))).as("held only once its fsync is asked for").isFalse();
+        written.addAll(files);
+      })).containsExactly(Sha256.hex(fresh));
       assertThat(written.files()).hasSize(1);
       assertThat(Files.readAllBytes(written.files().get(0))).isEqualTo(batch);
       assertThat(s.blobs().get(Sha256.hex(fresh))).isEqualTo(fresh);
@@ -92,10 +95,10 @@ class UnsyncedTest {
         new BlobBatch.Frame(lie, other)));
     try (SceneStore s = new SceneStore(home)) {
       Unsynced written = new Unsynced();
-      assertThatThrownBy(() -> s.blobs().putBatchUnsynced(bad, written)).isInstanceOf(StoreException.class)
+      assertThatThrownBy(() -> s.blobs().putBatchUnsynced(bad, written::addAll)).isInstanceOf(StoreException.class)
           .hasMessageContaining(lie);
-      assertThatThrownBy(() -> s.blobs().putBatchUnsynced(java.util.Arrays.copyOf(bad, bad.length - 1), written))
-          .isInstanceOf(dev.livelink.wire.BlobBatchException.class);
+      assertThatThrownBy(() -> s.blobs().putBatchUnsynced(java.util.Arrays.copyOf(bad, bad.length - 1),
+          written::addAll)).isInstanceOf(dev.livelink.wire.BlobBatchException.class);
       assertThat(written.isEmpty()).isTrue();
       assertThat(s.blobs().has(Sha256.hex(good))).isFalse();
     }
