@@ -178,7 +178,7 @@ final class Inbound {
     SceneStore store = local.store();
     try {
       List<String> missing = store.blobs().missing(scene.meshes());
-      if (!missing.isEmpty() && inline == null && prefetch != null) {
+      if (!missing.isEmpty() && inline == null) {
         prefetch.awaitHeld(missing, Prefetch.CATCH_UP); // the packs put before this message: most often kept by now
         missing = store.blobs().missing(missing);
       }

@@ -182,26 +182,17 @@ final class Prefetch {
     }
   }
 
-  private void signalKept() {
-    lock.lock();
-    try {
-      idle.signalAll();
-    } finally {
-      lock.unlock();
-    }
-  }
-
   /**
    * Waits until {@code hashes} are held, at most {@code max}, or sooner when nothing is left to keep: on the receiving
-   * thread, before it fetches the blobs a version lacks. What is queued is looked at again every few milliseconds
-   * besides each signal: the queue also holds the consumer's flow-control messages, which are answered without a
+   * thread, before it fetches the blobs a version lacks. Each message dealt with signals; what is queued is also
+   * looked at again every few milliseconds: the queue also holds the consumer's flow-control messages, which are answered without a
    * signal.
    */
   void awaitHeld(java.util.Collection<String> hashes, Duration max) throws InterruptedException {
     long deadline = System.nanoTime() + max.toNanos();
     lock.lock();
     try {
-      while (!held(hashes) && sub != null && (busy || sub.getPendingMessageCount() > 0)) {
+      while (!hashes.stream().allMatch(store::has) && sub != null && (busy || sub.getPendingMessageCount() > 0)) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           return;
@@ -211,15 +202,6 @@ final class Prefetch {
     } finally {
       lock.unlock();
     }
-  }
-
-  private boolean held(java.util.Collection<String> hashes) {
-    for (String h : hashes) {
-      if (!store.has(h)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** Keeps the blobs of a pushed chunk this hub lacks, when it is a pack of good blobs. */
@@ -251,7 +233,6 @@ final class Prefetch {
     } catch (StoreException | ModelException e) {
       skipped.incrementAndGet(); // the version's own fetch refuses it, and says so
     }
-    signalKept();
   }
 
   private static void unsubscribe(JetStreamSubscription s) {

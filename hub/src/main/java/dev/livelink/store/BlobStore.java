@@ -200,22 +200,6 @@ public final class BlobStore implements AutoCloseable {
     }
   }
 
-  /** Pins each blob and gives the indices of those the store does not hold, each hash once. */
-  private List<Integer> unheld(List<String> hashes) {
-    List<Integer> out = new ArrayList<>();
-    synchronized (lock) {
-      Set<String> seen = new HashSet<>();
-      for (int i = 0; i < hashes.size(); i++) {
-        String h = hashes.get(i);
-        pin(h);
-        if (!known.contains(h) && seen.add(h)) {
-          out.add(i);
-        }
-      }
-    }
-    return out;
-  }
-
   /**
    * {@link #putAll} without waiting for the disk: the new blobs go into one pack file, not fsync'd, split into blob
    * files in the background like any pack (whose split fsyncs them); {@code into} gets the pack, and
@@ -224,20 +208,11 @@ public final class BlobStore implements AutoCloseable {
    * @return the hashes that were new
    */
   public List<String> putAllUnsynced(List<BlobBatch.Frame> batch, Unsynced into) {
-    for (BlobBatch.Frame f : batch) {
-      check(f.hash(), f.data());
+    try {
+      return putBatchUnsynced(BlobBatch.encode(batch), into::addAll);
+    } catch (BlobBatchException e) {
+      throw new IllegalStateException("a batch encoded here is framed right", e);
     }
-    List<BlobBatch.Frame> fresh = new ArrayList<>();
-    for (int i : unheld(batch.stream().map(BlobBatch.Frame::hash).toList())) {
-      fresh.add(batch.get(i));
-    }
-    if (fresh.isEmpty()) {
-      return List.of();
-    }
-    into.add(packs.keepUnsynced(fresh));
-    List<String> hashes = fresh.stream().map(BlobBatch.Frame::hash).toList();
-    known.addAll(hashes);
-    return hashes;
   }
 
   /**
@@ -259,8 +234,14 @@ public final class BlobStore implements AutoCloseable {
       check(s.hash(), batch, s.offset(), s.length());
     }
     List<BlobBatch.Span> fresh = new ArrayList<>();
-    for (int i : unheld(spans.stream().map(BlobBatch.Span::hash).toList())) {
-      fresh.add(spans.get(i));
+    synchronized (lock) {
+      Set<String> seen = new HashSet<>();
+      for (BlobBatch.Span s : spans) {
+        pin(s.hash());
+        if (!known.contains(s.hash()) && seen.add(s.hash())) {
+          fresh.add(s);
+        }
+      }
     }
     if (fresh.isEmpty()) {
       return List.of();

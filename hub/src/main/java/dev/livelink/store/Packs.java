@@ -147,23 +147,9 @@ final class Packs implements AutoCloseable {
   }
 
   /**
-   * Writes checked blobs as a new pack, not fsync'd (see {@link Unsynced}), and schedules its split like
-   * {@link #keep}'s. @return the pack file
-   */
-  Path keepUnsynced(List<BlobBatch.Frame> blobs) {
-    byte[] bytes = BlobBatch.encode(blobs);
-    List<BlobBatch.Span> spans = new ArrayList<>(blobs.size());
-    int at = 0;
-    for (BlobBatch.Frame f : blobs) {
-      spans.add(new BlobBatch.Span(f.hash(), at + BlobBatch.HEADER, f.data().length));
-      at += BlobBatch.HEADER + f.data().length;
-    }
-    return keepUnsynced(bytes, spans);
-  }
-
-  /**
-   * Writes a checked batch as it is as a new pack, not fsync'd, and schedules the split of {@code fresh}, spans of
-   * it (a restart's recovery finds the others held already). @return the pack file
+   * Writes a checked batch as it is as a new pack, not fsync'd (see {@link Unsynced}), and schedules the split of
+   * {@code fresh}, spans of it, like {@link #keep}'s (a restart's recovery finds the others held already).
+   * @return the pack file
    */
   Path keepUnsynced(byte[] bytes, List<BlobBatch.Span> fresh) {
     Path file;

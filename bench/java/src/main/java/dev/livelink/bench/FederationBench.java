@@ -59,6 +59,7 @@ public final class FederationBench {
       double[] crossing = new double[firsts];
       double[] jvmCpu = new double[firsts];
       double[] natsCpu = new double[firsts];
+      boolean perThread = System.getenv("THREADS") != null;
       Map<String, Long> byThread = new java.util.TreeMap<>();
       long bytes = 0;
       List<String> hashes = null;
@@ -75,7 +76,7 @@ public final class FederationBench {
         b.awaitSplit();
         String doc = "First" + (k + WARM) + "x";
         long cpu0 = jvmCpuNanos();
-        Map<String, Long> threads0 = threadCpu();
+        Map<String, Long> threads0 = perThread ? threadCpu() : Map.of();
         long nats0 = cpuNanos(nats.pid());
         ca.upload(blobs, null);
         // The blobs are on hub A: the crossing may start (a federated hub puts them ahead of their version), and the
@@ -87,9 +88,9 @@ public final class FederationBench {
         Receiver.Got got = remoteRx.await(":" + doc);
         if (k >= 0) {
           jvmCpu[k] = (jvmCpuNanos() - cpu0) / 1e6;
-          Map<String, Long> threads1 = threadCpu();
-          threads1.forEach((n, v) -> byThread.merge(n, v - threads0.getOrDefault(n, 0L), Long::sum));
-
+          if (perThread) {
+            threadCpu().forEach((n, v) -> byThread.merge(n, v - threads0.getOrDefault(n, 0L), Long::sum));
+          }
           natsCpu[k] = (cpuNanos(nats.pid()) - nats0) / 1e6;
           crossing[k] = (got.event() - answered) / 1e6;
           localFirst[k] = l;
@@ -138,7 +139,7 @@ public final class FederationBench {
       System.out.printf("first send, CPU from the upload until B's receiver holds it (mean): hubs, receivers and "
           + "client (one JVM) %.0f ms + nats-server %.0f ms = %.0f ms, on %d cores%n", jc, nc, jc + nc,
           Runtime.getRuntime().availableProcessors());
-      if (System.getenv("THREADS") != null) {
+      if (perThread) {
         byThread.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue(), x.getValue())).limit(25)
             .forEach(e -> System.out.printf("   %-40s %6.1f ms%n", e.getKey(), e.getValue() / 1e6 / firsts));
       }
