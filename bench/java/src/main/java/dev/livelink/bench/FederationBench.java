@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Hub A → NATS → hub B → receiver, over loopback with a real nats-server: the latency a one-part edit of the
  * 410-node scene adds over the local path (receiver on hub A), and the throughput of the scene's first send
- * (410 new blobs) across. A "receiver" gets the version event, fetches the delta and the blobs it lacks.
+ * (410 new blobs) across, and of a first send of one part over NATS's message limit (one blob, a pack in chunks).
+ * A "receiver" gets the version event, fetches the delta and the blobs it lacks.
  * Usage: FederationBench [edits=15] [first sends=5] [directory for the hubs and NATS, default the temp dir];
  * {@code -Dwarm=N} first sends before the timed ones (default 5; 30 leave the JIT little to compile), environment
  * {@code THREADS=1} prints the CPU of each thread of the JVM during the first sends (the JIT's and the GC's too).
