@@ -53,13 +53,19 @@ class PrefetchTest {
     return out;
   }
 
-  @Test
-  void uploadedBlobsCrossBeforeTheirVersionWhichThenFetchesNothing() throws Exception {
+  /** A receiver on B, listed on A, and B following the object store for it: the receiver's events. */
+  private FedHub.Events receiverOnB() throws Exception {
     String blender = b.register("Blender", "file.blend", "receiver");
     FedHub.Events events = b.events(blender);
-    String freecad = a.register("FreeCAD", "Doc", "sender");
     FederationTest.awaitRemotePeer(a, blender);
     b.awaitFederation(f -> f.path("prefetching").asBoolean());
+    return events;
+  }
+
+  @Test
+  void uploadedBlobsCrossBeforeTheirVersionWhichThenFetchesNothing() throws Exception {
+    FedHub.Events events = receiverOnB();
+    String freecad = a.register("FreeCAD", "Doc", "sender");
 
     List<String> hashes = a.putBlobs(strips(0));
     // Before any version: A put them, B holds them, each checked.
@@ -84,11 +90,8 @@ class PrefetchTest {
 
   @Test
   void aBlobOverTheMessageLimitIsKeptFromItsChunksAndCrossesOnce() throws Exception {
-    String blender = b.register("Blender", "file.blend", "receiver");
-    FedHub.Events events = b.events(blender);
+    FedHub.Events events = receiverOnB();
     String freecad = a.register("FreeCAD", "Doc", "sender");
-    FederationTest.awaitRemotePeer(a, blender);
-    b.awaitFederation(f -> f.path("prefetching").asBoolean());
 
     // 2.4 MB: a pack of its own in three chunks of the server's 1 MB messages; beside it a pack of one chunk.
     long in0 = b.federation().path("bytesIn").asLong();
