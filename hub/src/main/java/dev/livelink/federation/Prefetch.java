@@ -25,7 +25,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * four get round trips, 11-40 ms, and the store of 3.5 MB, no longer after the message but while hub A still puts
  * its later packs). Nothing here is required: a chunk that is not a whole pack (one chunk of a larger object, a
  * manifest), one missed while reconnecting or a bad blob is simply not kept, and {@link Inbound} fetches what is
- * still missing when the version comes, refusing and reporting what is bad.
+ * still missing when the version comes, refusing and reporting what is bad. A blob over the message limit, alone in
+ * a pack of several chunks, is kept once its chunks are joined ({@link ChunkJoin}).
  *
  * <p>A pack of at most {@link Blobs#INLINE_MAX} bytes is skipped (an edit's, whose blobs ride in its version's
  * message), and so is a pack whose first blob this hub holds (its own packs). Blobs kept here and never used by a version (one targeted at other hubs'
@@ -45,6 +46,8 @@ final class Prefetch {
 
   private final BlobStore store;
   private final Settler settler;
+  /** Chunks of packs over the message limit, joined; used on the prefetching thread only. */
+  private final ChunkJoin joins;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition idle = lock.newCondition();
   /** The subscription now, and whether a message it handed over is being dealt with; guarded by {@link #lock}. */
@@ -60,6 +63,7 @@ final class Prefetch {
   Prefetch(BlobStore store, Settler settler) {
     this.store = store;
     this.settler = settler;
+    this.joins = new ChunkJoin(store::has);
   }
 
   /** Whether it follows the object store now (a receiver here, the space open). */
@@ -103,7 +107,7 @@ final class Prefetch {
           if (m != null) {
             busy(true);
             try {
-              keep(m.getData());
+              keep(m.getSubject(), m.getData());
             } catch (RuntimeException e) { // a pack that could not be written: fetched when a version needs it
               skipped.incrementAndGet();
               link.problem("a pack another hub put could not be kept (fetched when needed): " + e);
@@ -163,6 +167,7 @@ final class Prefetch {
   }
 
   private void follow(JetStreamSubscription s) {
+    joins.clear(); // a new subscription, or none: chunks may have been missed between
     lock.lock();
     try {
       sub = s;
@@ -204,12 +209,24 @@ final class Prefetch {
     }
   }
 
-  /** Keeps the blobs of a pushed chunk this hub lacks, when it is a pack of good blobs. */
-  void keep(byte[] chunk) {
-    if (store.pendingBytes() > MAX_PENDING) {
+  /**
+   * Keeps the blobs of a chunk pushed on {@code subject} this hub lacks, when it is a pack of good blobs or, joined
+   * with the chunks after it, completes one.
+   */
+  void keep(String subject, byte[] chunk) {
+    if (store.pendingBytes() + joins.openBytes() > MAX_PENDING) {
+      joins.drop(subject);
       skipped.incrementAndGet(); // the disk is behind: fetched when a version needs it, not held in memory meanwhile
       return;
     }
+    ChunkJoin.Step step = joins.offer(subject, chunk, System.nanoTime());
+    if (!step.pending()) {
+      keep(step.pack());
+    }
+  }
+
+  /** Keeps the blobs of a pack this hub lacks, when they are good. */
+  private void keep(byte[] chunk) {
     if (chunk.length <= Blobs.INLINE_MAX) {
       // An edit's pack: its blobs ride in its version's message (kept here too, they cost hub B a pack file and an
       // fsync beside each edit's own writes).
@@ -229,7 +246,7 @@ final class Prefetch {
       // them held is acked, in the Settler's order, only after they are durable.
       kept.addAndGet(store.putBatchUnsynced(chunk, settler::sync).size()); // each checked against its hash there
     } catch (BlobBatchException e) {
-      skipped.incrementAndGet(); // one chunk of a larger object: fetched whole when a version needs it
+      skipped.incrementAndGet(); // a chunk of a larger object not joined: fetched whole when a version needs it
     } catch (StoreException | ModelException e) {
       skipped.incrementAndGet(); // the version's own fetch refuses it, and says so
     }

@@ -259,6 +259,9 @@ final class Session implements LinkState {
     try {
       o.put("state", state.name().toLowerCase()).put("ready", space != null);
       if (lastError == null) o.putNull("lastError"); else o.put("lastError", lastError);
+      // What crossed since this connection opened (jnats counts it, reconnects included): a studio's sizing.
+      io.nats.client.Statistics st = conn == null ? null : conn.getStatistics();
+      o.put("bytesIn", st == null ? 0 : st.getInBytes()).put("bytesOut", st == null ? 0 : st.getOutBytes());
     } finally {
       lock.unlock();
     }

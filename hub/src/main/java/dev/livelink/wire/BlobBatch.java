@@ -36,6 +36,9 @@ public final class BlobBatch {
   /** One blob of a batch held in one array: the hash it was sent under and where its bytes lie in the array. */
   public record Span(String hash, int offset, int length) {}
 
+  /** The header of a blob whose bytes are not all in yet: its hash and its declared length. */
+  public record Header(String hash, long length) {}
+
   private BlobBatch() {}
 
   /** Bytes a blob of {@code length} bytes takes in a batch. */
@@ -175,6 +178,20 @@ public final class BlobBatch {
       total += len;
       count++;
       return s;
+    }
+
+    /**
+     * The header of the frame {@link #next} waits for the rest of (call once it returned null), or null when not
+     * even its header is in.
+     *
+     * @throws BlobBatchException when its hash is not hex or its length passes the cap
+     */
+    public Header pending(byte[] batch, int available) throws BlobBatchException {
+      if (available - at < HEADER) {
+        return null;
+      }
+      String hash = hash(batch, at, count);
+      return new Header(hash, length(batch, at, hash, count, cap, total));
     }
 
     /** Where the next frame starts: every byte before it belongs to a frame returned by {@link #next}. */

@@ -53,13 +53,19 @@ class PrefetchTest {
     return out;
   }
 
-  @Test
-  void uploadedBlobsCrossBeforeTheirVersionWhichThenFetchesNothing() throws Exception {
+  /** A receiver on B, listed on A, and B following the object store for it: the receiver's events. */
+  private FedHub.Events receiverOnB() throws Exception {
     String blender = b.register("Blender", "file.blend", "receiver");
     FedHub.Events events = b.events(blender);
-    String freecad = a.register("FreeCAD", "Doc", "sender");
     FederationTest.awaitRemotePeer(a, blender);
     b.awaitFederation(f -> f.path("prefetching").asBoolean());
+    return events;
+  }
+
+  @Test
+  void uploadedBlobsCrossBeforeTheirVersionWhichThenFetchesNothing() throws Exception {
+    FedHub.Events events = receiverOnB();
+    String freecad = a.register("FreeCAD", "Doc", "sender");
 
     List<String> hashes = a.putBlobs(strips(0));
     // Before any version: A put them, B holds them, each checked.
@@ -80,6 +86,28 @@ class PrefetchTest {
     assertThat(bf.path("packsFetched").asInt()).isZero();
     assertThat(bf.path("blobsFetched").asInt()).isZero();
     assertThat(a.federation().path("packsUploaded").asInt()).isEqualTo(2); // the version's send put nothing more
+  }
+
+  @Test
+  void aBlobOverTheMessageLimitIsKeptFromItsChunksAndCrossesOnce() throws Exception {
+    FedHub.Events events = receiverOnB();
+    String freecad = a.register("FreeCAD", "Doc", "sender");
+
+    // 2.4 MB: a pack of its own in three chunks of the server's 1 MB messages; beside it a pack of one chunk.
+    long in0 = b.federation().path("bytesIn").asLong();
+    List<String> hashes = a.putBlobs(List.of(BlobsTest.strip(100_000, 7), BlobsTest.strip(12_500, 8)));
+    b.awaitFederation(f -> f.path("blobsPrefetched").asInt() == 2);
+    byte[] big = b.blob(hashes.get(0));
+    assertThat(Sha256.hex(big)).isEqualTo(hashes.get(0));
+
+    a.publish(FederationTest.scene("Big", Map.of("Casting", hashes.get(0), "Plate", hashes.get(1))), freecad, null);
+    JsonNode v = events.next("version", d -> d.path("scene").asText().endsWith(":Big"));
+    assertThat(b.get("scenes/" + v.path("scene").asText() + "/delta?from=0").path("added")).hasSize(2);
+    JsonNode bf = b.federation();
+    assertThat(bf.path("packsFetched").asInt()).isZero();
+    assertThat(bf.path("packsPrefetchRefused").asInt()).isZero();
+    // Its bytes came to B once (before, pushed and dropped, then fetched: twice), with the peers' heartbeats.
+    assertThat(bf.path("bytesIn").asLong() - in0).isBetween((long) big.length, big.length * 3L / 2);
   }
 
   @Test

@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Hub A → NATS → hub B → receiver, over loopback with a real nats-server: the latency a one-part edit of the
  * 410-node scene adds over the local path (receiver on hub A), and the throughput of the scene's first send
- * (410 new blobs) across. A "receiver" gets the version event, fetches the delta and the blobs it lacks.
+ * (410 new blobs) across, and of a first send of one part over NATS's message limit (one blob, a pack in chunks).
+ * A "receiver" gets the version event, fetches the delta and the blobs it lacks.
  * Usage: FederationBench [edits=15] [first sends=5] [directory for the hubs and NATS, default the temp dir];
  * {@code -Dwarm=N} first sends before the timed ones (default 5; 30 leave the JIT little to compile), environment
  * {@code THREADS=1} prints the CPU of each thread of the JVM during the first sends (the JIT's and the GC's too).
@@ -33,6 +34,8 @@ import java.util.concurrent.TimeUnit;
 public final class FederationBench {
   /** First sends before the timed ones: the JIT compiles the path meanwhile, as in a hub that has run a while. */
   static final int WARM = Integer.getInteger("warm", 5);
+  /** The large part's grid: 450 × 450 quads, 7.3 MB, over NATS's 1 MB message limit. */
+  static final int BIG_GRID = 450;
 
   public static void main(String[] args) throws Exception {
     int runs = args.length > 0 ? Integer.parseInt(args[0]) : 15;
@@ -99,6 +102,31 @@ public final class FederationBench {
         }
       }
 
+      // First sends of one large part (a casting): one blob over NATS's message limit, a pack of several chunks.
+      double[] bigHub = new double[firsts];
+      double[] bigRemote = new double[firsts];
+      long bigBytes = 0;
+      long fetched0 = cb.status().path("federation").path("packsFetched").asLong();
+      long in0 = cb.status().path("federation").path("bytesIn").asLong(); // 0 from a hub that does not count it
+      for (int k = -2; k < firsts; k++) {
+        Map<String, byte[]> big = LiveLinkClient.blobs(List.of(HubBench.grid(8_000_000 + k, BIG_GRID)));
+        bigBytes = big.values().iterator().next().length;
+        a.awaitSplit();
+        b.awaitSplit();
+        String doc = "Casting" + (k + 2) + "x";
+        ca.upload(big, null);
+        long t = System.nanoTime();
+        ca.publish(scene(doc, new ArrayList<>(big.keySet())), List.of(), sender);
+        localRx.await(doc);
+        Receiver.Got got = remoteRx.await(":" + doc);
+        if (k >= 0) {
+          bigHub[k] = (got.event() - t) / 1e6;
+          bigRemote[k] = (got.done() - t) / 1e6;
+        }
+      }
+      long bigFetched = cb.status().path("federation").path("packsFetched").asLong() - fetched0;
+      double bigIn = (cb.status().path("federation").path("bytesIn").asLong() - in0) / 1e6 / (firsts + 2);
+
       // One-part edits of the last document: the time from upload + publish on A to each receiver holding the
       // delta and the blob.
       String doc = "Bench" + (firsts + 1);
@@ -134,6 +162,11 @@ public final class FederationBench {
           Stats.median(remoteFirst), mb / (Stats.median(remoteFirst) / 1000));
       System.out.printf("first send, the crossing alone (A answered the publish -> B told its receiver) %8.1f ms"
           + "  = %.1f MB/s%n", Stats.median(crossing), mb / (Stats.median(crossing) / 1000));
+      double bmb = bigBytes / 1e6;
+      System.out.printf("first send of one %.2f MB part, on hub A -> hub B holds it %8.1f ms  = %.1f MB/s; -> receiver "
+          + "on B holds it %8.1f ms  = %.1f MB/s; packs B fetched for them: %d of %d; B took %.2f MB over NATS for "
+          + "each%n", bmb, Stats.median(bigHub), bmb / (Stats.median(bigHub) / 1000), Stats.median(bigRemote),
+          bmb / (Stats.median(bigRemote) / 1000), bigFetched, firsts + 2, bigIn);
       double jc = java.util.Arrays.stream(jvmCpu).average().orElse(0);
       double nc = java.util.Arrays.stream(natsCpu).average().orElse(0);
       System.out.printf("first send, CPU from the upload until B's receiver holds it (mean): hubs, receivers and "

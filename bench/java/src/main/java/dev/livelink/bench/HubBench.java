@@ -195,7 +195,12 @@ public final class HubBench {
   }
 
   static MeshData grid(int seed) {
-    int n = GRID + 1;
+    return grid(seed, GRID);
+  }
+
+  /** A {@code size} × {@code size} grid of quads, its heights from {@code seed}. */
+  static MeshData grid(int seed, int size) {
+    int n = size + 1;
     float[] p = new float[3 * n * n];
     for (int i = 0; i < n; i++) {
       for (int k = 0; k < n; k++) {
@@ -205,10 +210,10 @@ public final class HubBench {
         p[o + 2] = (float) Math.sin(seed + i * 0.3 + k * 0.7);
       }
     }
-    int[] t = new int[6 * GRID * GRID];
+    int[] t = new int[6 * size * size];
     int j = 0;
-    for (int i = 0; i < GRID; i++) {
-      for (int k = 0; k < GRID; k++) {
+    for (int i = 0; i < size; i++) {
+      for (int k = 0; k < size; k++) {
         int a = i * n + k;
         t[j++] = a;
         t[j++] = a + 1;
