@@ -32,6 +32,13 @@ for i in range(30):
     c.Radius = 10 + i
     c.Height = 100 + 10 * i
     c.Placement.Base = App.Vector(3000 + 100 * i, 0, 0)
+# And a finely tessellated ball: one mesh over NATS's 1 MB message limit, a pack in several chunks.
+ball = doc.addObject("Part::Sphere", "Ball")
+ball.Radius = 300
+ball.Placement.Base = App.Vector(0, 3000, 0)
+doc.recompute()
+ball.ViewObject.Deviation = 0.01
+ball.ViewObject.AngularDeflection = 1.5
 doc.recompute()
 result = True
 """
@@ -143,13 +150,18 @@ class StudioTest(unittest.TestCase):
         fetched = federation(self.b)["packsFetched"]
         fc.eval(MAKE_CYLINDERS)
         fc.eval(menu_action("LiveLink_ExportToBlender"))
-        apps.wait_until(lambda: "Rod29" in b.eval(BLENDER_STATE), timeout=60, what="the 30 rods in Blender")
-        rod = b.eval(BLENDER_STATE)["Rod29"]
-        for got, want in zip(rod["max"], [5.939, 0.039, 0.39]):  # r 39 mm, h 390 mm, at x 5900 mm: in metres
+        apps.wait_until(lambda: {"Rod29", "Ball"} <= set(b.eval(BLENDER_STATE)), timeout=60,
+                        what="the 30 rods and the ball in Blender")
+        s = b.eval(BLENDER_STATE)
+        for got, want in zip(s["Rod29"]["max"], [5.939, 0.039, 0.39]):  # r 39 mm, h 390 mm, at x 5900 mm: in metres
             self.assertAlmostEqual(got, want, delta=0.001)
+        for got, want in zip(s["Ball"]["max"], [0.3, 3.3, 0.3]):
+            self.assertAlmostEqual(got, want, delta=0.001)
+        # 45,000 triangles and their face-split vertices with normals: over 1 MB, kept from its chunks, not fetched.
+        self.assertGreater(s["Ball"]["triangles"], 45000)
         fb = federation(self.b)
         self.assertEqual(fb["packsFetched"], fetched, "no pack fetched after the version came")
-        self.assertGreaterEqual(fb["blobsPrefetched"], 30)
+        self.assertGreaterEqual(fb["blobsPrefetched"], 31)
         self.assertGreaterEqual(federation(self.a)["packsAhead"], 1)
 
         # NATS away: both applications say so in their own status, and local linking goes on.
