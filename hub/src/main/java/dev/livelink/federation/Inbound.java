@@ -9,14 +9,16 @@ import dev.livelink.model.Scene;
 import dev.livelink.model.ScenePatch;
 import dev.livelink.store.SceneStore;
 import dev.livelink.store.StoreException;
+import dev.livelink.store.Target;
 import dev.livelink.store.Unsynced;
+import dev.livelink.store.Version;
 import dev.livelink.wire.Json;
 import dev.livelink.wire.PatchJson;
 import dev.livelink.wire.SceneJson;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamSubscription;
-import io.nats.client.PullSubscribeOptions;
 import io.nats.client.Message;
+import io.nats.client.PullSubscribeOptions;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -194,12 +196,12 @@ final class Inbound {
     } catch (IOException | JetStreamApiException e) {
       return Outcome.RETRY;
     }
-    List<SceneStore.Target> targets = null;
+    List<Target> targets = null;
     if (mine != null) {
       targets = new ArrayList<>();
       for (VersionMessage.Target t : m.targets()) {
         if (t.hub().equals(self)) {
-          targets.add(new SceneStore.Target(t.peer(), t.app(), t.document()));
+          targets.add(new Target(t.peer(), t.app(), t.document()));
         }
       }
     }
@@ -227,7 +229,7 @@ final class Inbound {
     try {
       ScenePatch change = PatchJson.read(id, m.change());
       Integer base = origins.localVersion(m.hub(), m.sceneId(), change.base());
-      SceneStore.Version latest = base == null ? null : local.store().latest(id);
+      Version latest = base == null ? null : local.store().latest(id);
       if (latest == null || latest.number() != base) {
         return null;
       }

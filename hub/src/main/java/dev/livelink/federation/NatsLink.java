@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.livelink.hub.Federation;
 import dev.livelink.hub.Limits;
 import dev.livelink.store.SceneStore;
+import dev.livelink.store.Version;
 import dev.livelink.wire.Json;
 import io.nats.client.Dispatcher;
 import io.nats.client.ErrorListener;
@@ -115,13 +116,13 @@ public final class NatsLink implements Federation {
   // ---- out -------------------------------------------------------------------------------------------------------
 
   @Override
-  public void published(SceneStore.Version v, List<RemotePeer> remoteTargets) {
+  public void published(Version v, List<RemotePeer> remoteTargets) {
     outgoing.published(v, null, local.store().latestJson(v.scene().id(), v.number()), remoteTargets);
   }
 
   @Override
   public void published(SceneStore.Published p, List<RemotePeer> remoteTargets) {
-    SceneStore.Version v = p.version();
+    Version v = p.version();
     outgoing.published(v, p.previous(), local.store().latestJson(v.scene().id(), v.number()), remoteTargets);
   }
 

@@ -5,14 +5,14 @@ import dev.livelink.hub.Federation.RemotePeer;
 import dev.livelink.model.ScenePatch;
 import dev.livelink.model.Sha256;
 import dev.livelink.store.BlobStore;
-import dev.livelink.store.SceneStore;
+import dev.livelink.store.Version;
 import dev.livelink.wire.Json;
 import dev.livelink.wire.PatchJson;
 import dev.livelink.wire.SceneJson;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.PublishOptions;
-import io.nats.client.impl.Headers;
 import io.nats.client.api.PublishAck;
+import io.nats.client.impl.Headers;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Arrays;
@@ -83,7 +83,7 @@ final class Outgoing {
    * @param previous the version before it on this hub, or null: what changed since is sent along (see {@link #change})
    * @param sceneJson the scene's JSON as the store encoded it (null: encoded here), sent as it is
    */
-  void published(SceneStore.Version v, SceneStore.Version previous, byte[] sceneJson,
+  void published(Version v, Version previous, byte[] sceneJson,
       List<RemotePeer> remoteTargets) {
     List<VersionMessage.Target> targets = remoteTargets == null ? null : remoteTargets.stream()
         .map(r -> new VersionMessage.Target(r.id(), r.hub(), r.app(), r.document())).toList();
@@ -103,7 +103,7 @@ final class Outgoing {
    * message); null when none. Hubs that took {@code previous} apply it instead of parsing the whole manifest: for a
    * one-part edit of 410 nodes in FederationBench, 0.5 ms instead of 3 (medians; docs/performance.md).
    */
-  static ObjectNode change(SceneStore.Version previous, SceneStore.Version v) {
+  static ObjectNode change(Version previous, Version v) {
     if (previous == null) {
       return null;
     }

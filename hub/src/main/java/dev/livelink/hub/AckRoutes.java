@@ -3,6 +3,7 @@ package dev.livelink.hub;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.livelink.store.SceneStore;
+import dev.livelink.store.VersionHeader;
 import dev.livelink.wire.Json;
 import java.io.IOException;
 
@@ -37,7 +38,7 @@ final class AckRoutes {
     if (!status.equals("ok") && !status.equals("failed")) {
       throw new HubException(400, "ack status \"" + status + "\" must be ok or failed");
     }
-    SceneStore.Header v = existing(scene, version);
+    VersionHeader v = existing(scene, version);
     Peer p = peers.get(peer);
     if (!mayAck(v, peer, p)) {
       throw new HubException(403, "peer \"" + peer + "\" was not sent version " + version + " of scene \"" + scene
@@ -65,7 +66,7 @@ final class AckRoutes {
    * it forgot) the version's own record decides: its targets, or for a version to everyone any receiver but its
    * sender that takes from the sender's application.
    */
-  private boolean mayAck(SceneStore.Header v, String peer, Peer p) {
+  private boolean mayAck(VersionHeader v, String peer, Peer p) {
     switch (acks.wasSent(v.scene(), v.number(), peer)) {
       case YES:
         return true;
@@ -98,8 +99,8 @@ final class AckRoutes {
     }
   }
 
-  private SceneStore.Header existing(String scene, int version) {
-    SceneStore.Header v = store.header(scene, version);
+  private VersionHeader existing(String scene, int version) {
+    VersionHeader v = store.header(scene, version);
     if (v == null) {
       throw new HubException(404, store.latest(scene) == null ? "no scene \"" + scene + "\""
           : "no version " + version + " of scene \"" + scene + "\" (the hub keeps the last " + SceneStore.KEEP

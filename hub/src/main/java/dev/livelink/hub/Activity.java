@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.livelink.model.Delta;
 import dev.livelink.store.SceneStore;
+import dev.livelink.store.Target;
+import dev.livelink.store.Version;
+import dev.livelink.store.VersionHeader;
 import dev.livelink.wire.Json;
 import dev.livelink.wire.SceneJson;
 import java.util.HashMap;
@@ -34,7 +37,7 @@ final class Activity {
   }
 
   /** A publish: the version's record, with who sent it and to whom, as the page's {@code version} event. */
-  ObjectNode published(SceneStore.Version v, Set<String> to, Delta d) {
+  ObjectNode published(Version v, Set<String> to, Delta d) {
     Send s = send(v.scene().id(), v.number());
     ObjectNode o = s.json();
     o.put("name", v.scene().name()).put("publishedAt", v.publishedAtMillis()).put("nodes", v.scene().nodes().size());
@@ -81,12 +84,12 @@ final class Activity {
    * @return when it was published, or null when the store does not keep it
    */
   private Long fillFromStore(Send s, String scene, int version) {
-    SceneStore.Header h = store.header(scene, version);
+    VersionHeader h = store.header(scene, version);
     if (h == null) {
       return null;
     }
     s.json().put("publishedAt", h.publishedAtMillis());
-    SceneStore.Version latest = store.latest(scene);
+    Version latest = store.latest(scene);
     if (latest != null && latest.number() == version) {
       s.json().put("name", latest.scene().name()).put("nodes", latest.scene().nodes().size());
     }
@@ -106,7 +109,7 @@ final class Activity {
   /** Every scene the store holds, with the records of its kept versions, newest first. */
   ArrayNode snapshot() {
     ArrayNode out = Json.array();
-    for (SceneStore.Version latest : store.latestOfEach()) {
+    for (Version latest : store.latestOfEach()) {
       String id = latest.scene().id();
       ObjectNode scene = SceneJson.header(latest.scene()).put("version", latest.number())
           .put("nodes", latest.scene().nodes().size());
@@ -118,7 +121,7 @@ final class Activity {
           versions.add(s.json());
           continue;
         }
-        SceneStore.Header h = store.header(id, n);
+        VersionHeader h = store.header(id, n);
         if (h != null) {
           versions.add(fromStore(h, n == latest.number() ? latest : null, s));
         }
@@ -129,7 +132,7 @@ final class Activity {
   }
 
   /** A version this hub did not see published (it restarted since): what its stored header says. */
-  private ObjectNode fromStore(SceneStore.Header h, SceneStore.Version v, Send seen) {
+  private ObjectNode fromStore(VersionHeader h, Version v, Send seen) {
     ObjectNode o = Json.object().put("scene", h.scene()).put("version", h.number())
         .put("publishedAt", h.publishedAtMillis());
     if (v != null) {
@@ -147,7 +150,7 @@ final class Activity {
   }
 
   /** A peer as the page names it: its id, and its app, version and document while it is (or was) known. */
-  private ObjectNode who(String id, SceneStore.Target stored) {
+  private ObjectNode who(String id, Target stored) {
     if (id == null) {
       return null;
     }

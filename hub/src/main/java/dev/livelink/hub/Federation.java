@@ -2,6 +2,7 @@ package dev.livelink.hub;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.livelink.store.SceneStore;
+import dev.livelink.store.Version;
 import java.util.List;
 import java.util.Set;
 
@@ -42,7 +43,7 @@ public interface Federation extends AutoCloseable {
      * Delivers a version stored for another hub's sender to this hub's receivers: to {@code targets} that are
      * registered here, or to every receiver when null, as a local publish does. @return the peers it went to
      */
-    Set<String> deliver(SceneStore.Version v, Set<String> targets);
+    Set<String> deliver(Version v, Set<String> targets);
 
     /** An ack from a receiver on another hub, for a version a local peer sent: onto the ack board and to it. */
     void remoteAck(String scene, int version, String peer, ObjectNode ack);
@@ -55,9 +56,9 @@ public interface Federation extends AutoCloseable {
   }
 
   /** Queues a version a local peer published for the other hubs; {@code remoteTargets} null = every receiver. */
-  void published(SceneStore.Version v, List<RemotePeer> remoteTargets);
+  void published(Version v, List<RemotePeer> remoteTargets);
 
-  /** {@link #published(SceneStore.Version, List)} knowing the version before it, so that what changed can go too. */
+  /** {@link #published(Version, List)} knowing the version before it, so that what changed can go too. */
   default void published(SceneStore.Published p, List<RemotePeer> remoteTargets) {
     published(p.version(), remoteTargets);
   }
@@ -100,7 +101,7 @@ public interface Federation extends AutoCloseable {
 
   Federation NONE = new Federation() {
     @Override
-    public void published(SceneStore.Version v, List<RemotePeer> remoteTargets) {}
+    public void published(Version v, List<RemotePeer> remoteTargets) {}
 
     @Override
     public void acked(String scene, int version, ObjectNode ack) {}

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.livelink.model.Delta;
 import dev.livelink.store.SceneStore;
+import dev.livelink.store.Version;
 import dev.livelink.wire.Json;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -60,7 +61,7 @@ final class HubEvents implements AutoCloseable {
   }
 
   /** A version was published and sent to {@code to}. */
-  void published(SceneStore.Version v, Set<String> to, Delta d) {
+  void published(Version v, Set<String> to, Delta d) {
     Set<String> targets = Set.copyOf(to);
     run(() -> {
       broadcast("version", activity.published(v, targets, d));

@@ -2,6 +2,8 @@ package dev.livelink.hub;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.livelink.store.SceneStore;
+import dev.livelink.store.Version;
+import dev.livelink.store.VersionHeader;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -29,7 +31,7 @@ final class LocalSide implements Federation.Local {
   }
 
   @Override
-  public Set<String> deliver(SceneStore.Version v, Set<String> targets) {
+  public Set<String> deliver(Version v, Set<String> targets) {
     Set<String> to = new LinkedHashSet<>();
     for (Peer p : peers.list()) {
       if (p.receives() && (targets == null || targets.contains(p.id()))) {
@@ -44,7 +46,7 @@ final class LocalSide implements Federation.Local {
   @Override
   public void remoteAck(String scene, int version, String peer, ObjectNode ack) {
     acks.ack(scene, version, peer, ack);
-    SceneStore.Header h = store.header(scene, version);
+    VersionHeader h = store.header(scene, version);
     if (h != null && h.sender() != null) {
       peers.send(h.sender(), "ack", ack);
     }

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.livelink.runtime.RuntimeFile;
+import dev.livelink.store.Origin;
 import dev.livelink.store.SceneStore;
+import dev.livelink.store.Target;
+import dev.livelink.store.Version;
 import dev.livelink.wire.Json;
 import dev.livelink.wire.SceneJson;
 import java.io.IOException;
@@ -101,7 +104,7 @@ final class PeerRoutes {
     }
     r.becomeLongLived();
     try {
-      List<SceneStore.Version> caughtUp = new ArrayList<>();
+      List<Version> caughtUp = new ArrayList<>();
       EventChannel ch = peers.open(id, c -> hello(c, peer, caughtUp));
       if (ch == null) {
         throw new HubException(404, "no peer \"" + id + "\"");
@@ -124,7 +127,7 @@ final class PeerRoutes {
    * First event of a stream: who the peer is, every scene's latest version, and catch-up for a returning peer; the
    * versions sent by catch-up are added to {@code caughtUp}.
    */
-  private void hello(EventChannel ch, Peer peer, List<SceneStore.Version> caughtUp) {
+  private void hello(EventChannel ch, Peer peer, List<Version> caughtUp) {
     ObjectNode o = Json.object();
     o.put("peer", peer.id()).put("hub", runtime.version());
     ObjectNode space = federation.space();
@@ -132,15 +135,15 @@ final class PeerRoutes {
       o.set("space", space);
     }
     ArrayNode scenes = o.putArray("scenes");
-    List<SceneStore.Version> latest = store.latestOfEach();
-    for (SceneStore.Version v : latest) {
+    List<Version> latest = store.latestOfEach();
+    for (Version v : latest) {
       scenes.add(SceneJson.header(v.scene()).put("version", v.number()));
     }
     ch.offer(EventChannel.frame("hello", o));
     if (!peer.receives()) {
       return;
     }
-    for (SceneStore.Version v : latest) {
+    for (Version v : latest) {
       if (isFor(v, peer)) {
         ch.offer(EventChannel.frame("version", SceneRoutes.versionEvent(v)));
         caughtUp.add(v);
@@ -153,14 +156,14 @@ final class PeerRoutes {
    * this one takes from its sender's application and is not its sender: neither the same peer nor, once that peer
    * has left, a peer of the same application and document (the sender back under a new id).
    */
-  private boolean isFor(SceneStore.Version v, Peer peer) {
+  private boolean isFor(Version v, Peer peer) {
     if (v.targets() == null) {
-      SceneStore.Origin o = v.origin();
+      Origin o = v.origin();
       boolean ownVersion = peer.id().equals(o.peer())
           || (o.sameSender(peer.app(), peer.document()) && (o.peer() == null || peers.get(o.peer()) == null));
       return !ownVersion && peer.takesFrom(o.app());
     }
-    for (SceneStore.Target t : v.targets()) {
+    for (Target t : v.targets()) {
       if (t.peer().equals(peer.id())
           || (t.app().equals(peer.app()) && t.document().equals(peer.document()) && peers.get(t.peer()) == null)) {
         return true;

@@ -8,6 +8,7 @@ import dev.livelink.model.Ids;
 import dev.livelink.model.MeshBlob;
 import dev.livelink.model.MeshData;
 import dev.livelink.store.SceneStore;
+import dev.livelink.store.Version;
 import dev.livelink.wire.Json;
 import dev.livelink.wire.SceneJson;
 import java.io.IOException;
@@ -36,7 +37,7 @@ final class SceneActions {
    * deleted collection) fetches it and acks; one that holds it already has nothing to do. No new version is made.
    */
   void resend(Request r) throws IOException {
-    SceneStore.Version v = latest(r);
+    Version v = latest(r);
     String peer = Json.text(r.jsonBody(), "peer");
     Peer p = peers.get(peer);
     if (p == null) {
@@ -57,7 +58,7 @@ final class SceneActions {
 
   /** The latest version as a file to save: {@code glb} (the default) or {@code manifest} (the scene's JSON). */
   void download(Request r) throws IOException {
-    SceneStore.Version v = latest(r);
+    Version v = latest(r);
     String format = r.query().get("format");
     String base = v.scene().id().replaceAll("[^A-Za-z0-9_.-]", "_") + "-v" + v.number();
     if ("manifest".equals(format)) {
@@ -84,9 +85,9 @@ final class SceneActions {
     r.send(200, type, body);
   }
 
-  private SceneStore.Version latest(Request r) {
+  private Version latest(Request r) {
     String id = Ids.check("scene id", r.param("scene"));
-    SceneStore.Version v = store.latest(id);
+    Version v = store.latest(id);
     if (v == null) {
       throw new HubException(404, "no scene \"" + id + "\"");
     }

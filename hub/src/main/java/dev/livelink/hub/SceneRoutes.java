@@ -10,7 +10,10 @@ import dev.livelink.model.Delta;
 import dev.livelink.model.Ids;
 import dev.livelink.model.Scene;
 import dev.livelink.model.ScenePatch;
+import dev.livelink.store.Origin;
 import dev.livelink.store.SceneStore;
+import dev.livelink.store.Target;
+import dev.livelink.store.Version;
 import dev.livelink.wire.Json;
 import dev.livelink.wire.PatchJson;
 import dev.livelink.wire.SceneJson;
@@ -40,7 +43,7 @@ final class SceneRoutes {
   }
 
   /** The {@code version} event that tells a receiver to fetch a delta. */
-  static ObjectNode versionEvent(SceneStore.Version v) {
+  static ObjectNode versionEvent(Version v) {
     ObjectNode o = Json.object();
     o.put("scene", v.scene().id()).put("name", v.scene().name()).put("version", v.number());
     if (v.sender() == null) o.putNull("sender"); else o.put("sender", v.sender());
@@ -86,7 +89,7 @@ final class SceneRoutes {
     ObjectNode o = Json.parseObject(body);
     ScenePatch patch = PatchJson.read(id, o);
     Routing to = routing(o);
-    SceneStore.Version latest = store.latest(id);
+    Version latest = store.latest(id);
     if (latest == null) {
       throw new HubException(404, "no scene \"" + id + "\" to patch: publish it whole first");
     }
@@ -106,7 +109,7 @@ final class SceneRoutes {
   }
 
   /** Who a publish is from and who receives it: the same rules for a whole scene and a patch. */
-  private record Routing(String sender, SceneStore.Origin origin, List<SceneStore.Target> targets,
+  private record Routing(String sender, Origin origin, List<Target> targets,
       List<Federation.RemotePeer> remoteTargets, Set<String> deliverTo) {}
 
   private Routing routing(ObjectNode o) {
@@ -115,9 +118,9 @@ final class SceneRoutes {
     if (sender != null && from == null) {
       throw new HubException(404, "sender \"" + sender + "\" is not a registered peer");
     }
-    SceneStore.Origin origin = from == null ? SceneStore.Origin.ANONYMOUS
-        : new SceneStore.Origin(from.id(), from.app(), from.document());
-    List<SceneStore.Target> targets = null;
+    Origin origin = from == null ? Origin.ANONYMOUS
+        : new Origin(from.id(), from.app(), from.document());
+    List<Target> targets = null;
     List<Federation.RemotePeer> remoteTargets = null;
     Set<String> deliverTo = new LinkedHashSet<>();
     JsonNode t = o.get("targets");
@@ -134,7 +137,7 @@ final class SceneRoutes {
           if (!remote.receives()) {
             throw new HubException(400, "target \"" + remote.id() + "\" on " + remote.host() + " is not a receiver");
           }
-          targets.add(new SceneStore.Target(remote.id(), remote.app(), remote.document()));
+          targets.add(new Target(remote.id(), remote.app(), remote.document()));
           deliverTo.add(remote.id());
           remoteTargets.add(remote);
           continue;
@@ -145,7 +148,7 @@ final class SceneRoutes {
         if (!peer.receives()) {
           throw new HubException(400, "target \"" + id.asText() + "\" is a " + peer.role() + ", not a receiver");
         }
-        targets.add(new SceneStore.Target(peer.id(), peer.app(), peer.document()));
+        targets.add(new Target(peer.id(), peer.app(), peer.document()));
         deliverTo.add(peer.id());
       }
     } else {
@@ -167,7 +170,7 @@ final class SceneRoutes {
 
   /** Tells the receivers of a stored version, and answers the publish. */
   private void announce(Request r, SceneStore.Published p, Routing to) throws IOException {
-    SceneStore.Version v = p.version();
+    Version v = p.version();
     Scene scene = v.scene();
     acks.expect(scene.id(), v.number(), to.deliverTo);
     peers.send(to.deliverTo, "version", versionEvent(v));
@@ -254,7 +257,7 @@ final class SceneRoutes {
 
   void list(Request r) throws IOException {
     ArrayNode a = Json.array();
-    for (SceneStore.Version v : store.latestOfEach()) {
+    for (Version v : store.latestOfEach()) {
       a.add(SceneJson.header(v.scene()).put("version", v.number()).put("nodes", v.scene().nodes().size()));
     }
     r.json(200, Json.object().set("scenes", a));

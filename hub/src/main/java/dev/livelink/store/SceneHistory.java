@@ -14,7 +14,7 @@ import java.util.TreeMap;
 final class SceneHistory {
   final Path dir;
   final TreeMap<Integer, Kept> kept = new TreeMap<>();
-  SceneStore.Version latest;
+  Version latest;
   /** The latest version's scene encoded; null after a restart until a delta or publish needs it. */
   EncodedScene latestJson;
 
@@ -32,7 +32,7 @@ final class SceneHistory {
       return null;
     }
     ObjectNode latestJson = Json.parseObject(Files.readAllBytes(files.lastEntry().getValue()));
-    SceneStore.Version latest = VersionFiles.readVersion(latestJson);
+    Version latest = VersionFiles.readVersion(latestJson);
     SceneHistory h = new SceneHistory(dir);
     for (Map.Entry<Integer, Path> e : files.entrySet()) {
       Kept k = e.getKey() == latest.number()

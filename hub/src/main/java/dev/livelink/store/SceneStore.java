@@ -37,7 +37,7 @@ import java.util.function.LongSupplier;
  * period, so a sender between upload and publish never loses them either.
  */
 public final class SceneStore implements AutoCloseable {
-  public static final int KEEP = 20;
+  public static final int KEEP = VersionFiles.KEEP;
   /**
    * Old versions parsed for deltas stay cached while their nodes add up to at most this many: one scene of the
    * largest size, whose receivers mostly ask for the delta from the version before the latest.
@@ -47,43 +47,6 @@ public final class SceneStore implements AutoCloseable {
   static final int OLD_SCENE_CACHE_PER_SCENE = 2;
   /** Blobs collected per turn of the lock in a sweep, so publishes are not held up behind a large one. */
   private static final int SWEEP_BATCH = 1000;
-
-  /** A stored version: who sent it and to whom (targets null = every receiver). */
-  public record Version(int number, Scene scene, Origin origin, List<Target> targets, long publishedAtMillis) {
-    /** The sending peer's id, or null when no registered peer sent it. */
-    public String sender() {
-      return origin.peer();
-    }
-  }
-
-  /**
-   * Who sent a version: the peer's id, application and document as they were at the publish, so a sender that comes
-   * back under a new id (a restart of it or of the hub) is recognised and not handed its own version. A publish
-   * without a registered sender ({@code livelink send}) counts as application {@value #ANONYMOUS_APP}. A field a
-   * version file written before it existed lacks is null: unknown.
-   */
-  public record Origin(String peer, String app, String document) {
-    public static final Origin ANONYMOUS = new Origin(null, ANONYMOUS_APP, null);
-
-    /** True when {@code app} with {@code document} is this version's sender, as far as the record tells. */
-    public boolean sameSender(String app, String document) {
-      return this.app != null && this.document != null && !this.document.isEmpty() && this.app.equalsIgnoreCase(app)
-          && this.document.equals(document);
-    }
-  }
-
-  /** The application a publish without a registered sender counts as (the CLI's {@code send} and {@code watch}). */
-  public static final String ANONYMOUS_APP = "livelink";
-
-  /** A targeted peer as it was when the version was published, so a restarted peer can be recognised. */
-  public record Target(String peer, String app, String document) {}
-
-  /** A kept version without its nodes: what routing acks and catch-up needs. */
-  public record Header(String scene, int number, Origin origin, List<Target> targets, long publishedAtMillis) {
-    public String sender() {
-      return origin.peer();
-    }
-  }
 
   /** What a publish stored, and the version it follows (null for a scene's first). */
   public record Published(Version version, Version previous) {}
@@ -351,7 +314,7 @@ public final class SceneStore implements AutoCloseable {
   }
 
   /** The header of a kept version, or null when the scene or that version is not kept. */
-  public synchronized Header header(String sceneId, int number) {
+  public synchronized VersionHeader header(String sceneId, int number) {
     SceneHistory h = scenes.get(sceneId);
     Kept k = h == null ? null : h.kept.get(number);
     return k == null ? null : k.header(sceneId);

@@ -9,10 +9,6 @@ import dev.livelink.model.Ids;
 import dev.livelink.model.ModelException;
 import dev.livelink.model.Scene;
 import dev.livelink.runtime.AtomicFiles;
-import dev.livelink.store.SceneStore.Header;
-import dev.livelink.store.SceneStore.Origin;
-import dev.livelink.store.SceneStore.Target;
-import dev.livelink.store.SceneStore.Version;
 import dev.livelink.wire.Json;
 import dev.livelink.wire.SceneJson;
 import java.io.ByteArrayOutputStream;
@@ -34,12 +30,14 @@ import java.util.regex.Pattern;
 
 /** Scene version files on disk: names and layout, reading one whole or by header, folder migration, temp cleanup. */
 final class VersionFiles {
+  /** Versions kept of each scene, the latest. */
+  static final int KEEP = 20;
   private static final Pattern VERSION_FILE = Pattern.compile("v([0-9]{1,9})\\.json");
 
   /** A kept version's header and the hashes of its meshes (the instances of the reference map's keys). */
   record Kept(int number, Origin origin, List<Target> targets, long time, String[] meshes) {
-    Header header(String scene) {
-      return new Header(scene, number, origin, targets, time);
+    VersionHeader header(String scene) {
+      return new VersionHeader(scene, number, origin, targets, time);
     }
   }
 
@@ -47,7 +45,7 @@ final class VersionFiles {
 
   /**
    * The version files in {@code dir} by number, after deleting the temp files a crash left there and, past
-   * {@link SceneStore#KEEP}, the oldest versions.
+   * {@link #KEEP}, the oldest versions.
    */
   static TreeMap<Integer, Path> scan(Path dir) throws IOException {
     TreeMap<Integer, Path> files = new TreeMap<>();
@@ -66,7 +64,7 @@ final class VersionFiles {
       }
     }
     // More than KEEP only when a crash came between writing a version and dropping the oldest.
-    while (files.size() > SceneStore.KEEP) {
+    while (files.size() > KEEP) {
       Files.deleteIfExists(files.pollFirstEntry().getValue());
     }
     return files;
@@ -130,10 +128,10 @@ final class VersionFiles {
 
   /**
    * Files written before the sender's application and document were recorded lack them: unknown, except that a
-   * version no registered peer sent was, then as now, the CLI's ({@link SceneStore#ANONYMOUS_APP}).
+   * version no registered peer sent was, then as now, the CLI's ({@link Origin#ANONYMOUS_APP}).
    */
   private static Origin origin(String peer, String app, String document) {
-    return new Origin(peer, app == null && peer == null ? SceneStore.ANONYMOUS_APP : app, document);
+    return new Origin(peer, app == null && peer == null ? Origin.ANONYMOUS_APP : app, document);
   }
 
   private static List<Target> targets(JsonNode a) {
