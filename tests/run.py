@@ -10,6 +10,7 @@ builds once, and crosses the versions once each way. FILTER keeps suites, or tes
 """
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -26,6 +27,9 @@ SUITES = [
 ]
 # What one suite may not inherit from the caller or from another suite: each sets up its own.
 LEAKY = ("LIVELINK_HOME", "LIVELINK_SUPPORT", "BLENDER_USER_SCRIPTS", "BLENDER_USER_CONFIG")
+# A watchdog for hangs: a suite still running after this long (the longest, an end-to-end lane, takes a few minutes
+# here) is killed with the applications it started, and counts as failed, naming itself.
+SUITE_TIMEOUT_S = 40 * 60
 
 
 def _without(suite, exclude):
@@ -59,8 +63,20 @@ def run_child(name, path, pattern, env, names="", exclude=""):
     print("== %s (%s%s)" % (name, os.path.relpath(path, REPO), "" if pattern == "test*.py" else "/" + pattern),
           flush=True)
     with tempfile.NamedTemporaryFile("r", suffix=".json") as counts:
-        rc = subprocess.call([sys.executable, os.path.abspath(__file__), "--child", path, pattern, counts.name,
-                              names, exclude], env=env, cwd=REPO)
+        child = subprocess.Popen([sys.executable, os.path.abspath(__file__), "--child", path, pattern, counts.name,
+                                  names, exclude], env=env, cwd=REPO, start_new_session=True)
+        try:
+            rc = child.wait(timeout=SUITE_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            os.killpg(child.pid, signal.SIGKILL)  # its session: the suite and the applications it started
+            child.wait()
+            print("run.py: the %s suite was still running after %d minutes: killed" % (name, SUITE_TIMEOUT_S // 60),
+                  flush=True)
+            return {"passed": 0, "failed": 1, "skipped": 0}
+        except KeyboardInterrupt:  # Ctrl-C reaches only this process now: the suite in its own session stops too
+            os.killpg(child.pid, signal.SIGINT)
+            child.wait()
+            raise
         try:
             return json.load(counts)
         except ValueError:
