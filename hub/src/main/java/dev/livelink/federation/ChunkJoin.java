@@ -15,9 +15,10 @@ import java.util.function.Predicate;
  *
  * <p>A chunk that starts a frame it does not hold whole opens a join, when the blob is one this hub lacks and no
  * larger than {@link #MAX_BLOB}; every later chunk on its subject is appended until the frame is whole, and the
- * joined pack goes on to be checked and kept like any other. Bytes being joined are at most {@link #MAX_OPEN}; a
- * join that outlives {@link #STALE_NANOS} (its sender stopped mid-put) is dropped. Nothing here is trusted: the
- * store checks the joined blob against its hash, and a version fetches what was not kept.
+ * joined pack goes on to be checked and kept like any other. Bytes being joined are at most {@link #MAX_OPEN} (less
+ * on a small heap, and never past the budget the caller gives); a join that gets no chunk for {@link #STALE_NANOS}
+ * (its sender stopped mid-put) is dropped. Nothing here is trusted: the store checks the joined blob against its
+ * hash, and a version fetches what was not kept.
  *
  * <p>Used on the prefetching thread only.
  */
@@ -40,45 +41,59 @@ final class ChunkJoin {
   private static final class Join {
     final byte[] bytes;
     int filled;
-    final long started;
+    /** When its last chunk came (System.nanoTime()). */
+    long last;
 
     Join(byte[] first, int size, long now) {
       bytes = new byte[size];
       System.arraycopy(first, 0, bytes, 0, first.length);
       filled = first.length;
-      started = now;
+      last = now;
     }
   }
 
   private final Predicate<String> held;
+  private final long maxOpen;
+  /** Open joins, the one that got a chunk least recently first. */
   private final Map<String, Join> open = new LinkedHashMap<>();
   private long openBytes;
 
   /** @param held whether this hub holds a blob already (its chunks are then not joined) */
   ChunkJoin(Predicate<String> held) {
-    this.held = held;
+    this(held, Math.min(MAX_OPEN, Runtime.getRuntime().maxMemory() / 4));
   }
 
-  /** A chunk received on {@code subject} at {@code now} (System.nanoTime()). */
-  Step offer(String subject, byte[] chunk, long now) {
+  /** @param maxOpen the most bytes joined at once (a quarter of the heap at most: a join is one array) */
+  ChunkJoin(Predicate<String> held, long maxOpen) {
+    this.held = held;
+    this.maxOpen = maxOpen;
+  }
+
+  /**
+   * A chunk received on {@code subject} at {@code now} (System.nanoTime()); a new join is opened only when its
+   * size fits in {@code budget} bytes too (what the store may still hold in memory).
+   */
+  Step offer(String subject, byte[] chunk, long now, long budget) {
     dropStale(now);
-    Join j = open.get(subject);
+    Join j = open.remove(subject); // put back last when it waits on: the map stays ordered by last chunk
     if (j != null) {
       if (j.filled + chunk.length > j.bytes.length) {
-        close(subject, j); // more than its frame said: not a pack after all
+        openBytes -= j.bytes.length; // more than its frame said: not a pack after all
         return Step.of(chunk);
       }
       System.arraycopy(chunk, 0, j.bytes, j.filled, chunk.length);
       j.filled += chunk.length;
       if (j.filled < j.bytes.length) {
+        j.last = now;
+        open.put(subject, j);
         return Step.WAIT;
       }
-      close(subject, j);
+      openBytes -= j.bytes.length;
       return Step.of(j.bytes);
     }
     long size = joinSize(chunk);
-    if (size <= chunk.length || openBytes + size > MAX_OPEN) {
-      return Step.of(chunk); // a whole pack, not a pack, or too large to join: as before
+    if (size <= chunk.length || size > Math.min(maxOpen - openBytes, budget)) {
+      return Step.of(chunk); // a whole pack, not a pack, or too large to join now: as before
     }
     open.put(subject, new Join(chunk, (int) size, now));
     openBytes += size;
@@ -90,11 +105,16 @@ final class ChunkJoin {
     return openBytes;
   }
 
+  /** Joins open now. */
+  int joining() {
+    return open.size();
+  }
+
   /** Forgets the join on {@code subject}, if any: one of its chunks was not offered. */
   void drop(String subject) {
-    Join j = open.get(subject);
+    Join j = open.remove(subject);
     if (j != null) {
-      close(subject, j);
+      openBytes -= j.bytes.length;
     }
   }
 
@@ -121,19 +141,15 @@ final class ChunkJoin {
     }
   }
 
-  private void dropStale(long now) {
+  /** Drops the joins that got no chunk for {@link #STALE_NANOS}: also called while no chunk comes. */
+  void dropStale(long now) {
     for (Iterator<Map.Entry<String, Join>> it = open.entrySet().iterator(); it.hasNext(); ) {
       Join j = it.next().getValue();
-      if (now - j.started <= STALE_NANOS) {
-        return; // in the order they were opened
+      if (now - j.last <= STALE_NANOS) {
+        return; // the others got a chunk later
       }
       it.remove();
       openBytes -= j.bytes.length;
     }
-  }
-
-  private void close(String subject, Join j) {
-    open.remove(subject);
-    openBytes -= j.bytes.length;
   }
 }

@@ -53,6 +53,8 @@ final class Prefetch {
   /** The subscription now, and whether a message it handed over is being dealt with; guarded by {@link #lock}. */
   private JetStreamSubscription sub;
   private boolean busy;
+  /** Joins of chunks open now (see {@link ChunkJoin}), for {@link #awaitHeld} on another thread. */
+  private volatile int joining;
   /** Whether this hub has a receiver now (see {@link #want}); guarded by {@link #lock}. */
   private boolean wanted;
 
@@ -104,7 +106,10 @@ final class Prefetch {
             follow(s);
           }
           Message m = s.nextMessage(POLL); // a second at most: a new session is noticed
-          if (m != null) {
+          if (m == null) {
+            joins.dropStale(System.nanoTime()); // a put that stopped midway holds no memory for long
+            joining = joins.joining();
+          } else {
             busy(true);
             try {
               keep(m.getSubject(), m.getData());
@@ -168,6 +173,7 @@ final class Prefetch {
 
   private void follow(JetStreamSubscription s) {
     joins.clear(); // a new subscription, or none: chunks may have been missed between
+    joining = 0;
     lock.lock();
     try {
       sub = s;
@@ -197,7 +203,8 @@ final class Prefetch {
     long deadline = System.nanoTime() + max.toNanos();
     lock.lock();
     try {
-      while (!hashes.stream().allMatch(store::has) && sub != null && (busy || sub.getPendingMessageCount() > 0)) {
+      while (!hashes.stream().allMatch(store::has) && sub != null
+          && (busy || joining > 0 || sub.getPendingMessageCount() > 0)) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           return;
@@ -214,15 +221,17 @@ final class Prefetch {
    * with the chunks after it, completes one.
    */
   void keep(String subject, byte[] chunk) {
-    if (store.pendingBytes() + joins.openBytes() > MAX_PENDING) {
+    long budget = MAX_PENDING - store.pendingBytes() - joins.openBytes();
+    if (budget < 0) {
       joins.drop(subject);
       skipped.incrementAndGet(); // the disk is behind: fetched when a version needs it, not held in memory meanwhile
-      return;
+    } else {
+      ChunkJoin.Step step = joins.offer(subject, chunk, System.nanoTime(), budget);
+      if (!step.pending()) {
+        keep(step.pack());
+      }
     }
-    ChunkJoin.Step step = joins.offer(subject, chunk, System.nanoTime());
-    if (!step.pending()) {
-      keep(step.pack());
-    }
+    joining = joins.joining();
   }
 
   /** Keeps the blobs of a pack this hub lacks, when they are good. */

@@ -253,15 +253,18 @@ final class Session implements LinkState {
 
   // ---- what is shown ---------------------------------------------------------------------------------------------
 
-  /** The state as {@code GET /v1/hub} shows it: {@code state}, {@code ready} and {@code lastError}, into {@code o}. */
+  /**
+   * The state as {@code GET /v1/hub} shows it, into {@code o}: {@code state}, {@code ready}, {@code lastError}, and
+   * {@code bytesIn}/{@code bytesOut} over NATS.
+   */
   void status(ObjectNode o) {
     lock.lock();
     try {
       o.put("state", state.name().toLowerCase()).put("ready", space != null);
       if (lastError == null) o.putNull("lastError"); else o.put("lastError", lastError);
       // What crossed since this connection opened (jnats counts it, reconnects included): a studio's sizing.
-      io.nats.client.Statistics st = conn == null ? null : conn.getStatistics();
-      o.put("bytesIn", st == null ? 0 : st.getInBytes()).put("bytesOut", st == null ? 0 : st.getOutBytes());
+      o.put("bytesIn", conn == null ? 0 : conn.getStatistics().getInBytes())
+          .put("bytesOut", conn == null ? 0 : conn.getStatistics().getOutBytes());
     } finally {
       lock.unlock();
     }

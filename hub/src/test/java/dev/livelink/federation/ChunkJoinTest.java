@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 class ChunkJoinTest {
   static final byte[] BLOB = new byte[2500];
   static final String HASH;
+  static final long ANY = Long.MAX_VALUE;
 
   static {
     Arrays.fill(BLOB, (byte) 7);
@@ -28,11 +29,11 @@ class ChunkJoinTest {
     ChunkJoin j = new ChunkJoin(h -> false);
     byte[] pack = pack();
     byte[] small = BlobBatch.encode(List.of(new BlobBatch.Frame(Sha256.hex(new byte[3]), new byte[3])));
-    assertThat(j.offer("C.a", Arrays.copyOfRange(pack, 0, 1000), 0).pending()).isTrue();
-    assertThat(j.offer("C.b", small, 0).pack()).isSameAs(small); // a whole pack of another object, at once
-    assertThat(j.offer("C.a", Arrays.copyOfRange(pack, 1000, 2000), 0).pending()).isTrue();
+    assertThat(j.offer("C.a", Arrays.copyOfRange(pack, 0, 1000), 0, ANY).pending()).isTrue();
+    assertThat(j.offer("C.b", small, 0, ANY).pack()).isSameAs(small); // a whole pack of another object, at once
+    assertThat(j.offer("C.a", Arrays.copyOfRange(pack, 1000, 2000), 0, ANY).pending()).isTrue();
     assertThat(j.openBytes()).isEqualTo(pack.length);
-    assertThat(j.offer("C.a", Arrays.copyOfRange(pack, 2000, pack.length), 0).pack()).isEqualTo(pack);
+    assertThat(j.offer("C.a", Arrays.copyOfRange(pack, 2000, pack.length), 0, ANY).pack()).isEqualTo(pack);
     assertThat(j.openBytes()).isZero();
   }
 
@@ -40,13 +41,14 @@ class ChunkJoinTest {
   void aBlobHeldNotAPackOrAChunkTooManyIsHandedOnAsItIs() {
     byte[] pack = pack();
     byte[] first = Arrays.copyOfRange(pack, 0, 1000);
-    assertThat(new ChunkJoin(Set.of(HASH)::contains).offer("C.a", first, 0).pack()).isSameAs(first);
+    assertThat(new ChunkJoin(Set.of(HASH)::contains).offer("C.a", first, 0, ANY).pack()).isSameAs(first);
     ChunkJoin j = new ChunkJoin(h -> false);
-    byte[] manifest = "{\"id\":\"x\"}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    assertThat(j.offer("C.m", manifest, 0).pack()).isSameAs(manifest);
-    j.offer("C.a", first, 0);
+    byte[] manifest = ("{\"id\":\"x\",\"nodes\":[" + "{\"mesh\":\"" + HASH + "\"}]}")
+        .getBytes(java.nio.charset.StandardCharsets.US_ASCII); // over a header's 72 bytes, not one
+    assertThat(j.offer("C.m", manifest, 0, ANY).pack()).isSameAs(manifest);
+    j.offer("C.a", first, 0, ANY);
     byte[] tooMuch = new byte[pack.length];
-    assertThat(j.offer("C.a", tooMuch, 0).pack()).isSameAs(tooMuch);
+    assertThat(j.offer("C.a", tooMuch, 0, ANY).pack()).isSameAs(tooMuch);
     assertThat(j.openBytes()).isZero();
   }
 
@@ -54,11 +56,40 @@ class ChunkJoinTest {
   void aJoinLeftUnfinishedIsDroppedOnceStale() {
     ChunkJoin j = new ChunkJoin(h -> false);
     byte[] pack = pack();
-    j.offer("C.a", Arrays.copyOfRange(pack, 0, 1000), 0);
-    j.offer("C.b", new byte[10], ChunkJoin.STALE_NANOS + 1);
+    j.offer("C.a", Arrays.copyOfRange(pack, 0, 1000), 0, ANY);
+    j.offer("C.b", new byte[10], ChunkJoin.STALE_NANOS + 1, ANY);
     assertThat(j.openBytes()).isZero();
     // Its later chunk is then not a pack start: handed on, and refused as one there.
     byte[] rest = Arrays.copyOfRange(pack, 1000, pack.length);
-    assertThat(j.offer("C.a", rest, ChunkJoin.STALE_NANOS + 2).pack()).isSameAs(rest);
+    assertThat(j.offer("C.a", rest, ChunkJoin.STALE_NANOS + 2, ANY).pack()).isSameAs(rest);
+  }
+
+  @Test
+  void aJoinThatGetsChunksStaysOpenAndIsDroppedOnlyWhenIdleThatLong() {
+    ChunkJoin j = new ChunkJoin(h -> false);
+    byte[] pack = pack();
+    j.offer("C.a", Arrays.copyOfRange(pack, 0, 1000), 0, ANY);
+    j.offer("C.a", Arrays.copyOfRange(pack, 1000, 2000), ChunkJoin.STALE_NANOS - 1, ANY);
+    j.dropStale(ChunkJoin.STALE_NANOS + 10); // a minute after it opened, a moment after its last chunk
+    assertThat(j.joining()).isOne();
+    assertThat(j.offer("C.a", Arrays.copyOfRange(pack, 2000, pack.length), ChunkJoin.STALE_NANOS + 20, ANY).pack())
+        .isEqualTo(pack);
+    j.offer("C.b", Arrays.copyOfRange(pack, 0, 1000), 0, ANY);
+    j.dropStale(ChunkJoin.STALE_NANOS + 1); // no chunk comes: dropped all the same
+    assertThat(j.joining()).isZero();
+    assertThat(j.openBytes()).isZero();
+  }
+
+  @Test
+  void noJoinOpensPastItsMemoryOrTheCallersBudget() {
+    byte[] pack = pack();
+    byte[] first = Arrays.copyOfRange(pack, 0, 1000);
+    assertThat(new ChunkJoin(h -> false, pack.length - 1).offer("C.a", first, 0, ANY).pack()).isSameAs(first);
+    ChunkJoin j = new ChunkJoin(h -> false);
+    assertThat(j.offer("C.a", first, 0, pack.length - 1).pack()).isSameAs(first);
+    assertThat(j.offer("C.a", first, 0, pack.length).pending()).isTrue();
+    j.drop("C.a");
+    assertThat(j.openBytes()).isZero();
+    assertThat(j.joining()).isZero();
   }
 }
