@@ -17,8 +17,9 @@ import java.util.function.Predicate;
  * larger than {@link #MAX_BLOB}; every later chunk on its subject is appended until the frame is whole, and the
  * joined pack goes on to be checked and kept like any other. Bytes being joined are at most {@link #MAX_OPEN} (less
  * on a small heap, and never past the budget the caller gives); a join that gets no chunk for {@link #STALE_NANOS}
- * (its sender stopped mid-put) is dropped. Nothing here is trusted: the store checks the joined blob against its
- * hash, and a version fetches what was not kept.
+ * (its sender stopped mid-put) is dropped. The later chunks of an object not joined (its blob held, no room, a join
+ * dropped) are passed over by subject, so they count as nothing. Nothing here is trusted: the store checks the
+ * joined blob against its hash, and a version fetches what was not kept.
  *
  * <p>Used on the prefetching thread only.
  */
@@ -28,13 +29,29 @@ final class ChunkJoin {
   /** Bytes of all joins open at once. */
   static final long MAX_OPEN = 256L << 20;
   static final long STALE_NANOS = 60_000_000_000L;
+  /** Subjects of objects not joined, remembered so that their later chunks are passed over (the latest ones). */
+  static final int PASSED_SUBJECTS = 1024;
 
-  /** What to do with a chunk: hand it on as it is, keep waiting for its object's other chunks, or the joined pack. */
-  record Step(byte[] pack, boolean pending) {
-    static final Step WAIT = new Step(null, true);
+  /** What became of a chunk. */
+  enum Kind {
+    /** {@link Step#pack} is a pack to check and keep (the chunk as it came, or a join completed). */
+    PACK,
+    /** Part of a join still open. */
+    WAIT,
+    /** A later chunk of an object not joined, whose first chunk was dealt with already: nothing to do. */
+    PASS,
+    /** The first chunk of an object that is not kept (no room to join it, or not the pack it said): count it. */
+    SKIP
+  }
+
+  /** What to do with a chunk, and the pack for {@link Kind#PACK}. */
+  record Step(Kind kind, byte[] pack) {
+    static final Step WAIT = new Step(Kind.WAIT, null);
+    static final Step PASS = new Step(Kind.PASS, null);
+    static final Step SKIP = new Step(Kind.SKIP, null);
 
     static Step of(byte[] pack) {
-      return new Step(pack, false);
+      return new Step(Kind.PACK, pack);
     }
   }
 
@@ -56,6 +73,12 @@ final class ChunkJoin {
   private final long maxOpen;
   /** Open joins, the one that got a chunk least recently first. */
   private final Map<String, Join> open = new LinkedHashMap<>();
+  private final Map<String, Boolean> passed = new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > PASSED_SUBJECTS;
+    }
+  };
   private long openBytes;
 
   /** @param held whether this hub holds a blob already (its chunks are then not joined) */
@@ -75,11 +98,14 @@ final class ChunkJoin {
    */
   Step offer(String subject, byte[] chunk, long now, long budget) {
     dropStale(now);
+    if (passed.containsKey(subject)) {
+      return Step.PASS;
+    }
     Join j = open.remove(subject); // put back last when it waits on: the map stays ordered by last chunk
     if (j != null) {
       if (j.filled + chunk.length > j.bytes.length) {
-        openBytes -= j.bytes.length; // more than its frame said: not a pack after all
-        return Step.of(chunk);
+        pass(subject, j); // more than its frame said: not a pack after all
+        return Step.SKIP;
       }
       System.arraycopy(chunk, 0, j.bytes, j.filled, chunk.length);
       j.filled += chunk.length;
@@ -91,9 +117,18 @@ final class ChunkJoin {
       openBytes -= j.bytes.length;
       return Step.of(j.bytes);
     }
-    long size = joinSize(chunk);
-    if (size <= chunk.length || size > Math.min(maxOpen - openBytes, budget)) {
-      return Step.of(chunk); // a whole pack, not a pack, or too large to join now: as before
+    BlobBatch.Header first = firstOfSeveral(chunk);
+    if (first == null) {
+      return Step.of(chunk); // a pack of one chunk, or not a pack: the caller sees which
+    }
+    long size = BlobBatch.frameSize(first.length());
+    if (held.test(first.hash())) {
+      pass(subject, null); // its own pack, or a blob that came otherwise
+      return Step.PASS;
+    }
+    if (first.length() > MAX_BLOB || size > Math.min(maxOpen - openBytes, budget)) {
+      pass(subject, null); // fetched when a version needs it, as before
+      return Step.SKIP;
     }
     open.put(subject, new Join(chunk, (int) size, now));
     openBytes += size;
@@ -110,45 +145,54 @@ final class ChunkJoin {
     return open.size();
   }
 
-  /** Forgets the join on {@code subject}, if any: one of its chunks was not offered. */
-  void drop(String subject) {
-    Join j = open.remove(subject);
-    if (j != null) {
-      openBytes -= j.bytes.length;
+  /**
+   * A chunk not taken (the caller has no room): its object, joined or not, is given up, and counted once; its later
+   * chunks pass.
+   */
+  Step refuse(String subject) {
+    if (passed.containsKey(subject)) {
+      return Step.PASS;
     }
+    pass(subject, open.remove(subject));
+    return Step.SKIP;
   }
 
   /** Forgets every join: the subscription starts again, and chunks may have been missed. */
   void clear() {
+    open.keySet().forEach(s -> passed.put(s, Boolean.TRUE));
     open.clear();
     openBytes = 0;
-  }
-
-  /**
-   * The size of the first frame when the chunk starts with a good header of a blob this hub lacks; 0 when it does
-   * not (a manifest, a later chunk of an object not joined, a blob held).
-   */
-  private long joinSize(byte[] chunk) {
-    try {
-      BlobBatch.Scanner scan = BlobBatch.scanner(MAX_BLOB);
-      if (scan.next(chunk, chunk.length) != null) {
-        return 0; // the first frame lies whole in it: a pack of one chunk
-      }
-      BlobBatch.Header first = scan.pending(chunk, chunk.length);
-      return first == null || held.test(first.hash()) ? 0 : BlobBatch.frameSize(first.length());
-    } catch (BlobBatchException e) { // not a pack, or a blob over MAX_BLOB
-      return 0;
-    }
   }
 
   /** Drops the joins that got no chunk for {@link #STALE_NANOS}: also called while no chunk comes. */
   void dropStale(long now) {
     for (Iterator<Map.Entry<String, Join>> it = open.entrySet().iterator(); it.hasNext(); ) {
-      Join j = it.next().getValue();
-      if (now - j.last <= STALE_NANOS) {
+      Map.Entry<String, Join> e = it.next();
+      if (now - e.getValue().last <= STALE_NANOS) {
         return; // the others got a chunk later
       }
       it.remove();
+      pass(e.getKey(), e.getValue());
+    }
+  }
+
+  /**
+   * The header of the chunk's first frame when the chunk starts a frame it does not hold whole (the first chunk of
+   * a pack in several); null otherwise (a pack of one chunk, a manifest, a later chunk of an object).
+   */
+  private static BlobBatch.Header firstOfSeveral(byte[] chunk) {
+    try {
+      BlobBatch.Scanner scan = BlobBatch.scanner(1L << 30); // the store's own limit: over it, not a pack here
+      return scan.next(chunk, chunk.length) != null ? null : scan.pending(chunk, chunk.length);
+    } catch (BlobBatchException e) {
+      return null;
+    }
+  }
+
+  /** Its later chunks pass; {@code j}, when it was open, no longer counts. */
+  private void pass(String subject, Join j) {
+    passed.put(subject, Boolean.TRUE);
+    if (j != null) {
       openBytes -= j.bytes.length;
     }
   }

@@ -222,14 +222,12 @@ final class Prefetch {
    */
   void keep(String subject, byte[] chunk) {
     long budget = MAX_PENDING - store.pendingBytes() - joins.openBytes();
-    if (budget < 0) {
-      joins.drop(subject);
-      skipped.incrementAndGet(); // the disk is behind: fetched when a version needs it, not held in memory meanwhile
-    } else {
-      ChunkJoin.Step step = joins.offer(subject, chunk, System.nanoTime(), budget);
-      if (!step.pending()) {
-        keep(step.pack());
-      }
+    // Over budget the disk is behind: nothing more is held in memory, it is fetched when a version needs it.
+    ChunkJoin.Step step = budget < 0 ? joins.refuse(subject) : joins.offer(subject, chunk, System.nanoTime(), budget);
+    if (step.kind() == ChunkJoin.Kind.PACK) {
+      keep(step.pack());
+    } else if (step.kind() == ChunkJoin.Kind.SKIP) {
+      skipped.incrementAndGet(); // not kept (no room, or not the pack it said): fetched when a version needs it
     }
     joining = joins.joining();
   }
@@ -255,7 +253,7 @@ final class Prefetch {
       // them held is acked, in the Settler's order, only after they are durable.
       kept.addAndGet(store.putBatchUnsynced(chunk, settler::sync).size()); // each checked against its hash there
     } catch (BlobBatchException e) {
-      skipped.incrementAndGet(); // a chunk of a larger object not joined: fetched whole when a version needs it
+      skipped.incrementAndGet(); // not a pack after all: fetched whole when a version needs it
     } catch (StoreException | ModelException e) {
       skipped.incrementAndGet(); // the version's own fetch refuses it, and says so
     }

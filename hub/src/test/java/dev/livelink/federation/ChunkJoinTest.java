@@ -2,8 +2,10 @@ package dev.livelink.federation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.livelink.federation.ChunkJoin.Kind;
 import dev.livelink.model.Sha256;
 import dev.livelink.wire.BlobBatch;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -24,71 +26,73 @@ class ChunkJoinTest {
     return BlobBatch.encode(List.of(new BlobBatch.Frame(HASH, BLOB)));
   }
 
+  static byte[] part(int from, int to) {
+    return Arrays.copyOfRange(pack(), from, to);
+  }
+
   @Test
   void chunksOfOneSubjectAreJoinedWhileOthersPassThrough() {
     ChunkJoin j = new ChunkJoin(h -> false);
     byte[] pack = pack();
     byte[] small = BlobBatch.encode(List.of(new BlobBatch.Frame(Sha256.hex(new byte[3]), new byte[3])));
-    assertThat(j.offer("C.a", Arrays.copyOfRange(pack, 0, 1000), 0, ANY).pending()).isTrue();
+    assertThat(j.offer("C.a", part(0, 1000), 0, ANY).kind()).isEqualTo(Kind.WAIT);
     assertThat(j.offer("C.b", small, 0, ANY).pack()).isSameAs(small); // a whole pack of another object, at once
-    assertThat(j.offer("C.a", Arrays.copyOfRange(pack, 1000, 2000), 0, ANY).pending()).isTrue();
+    assertThat(j.offer("C.a", part(1000, 2000), 0, ANY).kind()).isEqualTo(Kind.WAIT);
     assertThat(j.openBytes()).isEqualTo(pack.length);
-    assertThat(j.offer("C.a", Arrays.copyOfRange(pack, 2000, pack.length), 0, ANY).pack()).isEqualTo(pack);
+    ChunkJoin.Step done = j.offer("C.a", part(2000, pack.length), 0, ANY);
+    assertThat(done.kind()).isEqualTo(Kind.PACK);
+    assertThat(done.pack()).isEqualTo(pack);
     assertThat(j.openBytes()).isZero();
   }
 
   @Test
-  void aBlobHeldNotAPackOrAChunkTooManyIsHandedOnAsItIs() {
-    byte[] pack = pack();
-    byte[] first = Arrays.copyOfRange(pack, 0, 1000);
-    assertThat(new ChunkJoin(Set.of(HASH)::contains).offer("C.a", first, 0, ANY).pack()).isSameAs(first);
+  void anObjectWhoseBlobIsHeldPassesSilentlyAndNonPacksGoOnAsTheyAre() {
+    ChunkJoin held = new ChunkJoin(Set.of(HASH)::contains);
+    assertThat(held.offer("C.a", part(0, 1000), 0, ANY).kind()).isEqualTo(Kind.PASS);
+    assertThat(held.offer("C.a", part(1000, 2000), 0, ANY).kind()).isEqualTo(Kind.PASS);
     ChunkJoin j = new ChunkJoin(h -> false);
-    byte[] manifest = ("{\"id\":\"x\",\"nodes\":[" + "{\"mesh\":\"" + HASH + "\"}]}")
-        .getBytes(java.nio.charset.StandardCharsets.US_ASCII); // over a header's 72 bytes, not one
-    assertThat(j.offer("C.m", manifest, 0, ANY).pack()).isSameAs(manifest);
-    j.offer("C.a", first, 0, ANY);
-    byte[] tooMuch = new byte[pack.length];
-    assertThat(j.offer("C.a", tooMuch, 0, ANY).pack()).isSameAs(tooMuch);
-    assertThat(j.openBytes()).isZero();
+    byte[] manifest = ("{\"id\":\"x\",\"nodes\":[{\"mesh\":\"" + HASH + "\"}]}").getBytes(StandardCharsets.US_ASCII);
+    assertThat(j.offer("C.m", manifest, 0, ANY).pack()).isSameAs(manifest); // over a header's 72 bytes, not one
+    byte[] middle = part(1000, 2000); // a later chunk of an object whose first was not seen
+    assertThat(j.offer("C.x", middle, 0, ANY).pack()).isSameAs(middle);
   }
 
   @Test
-  void aJoinLeftUnfinishedIsDroppedOnceStale() {
+  void aChunkMoreThanItsFrameSaidEndsTheJoinCountedOnce() {
     ChunkJoin j = new ChunkJoin(h -> false);
-    byte[] pack = pack();
-    j.offer("C.a", Arrays.copyOfRange(pack, 0, 1000), 0, ANY);
-    j.offer("C.b", new byte[10], ChunkJoin.STALE_NANOS + 1, ANY);
+    j.offer("C.a", part(0, 1000), 0, ANY);
+    assertThat(j.offer("C.a", new byte[pack().length], 0, ANY).kind()).isEqualTo(Kind.SKIP);
     assertThat(j.openBytes()).isZero();
-    // Its later chunk is then not a pack start: handed on, and refused as one there.
-    byte[] rest = Arrays.copyOfRange(pack, 1000, pack.length);
-    assertThat(j.offer("C.a", rest, ChunkJoin.STALE_NANOS + 2, ANY).pack()).isSameAs(rest);
+    assertThat(j.offer("C.a", part(2000, 2100), 0, ANY).kind()).isEqualTo(Kind.PASS);
   }
 
   @Test
   void aJoinThatGetsChunksStaysOpenAndIsDroppedOnlyWhenIdleThatLong() {
     ChunkJoin j = new ChunkJoin(h -> false);
     byte[] pack = pack();
-    j.offer("C.a", Arrays.copyOfRange(pack, 0, 1000), 0, ANY);
-    j.offer("C.a", Arrays.copyOfRange(pack, 1000, 2000), ChunkJoin.STALE_NANOS - 1, ANY);
+    j.offer("C.a", part(0, 1000), 0, ANY);
+    j.offer("C.a", part(1000, 2000), ChunkJoin.STALE_NANOS - 1, ANY);
     j.dropStale(ChunkJoin.STALE_NANOS + 10); // a minute after it opened, a moment after its last chunk
     assertThat(j.joining()).isOne();
-    assertThat(j.offer("C.a", Arrays.copyOfRange(pack, 2000, pack.length), ChunkJoin.STALE_NANOS + 20, ANY).pack())
-        .isEqualTo(pack);
-    j.offer("C.b", Arrays.copyOfRange(pack, 0, 1000), 0, ANY);
+    assertThat(j.offer("C.a", part(2000, pack.length), ChunkJoin.STALE_NANOS + 20, ANY).pack()).isEqualTo(pack);
+    j.offer("C.b", part(0, 1000), 0, ANY);
     j.dropStale(ChunkJoin.STALE_NANOS + 1); // no chunk comes: dropped all the same
     assertThat(j.joining()).isZero();
     assertThat(j.openBytes()).isZero();
+    // Its later chunk, should it come, passes.
+    assertThat(j.offer("C.b", part(1000, 2000), ChunkJoin.STALE_NANOS + 2, ANY).kind()).isEqualTo(Kind.PASS);
   }
 
   @Test
-  void noJoinOpensPastItsMemoryOrTheCallersBudget() {
-    byte[] pack = pack();
-    byte[] first = Arrays.copyOfRange(pack, 0, 1000);
-    assertThat(new ChunkJoin(h -> false, pack.length - 1).offer("C.a", first, 0, ANY).pack()).isSameAs(first);
+  void noJoinOpensPastItsMemoryOrTheCallersBudgetAndARefusedObjectCountsOnce() {
+    int size = pack().length;
+    assertThat(new ChunkJoin(h -> false, size - 1).offer("C.a", part(0, 1000), 0, ANY).kind()).isEqualTo(Kind.SKIP);
     ChunkJoin j = new ChunkJoin(h -> false);
-    assertThat(j.offer("C.a", first, 0, pack.length - 1).pack()).isSameAs(first);
-    assertThat(j.offer("C.a", first, 0, pack.length).pending()).isTrue();
-    j.drop("C.a");
+    assertThat(j.offer("C.a", part(0, 1000), 0, size - 1).kind()).isEqualTo(Kind.SKIP);
+    assertThat(j.offer("C.a", part(1000, 2000), 0, ANY).kind()).isEqualTo(Kind.PASS);
+    assertThat(j.offer("C.b", part(0, 1000), 0, size).kind()).isEqualTo(Kind.WAIT);
+    assertThat(j.refuse("C.b").kind()).isEqualTo(Kind.SKIP); // the caller had no room for its next chunk
+    assertThat(j.refuse("C.b").kind()).isEqualTo(Kind.PASS);
     assertThat(j.openBytes()).isZero();
     assertThat(j.joining()).isZero();
   }

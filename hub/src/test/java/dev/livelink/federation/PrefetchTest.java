@@ -92,6 +92,8 @@ class PrefetchTest {
   void aBlobOverTheMessageLimitIsKeptFromItsChunksAndCrossesOnce() throws Exception {
     FedHub.Events events = receiverOnB();
     String freecad = a.register("FreeCAD", "Doc", "sender");
+    a.events(a.register("Blender", "here.blend", "receiver")); // A follows the chunks too, its own among them
+    a.awaitFederation(f -> f.path("prefetching").asBoolean());
 
     // 2.4 MB: a pack of its own in three chunks of the server's 1 MB messages; beside it a pack of one chunk.
     long in0 = b.federation().path("bytesIn").asLong();
@@ -108,6 +110,8 @@ class PrefetchTest {
     assertThat(bf.path("packsPrefetchRefused").asInt()).isZero();
     // Its bytes came to B once (before, pushed and dropped, then fetched: twice), with the peers' heartbeats.
     assertThat(bf.path("bytesIn").asLong() - in0).isBetween((long) big.length, big.length * 3L / 2);
+    // A's own chunks, pushed back to it, are passed over, not counted as refused (the blob is A's).
+    assertThat(a.federation().path("packsPrefetchRefused").asInt()).isZero();
   }
 
   @Test
