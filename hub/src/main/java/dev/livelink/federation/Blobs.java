@@ -28,11 +28,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Mesh blobs between hubs, in <em>packs</em>: objects of the space's Object Store named {@code pack-<sha256 of the
- * hashes of its blobs>}, each in the blob batch framing of docs/protocol.md (per blob: its hash, its length, its bytes). A version's
- * new blobs go out as a few packs of up to one NATS message each (a blob larger than that alone in a pack of its
- * own, in chunks), and the version message names, for each blob, the pack holding it. Each object costs round trips
- * (its info, then its chunks): 410 blobs of 8.5 KB as 410 objects moved at 2.7 MB/s, as four packs they move at the
- * speed of the bytes.
+ * hashes of its blobs>}, each in the blob batch framing of docs/protocol.md (per blob: its hash, its length, its
+ * bytes). A version's new blobs go out as a few packs of up to one NATS message each (a blob larger than that alone
+ * in a pack of its own, in chunks), and the version message names, for each blob, the pack holding it. Each object
+ * costs round trips (its info, then its chunks): 410 blobs of 8.5 KB as 410 objects moved at 2.7 MB/s, as four packs
+ * they move at the speed of the bytes.
  *
  * <p>A hub uploads only the blobs it knows no pack for, fetches only the packs holding blobs its store lacks, and
  * checks every blob it takes against its hash before it is stored: an altered blob is refused, never stored.

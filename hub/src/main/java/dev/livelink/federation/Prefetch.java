@@ -23,14 +23,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * each checked against its hash and as a mesh, as {@link Blobs} does when it fetches: a version's blobs are then
  * here when its message comes, and it is stored and told without a fetch (a first send of 410 parts: four info and
  * four get round trips, 11-40 ms, and the store of 3.5 MB, no longer after the message but while hub A still puts
- * its later packs). Nothing here is required: a chunk that is not a whole pack (one chunk of a larger object, a
- * manifest), one missed while reconnecting or a bad blob is simply not kept, and {@link Inbound} fetches what is
- * still missing when the version comes, refusing and reporting what is bad. A blob over the message limit, alone in
- * a pack of several chunks, is kept once its chunks are joined ({@link ChunkJoin}).
+ * its later packs). A blob over the message limit, alone in a pack of several chunks, is kept once its chunks are
+ * joined ({@link ChunkJoin}). Nothing here is required: a chunk that is not a pack (a manifest's), one missed while
+ * reconnecting or a bad blob is simply not kept, and {@link Inbound} fetches what is still missing when the version
+ * comes, refusing and reporting what is bad.
  *
  * <p>A pack of at most {@link Blobs#INLINE_MAX} bytes is skipped (an edit's, whose blobs ride in its version's
- * message), and so is a pack whose first blob this hub holds (its own packs). Blobs kept here and never used by a version (one targeted at other hubs'
- * receivers only) are swept with the store's other unreferenced blobs after the grace period.
+ * message), and so is a pack whose first blob this hub holds (its own packs). Blobs kept here and never used by a
+ * version (one targeted at other hubs' receivers only) are swept with the store's other unreferenced blobs after the
+ * grace period.
  *
  * <p>Their pack file is made durable by the {@link Settler}, queued before its blobs count as held, so a version
  * acked to JetStream never names a blob a power cut could take.
@@ -58,7 +59,7 @@ final class Prefetch {
   /** Whether this hub has a receiver now (see {@link #want}); guarded by {@link #lock}. */
   private boolean wanted;
 
-  /** Blobs kept from pushed packs, and pushed chunks that were not a pack or held a bad blob. */
+  /** Blobs kept from pushed packs, and pushed objects not kept: not a pack, a bad blob, or no room. */
   final AtomicLong kept = new AtomicLong();
   final AtomicLong skipped = new AtomicLong();
 
@@ -194,10 +195,10 @@ final class Prefetch {
   }
 
   /**
-   * Waits until {@code hashes} are held, at most {@code max}, or sooner when nothing is left to keep: on the receiving
-   * thread, before it fetches the blobs a version lacks. Each message dealt with signals; what is queued is also
-   * looked at again every few milliseconds: the queue also holds the consumer's flow-control messages, which are answered without a
-   * signal.
+   * Waits until {@code hashes} are held, at most {@code max}, or sooner when nothing is left to keep or join: on the
+   * receiving thread, before it fetches the blobs a version lacks. Each message dealt with signals; what is queued is
+   * also looked at again every few milliseconds: the queue also holds the consumer's flow-control messages, which are
+   * answered without a signal.
    */
   void awaitHeld(java.util.Collection<String> hashes, Duration max) throws InterruptedException {
     long deadline = System.nanoTime() + max.toNanos();

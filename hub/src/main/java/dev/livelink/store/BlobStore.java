@@ -115,7 +115,8 @@ public final class BlobStore implements AutoCloseable {
     check(hash, data, 0, data.length);
   }
 
-  private static void check(String hash, byte[] data, int offset, int length) {
+  /** Checks a blob where it lies: its hash text, its bytes against it, and as a mesh. */
+  static void check(String hash, byte[] data, int offset, int length) {
     if (!Ids.isSha256(hash)) {
       throw new StoreException("\"" + hash + "\" is not a lowercase hex SHA-256");
     }

@@ -1,8 +1,6 @@
 package dev.livelink.store;
 
-import dev.livelink.model.MeshBlob;
 import dev.livelink.model.ModelException;
-import dev.livelink.model.Sha256;
 import dev.livelink.runtime.AtomicFiles;
 import dev.livelink.wire.BlobBatch;
 import dev.livelink.wire.BlobBatchException;
@@ -112,11 +110,7 @@ final class Packs implements AutoCloseable {
     try {
       for (BlobBatch.Span s; (s = scanner.next(pack, pack.length)) != null; ) {
         try {
-          String actual = Sha256.hex(pack, s.offset(), s.length());
-          if (!actual.equals(s.hash())) {
-            throw new StoreException("its bytes hash to " + actual);
-          }
-          MeshBlob.validate(pack, s.offset(), s.length());
+          BlobStore.check(s.hash(), pack, s.offset(), s.length());
           out.add(s);
         } catch (StoreException | ModelException e) {
           System.err.println("livelink: " + file + ": blob " + s.hash() + " dropped: " + e.getMessage());

@@ -7,46 +7,29 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.livelink.wire.Json;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A version carries what changed since the version before it on its hub: a hub that took that version builds the
  * new one from the change (without reading the whole manifest), any other reads the manifest, and both end at the
  * very scene the sending hub stored.
  */
-class ChangeFederationTest {
-  @TempDir Path tmp;
-  TwoHubs hubs;
-  NatsServer nats;
-  FedHub a;
-  FedHub b;
+class ChangeFederationTest extends TwoHubsTest {
   String freecad;
   String blender;
   FedHub.Events events;
 
   @BeforeEach
-  void start() throws Exception {
-    hubs = TwoHubs.start(tmp);
-    nats = hubs.nats;
-    a = hubs.a;
-    b = hubs.b;
+  void registerPeers() throws Exception {
     blender = b.register("Blender", "file.blend", "receiver");
     events = b.events(blender);
     freecad = a.register("FreeCAD", "Doc", "sender");
     FederationTest.awaitRemotePeer(a, blender);
-  }
-
-  @AfterEach
-  void stop() {
-    if (hubs != null) hubs.close();
   }
 
   /** Four parts, each with a mesh of its own; the first crosses whole. @return B's id of the scene */

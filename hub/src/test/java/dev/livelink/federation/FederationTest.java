@@ -13,41 +13,18 @@ import dev.livelink.wire.Json;
 import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.ObjectStore;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two hubs on one real nats-server, standing in for two machines ("machine-a", "machine-b"): a version published on
  * A reaches B's receiver with its blobs checked, and B's ack comes back to A's sender; then the faults.
  */
-class FederationTest {
-  @TempDir Path tmp;
-  TwoHubs hubs;
-  NatsServer nats;
-  FedHub a;
-  FedHub b;
-
-  @BeforeEach
-  void start() throws Exception {
-    hubs = TwoHubs.start(tmp);
-    nats = hubs.nats;
-    a = hubs.a;
-    b = hubs.b;
-  }
-
-  @AfterEach
-  void stop() {
-    if (hubs != null) hubs.close();
-  }
-
+class FederationTest extends TwoHubsTest {
   static MeshData box(float size) {
     return new MeshData(new float[] {0, 0, 0, size, 0, 0, size, size, 0, 0, size, size},
         new int[] {0, 1, 2, 0, 2, 3}, null, null);

@@ -5,36 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.livelink.wire.Json;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A version published on A as a patch ({@code POST /v1/scenes/{id}/versions}) crosses to B as any version does:
  * federation sees the whole version the hub stored, so B's receiver gets the same delta as after a whole publish.
  */
-class PatchFederationTest {
-  @TempDir Path tmp;
-  TwoHubs hubs;
-  FedHub a;
-  FedHub b;
-
-  @BeforeEach
-  void start() throws Exception {
-    hubs = TwoHubs.start(tmp);
-    a = hubs.a;
-    b = hubs.b;
-  }
-
-  @AfterEach
-  void stop() {
-    if (hubs != null) hubs.close();
-  }
-
+class PatchFederationTest extends TwoHubsTest {
   @Test
   void aPatchOnAReachesBsReceiverAsTheWholeVersion() throws Exception {
     String blender = b.register("Blender", "file.blend", "both");

@@ -11,39 +11,18 @@ import io.nats.client.Connection;
 import io.nats.client.Nats;
 import io.nats.client.api.ObjectMeta;
 import java.io.ByteArrayInputStream;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A first send's blobs cross as soon as they are uploaded: hub A puts them in packs before their version comes
  * ({@link Outgoing#ahead}), hub B keeps them as they are stored ({@link Prefetch}), and the version then needs no
  * fetch. Only good blobs are kept, and only by a hub with a receiver.
  */
-class PrefetchTest {
-  @TempDir Path tmp;
-  TwoHubs hubs;
-  FedHub a;
-  FedHub b;
-
-  @BeforeEach
-  void start() throws Exception {
-    hubs = TwoHubs.start(tmp);
-    a = hubs.a;
-    b = hubs.b;
-  }
-
-  @AfterEach
-  void stop() {
-    if (hubs != null) hubs.close();
-  }
-
+class PrefetchTest extends TwoHubsTest {
   /** Six strips of ~300 KB: three to a pack, over what a version carries inline. */
   static List<MeshData> strips(int seed) {
     List<MeshData> out = new ArrayList<>();
@@ -122,7 +101,7 @@ class PrefetchTest {
     String hash = Sha256.hex(MeshBlob.encode(BlobsTest.strip(12_500, 40)));
     byte[] other = MeshBlob.encode(BlobsTest.strip(12_500, 41));
     String otherHash = Sha256.hex(other);
-    try (Connection c = Nats.connect(hubs.nats.url())) {
+    try (Connection c = Nats.connect(nats.url())) {
       // Other bytes under the first blob's hash, then a good blob: the whole pack is refused.
       c.objectStore(new Subjects("test").blobsBucket()).put(ObjectMeta.builder("pack-bad").chunkSize(1 << 20)
           .build(), new ByteArrayInputStream(BlobBatch.encode(List.of(new BlobBatch.Frame(hash, other),
@@ -144,10 +123,10 @@ class PrefetchTest {
     assertThat(a.federation().path("packsAhead").asInt()).isZero();
 
     // A receiver on a third machine; none on B: A puts ahead, B does not keep, and fetches for the version.
-    FederationTest.announceFakeHub(hubs.nats, "0000feedf00d", "blender-else0001");
+    FederationTest.announceFakeHub(nats, "0000feedf00d", "blender-else0001");
     FederationTest.awaitRemotePeer(a, "blender-else0001");
     // Announced again just before the upload: an entry not refreshed within the bucket's max age (6 s here) expires.
-    FederationTest.announceFakeHub(hubs.nats, "0000feedf00d", "blender-else0001");
+    FederationTest.announceFakeHub(nats, "0000feedf00d", "blender-else0001");
     List<String> hashes = a.putBlobs(strips(200));
     a.awaitFederation(f -> f.path("packsAhead").asInt() == 2);
     Map<String, String> nodes = new LinkedHashMap<>();
