@@ -20,9 +20,11 @@ SHAPES = {
             "loop_total_readonly": True,
             "material_props": {"use_nodes", "blend_method", "surface_render_method"}},
     # 5.0: use_nodes is deprecated and does nothing (every material has its tree); blend_method is gone.
+    # 4.5 added free normals ("custom_normal", a vector attribute) with the Set Mesh Normal node and its FREE mode.
     "5.0": {"mesh_functions": {"update", "transform", "shade_smooth", "set_sharp_from_angle", SPLIT_NORMALS},
             "mesh_props": set(), "attributes": CORNERS,
-            "loop_total_readonly": True, "material_props": {"use_nodes", "surface_render_method"}},
+            "loop_total_readonly": True, "material_props": {"use_nodes", "surface_render_method"},
+            "set_normal_modes": {"SHARPNESS", "FREE", "TANGENT_SPACE"}},
 }
 
 
@@ -55,6 +57,14 @@ class _Attributes(dict):
 
     def __init__(self, log, names):
         super().__init__((n, types.SimpleNamespace(data=_Seq(log, "attribute " + n))) for n in names)
+        self.log = log
+
+    def new(self, name, data_type, domain):
+        if name in self:
+            raise RuntimeError("attribute %r exists" % name)
+        self.log.append(("new attribute", name, data_type, domain))
+        self[name] = types.SimpleNamespace(data=_Seq(self.log, "attribute " + name))
+        return self[name]
 
 
 class _IdMixin:
@@ -146,6 +156,9 @@ def make(version):
         Mesh=types.SimpleNamespace(bl_rna=_Rna(shape["mesh_functions"], mesh_props)),
         MeshPolygon=types.SimpleNamespace(bl_rna=_Rna(properties={"loop_total": _Prop(shape["loop_total_readonly"])})),
         Material=types.SimpleNamespace(bl_rna=_Rna(properties={p: _Prop(False) for p in shape["material_props"]})))
+    if "set_normal_modes" in shape:  # a node type's RNA: its mode enum's items
+        mode = types.SimpleNamespace(enum_items={m: None for m in shape["set_normal_modes"]})
+        bpy.types.GeometryNodeSetMeshNormal = types.SimpleNamespace(bl_rna=_Rna(properties={"mode": mode}))
     mathutils = types.ModuleType("mathutils")
     mathutils.Matrix = lambda rows=None: rows
     sys.modules["bpy"], sys.modules["mathutils"] = bpy, mathutils

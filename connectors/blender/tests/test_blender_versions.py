@@ -29,8 +29,8 @@ def load_apply(version):
 
 class FeaturesTest(unittest.TestCase):
     def test_each_version_gets_its_own_branch_from_rna_names(self):
-        got = {v: features.detect(s["mesh_functions"], s["mesh_props"], s["loop_total_readonly"], s["material_props"])
-               for v, s in fakebpy.SHAPES.items()}
+        got = {v: features.detect(s["mesh_functions"], s["mesh_props"], s["loop_total_readonly"], s["material_props"],
+                                  s.get("set_normal_modes", ())) for v, s in fakebpy.SHAPES.items()}
         self.assertEqual((got["3.4"].auto_smooth, got["3.4"].sharp_from_angle, got["3.4"].write_loop_total),
                          (True, False, True))
         self.assertEqual((got["4.3"].auto_smooth, got["4.3"].sharp_from_angle, got["4.3"].write_loop_total),
@@ -39,6 +39,7 @@ class FeaturesTest(unittest.TestCase):
         self.assertTrue(all(f.custom_normals for f in got.values()))
         self.assertFalse(features.detect({"update"}, set(), True, set()).custom_normals)
         self.assertFalse(got["5.0"].shadow_method)
+        self.assertEqual([v for v, f in got.items() if f.free_normals], ["5.0"])
 
 
 class ApplyOnVersionsTest(unittest.TestCase):
@@ -51,8 +52,8 @@ class ApplyOnVersionsTest(unittest.TestCase):
         me = apply.MeshBuilder(SCENE).build("Tri", blob)
         return bpy, apply, me
 
-    def test_senders_normals_become_custom_split_normals_on_each_version(self):
-        for version in ("3.4", "4.3", "5.0"):
+    def test_senders_normals_become_custom_split_normals_before_free_normals(self):
+        for version in ("3.4", "4.3"):
             with self.subTest(version=version):
                 bpy, _, me = self.build(version, LIT)
                 self.assertIn((fakebpy.SPLIT_NORMALS, 3, (0.0, 0.0, 1.0)), bpy.log, "one 3-tuple per vertex")
@@ -64,6 +65,40 @@ class ApplyOnVersionsTest(unittest.TestCase):
                 # Set before the transform to metres, which turns them with the mesh.
                 self.assertLess([e[0] for e in bpy.log].index(fakebpy.SPLIT_NORMALS),
                                 [e[0] for e in bpy.log].index("transform"))
+
+    def test_free_normals_where_blender_has_them_are_the_senders_vectors_copied_at_once(self):
+        bpy, _, me = self.build("5.0", LIT)
+        self.assertNotIn(fakebpy.SPLIT_NORMALS, [e[0] for e in bpy.log], "no fan-space normals to compute")
+        steps = [e[:2] for e in bpy.log]
+        self.assertIn(("new attribute", "custom_normal"), steps)
+        self.assertIn(("attribute custom_normal", "vector", 9), bpy.log, "one bulk copy of the sent vectors")
+        self.assertEqual(me.attributes["custom_normal"].data.typecodes, {"vector": "f"}, "float32, no conversion")
+        self.assertFalse(any(e[0] == "set_sharp_from_angle" for e in bpy.log), "no sharp edges by angle")
+        # Before the transform to metres, which turns free normals with the mesh (and keeps them unit).
+        self.assertLess(steps.index(("new attribute", "custom_normal")), steps.index(("transform",)))
+
+    def test_normals_that_must_follow_deformation_or_are_not_unit_stay_in_fan_space(self):
+        # The preference: an artist who deforms received parts keeps normals that follow the deformation.
+        bpy, apply = load_apply("5.0")
+        apply.MeshBuilder(SCENE, follow_deformation=True).build("Tri", LIT)
+        self.assertIn(fakebpy.SPLIT_NORMALS, [e[0] for e in bpy.log])
+        self.assertNotIn("new attribute", [e[0] for e in bpy.log])
+        # A zero vector (the protocol's "yours to choose") or a long one would show as sent: Blender's fan-space
+        # normals fill in and normalise; the apply's other meshes still go free.
+        odd = meshblob.encode(array("f", [0, 0, 0, 1, 0, 0, 0, 1, 0]), array("I", [0, 1, 2]),
+                              normals=array("f", [0, 0, 0, 0.6, 0, 0.8, 0, 0.6, 0.8]))
+        bpy, apply = load_apply("5.0")
+        builder = apply.MeshBuilder(SCENE, {"odd": odd, "lit": LIT})
+        builder.build("Odd", odd, "odd")
+        builder.build("Lit", LIT, "lit")
+        self.assertEqual([e[0] for e in bpy.log if e[0] in (fakebpy.SPLIT_NORMALS, "new attribute")],
+                         [fakebpy.SPLIT_NORMALS, "new attribute"])
+        # Without numpy to check them, fan-space normals too.
+        bpy, apply = load_apply("5.0")
+        builder = apply.MeshBuilder(SCENE)
+        builder.np = None
+        builder.build("Tri", LIT)
+        self.assertIn(fakebpy.SPLIT_NORMALS, [e[0] for e in bpy.log])
 
     def test_a_planar_part_shades_smooth_with_blenders_own_normals_on_each_version(self):
         for version in ("3.4", "4.3", "5.0"):

@@ -103,5 +103,21 @@ class FlatMeshesTest(unittest.TestCase):
         self.assertEqual(normals.flat_meshes(np, {"bad": m, "box": box()}), set())
 
 
+class UnitMeshesTest(unittest.TestCase):
+    """Which meshes' normals can be Blender 4.5+'s free normals as sent (shown as they are)."""
+
+    def test_unit_normals_go_free_and_a_zero_or_long_one_keeps_its_mesh_out(self):
+        zero = decoded([(0, 0, 0), (1, 0, 0), (0, 1, 0)], [0, 1, 2], [(0, 0, 1), (0, 0, 0), (0, 0, 1)])
+        long = decoded([(0, 0, 0), (1, 0, 0), (0, 1, 0)], [0, 1, 2], [(0, 0, 1.05)] * 3)
+        meshes = {"box": box(), "zero": zero, "tube": cylinder_side(40), "long": long, "tilted": box(tilt=(2, 5.0))}
+        self.assertEqual(normals.unit_meshes(np, meshes), {"box", "tube", "tilted"})
+
+    def test_without_numpy_or_normals_nothing_goes_free(self):
+        self.assertEqual(normals.unit_meshes(None, {"m": box()}), set())
+        bare = meshblob.decode(meshblob.encode(array("f", [0, 0, 0, 1, 0, 0, 0, 1, 0]), array("I", [0, 1, 2])))
+        empty = meshblob.decode(meshblob.encode(array("f"), array("I"), normals=array("f")))
+        self.assertEqual(normals.unit_meshes(np, {"bare": bare, "empty": empty}), set())
+
+
 if __name__ == "__main__":
     unittest.main()

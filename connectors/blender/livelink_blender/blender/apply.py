@@ -45,24 +45,29 @@ def running_features():
     """Features of the running Blender, read from its RNA once (they do not change while it runs)."""
     mesh, material = bpy.types.Mesh.bl_rna, bpy.types.Material.bl_rna
     loop_total = bpy.types.MeshPolygon.bl_rna.properties.get("loop_total")
+    set_normal = getattr(bpy.types, "GeometryNodeSetMeshNormal", None)  # a node type: none before 4.5
+    modes = set_normal.bl_rna.properties["mode"].enum_items.keys() if set_normal is not None else ()
     return features.detect(set(mesh.functions.keys()), set(mesh.properties.keys()),
-                           loop_total is None or loop_total.is_readonly, set(material.properties.keys()))
+                           loop_total is None or loop_total.is_readonly, set(material.properties.keys()), set(modes))
 
 
 class MeshBuilder:
     """Builds mesh datablocks from blobs for one apply. Arrays that depend only on the triangle count are made
     once per count, and the version checks once, since a CAD scene repeats both hundreds of times."""
 
-    def __init__(self, scene, blobs=None):
+    def __init__(self, scene, blobs=None, follow_deformation=False):
+        """follow_deformation: the preference to keep the sender's normals in Blender's fan spaces, which follow an
+        armature or a deforming modifier, even where free normals (4.5+) would do."""
         self.scene = scene
         self._blobs = blobs or {}  # mesh hash -> bytes: the apply's meshes, whose normals are tested all at once
         self._decoded = None
-        self._flat = frozenset()
+        self._flat = self._free = frozenset()
         m = frames.mesh_matrix(scene)
         self.matrix = None if m == frames.IDENTITY else Matrix(m)
         self._per_count = {}
         self.has = running_features()
         self.np = normals.numpy_or_none()  # to test normals in bulk; without it, custom normals always
+        self._try_free = self.has.free_normals and not follow_deformation
 
     def _arrays(self, t):
         a = self._per_count.get(t)
@@ -106,7 +111,11 @@ class MeshBuilder:
         if m.normals is not None and self.has.custom_normals:
             # Custom split normals only where they change what Blender shows: a part of planar faces only (a box,
             # a board) shades with its faces' normals already, smooth, without their cost (logic/normals.py).
-            if key not in self._flat:
+            if key in self._free:
+                # Free normals (4.5+): the vectors as sent, one bulk copy, where the fan-space custom normals cost
+                # Blender most of a full apply, and as much again when it first draws the part.
+                me.attributes.new("custom_normal", "FLOAT_VECTOR", "POINT").data.foreach_set("vector", m.normals)
+            elif key not in self._flat:
                 self._custom_normals(me, m.normals)
         elif self.has.sharp_from_angle:
             # No normals from the sender (STL, OBJ without vn): smooth, split at sharp edges, so a cylinder looks
@@ -124,14 +133,19 @@ class MeshBuilder:
         """The decoded blob; at the first call, every blob given is decoded and their normals tested in one go."""
         if self._decoded is None:
             self._decoded = {h: m for h, m in ((h, _decoded(b)) for h, b in self._blobs.items()) if m is not None}
-            if self.has.custom_normals:
-                self._flat = normals.flat_meshes(self.np, self._decoded)
+            self._test(self._decoded)
         m = self._decoded.pop(key, None)
         if m is None:  # a blob not given up front: tested on its own
             m = meshblob.decode(blob)
-            if self.has.custom_normals and normals.flat_meshes(self.np, {key: m}):
-                self._flat = self._flat | {key}
+            self._test({key: m})
         return m
+
+    def _test(self, meshes):
+        """Which of the decoded meshes need no custom normals, and which can take free ones (logic/normals.py)."""
+        if self.has.custom_normals:
+            self._flat = self._flat | normals.flat_meshes(self.np, meshes)
+        if self._try_free:
+            self._free = self._free | normals.unit_meshes(self.np, meshes)
 
     def _custom_normals(self, me, normals):
         """The sender's per-vertex normals (FreeCAD's, from the B-rep surface) as custom split normals, so Blender
@@ -228,19 +242,20 @@ def _set_mesh(obj, me, old_materials):
     return old if old is not None and old.users == 0 else None
 
 
-def apply_plan(plan, blobs, object_index, mesh_index):
+def apply_plan(plan, blobs, object_index, mesh_index, follow_deformation=False):
     """Applies the plan; blobs maps mesh hash to bytes for every mesh the plan needs; the indexes (logic.index)
-    find the scene's objects and meshes and are kept up to date. Returns objects touched."""
+    find the scene's objects and meshes and are kept up to date; follow_deformation: MeshBuilder's. Returns objects
+    touched."""
     object_index.begin()
     mesh_index.begin()
     try:
-        return _apply(plan, blobs, object_index, mesh_index)
+        return _apply(plan, blobs, object_index, mesh_index, follow_deformation)
     finally:
         object_index.settle()
         mesh_index.settle()
 
 
-def _apply(plan, blobs, object_index, mesh_index):
+def _apply(plan, blobs, object_index, mesh_index, follow_deformation):
     scene = plan.scene
     sid = scene["id"]
     coll, new_collection = _collection(scene)
@@ -249,7 +264,7 @@ def _apply(plan, blobs, object_index, mesh_index):
     remeshed = [u for u in plan.updates if "mesh" in u.fields]
     objects = Lookup(object_index, sid, plan.touched > MANY)
     meshes = Lookup(mesh_index, sid, len(plan.creates) + len(remeshed) > MANY)
-    builder = MeshBuilder(scene, blobs)
+    builder = MeshBuilder(scene, blobs, follow_deformation)
     materials = Materials(builder.has)
     orphans = []  # meshes left without users: removed at the end, so a mesh moved between nodes is not rebuilt
 

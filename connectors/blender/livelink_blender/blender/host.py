@@ -2,7 +2,7 @@
 import bpy
 
 from ..logic.host import Host
-from . import apply, feedback, index, sendhost
+from . import apply, feedback, index, prefs, sendhost
 
 
 class BlenderHost(Host):
@@ -30,7 +30,8 @@ class BlenderHost(Host):
         return sendhost.sends(scene_id)
 
     def apply(self, plan, blobs):
-        return apply.apply_plan(plan, blobs, self.objects, self.meshes)
+        follow = prefs.get(bpy.context).follow_deformation
+        return apply.apply_plan(plan, blobs, self.objects, self.meshes, follow)
 
     def report(self, message):
         feedback.report(message)

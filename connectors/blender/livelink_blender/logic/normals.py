@@ -71,3 +71,18 @@ def flat_meshes(np, meshes):
     ok = (length > 0) & (dot >= COS_TOLERANCE * length[:, None]).all(axis=1)
     per_mesh = np.logical_and.reduceat(ok, np.cumsum(triangles) - triangles)
     return {keys[i] for i in np.flatnonzero(per_mesh)}
+
+
+def unit_meshes(np, meshes):
+    """The keys of `meshes` (key -> decoded mesh blob) whose every sent normal is of unit length (within 1%):
+    those can be Blender 4.5+'s free normals as sent, which are shown as they are, where a zero vector (the
+    protocol's "yours to choose") would shade black. Empty without numpy: then the fan-space custom normals, which
+    normalise and fill in zeros themselves."""
+    keys = [k for k, m in meshes.items() if m.normals is not None and m.vertex_count]
+    if np is None or not keys:
+        return set()
+    n = np.concatenate([np.frombuffer(meshes[k].normals, dtype=np.float32) for k in keys]).reshape(-1, 3)
+    ok = np.abs(np.einsum("ij,ij->i", n, n) - 1.0) < 0.02  # |n|^2 within 2%: |n| within 1%
+    vertices = np.array([meshes[k].vertex_count for k in keys], dtype=np.int64)
+    per_mesh = np.logical_and.reduceat(ok, np.cumsum(vertices) - vertices)
+    return {keys[i] for i in np.flatnonzero(per_mesh)}
