@@ -2,11 +2,12 @@
 the livelink variables of the caller removed, and writes 'passed failed skipped' counts to
 /tmp/livelink-py-summary for run-tests. Exit 1 when anything failed.
 
-    python3 tests/run.py [--lane seed|current|all] [FILTER ...]
+    python3 tests/run.py [--lane seed|current|next|all] [FILTER ...]
 
 Lanes: seed runs the end-to-end suite against the applications installed here (Debian 12: Blender 3.4,
 FreeCAD 0.20); current against Debian 13's (Blender 4.3, FreeCAD 1.0) in a chroot that tests/lanes/debian13.sh
-builds once, and crosses the versions once each way. FILTER keeps suites, or test files, whose name contains it.
+builds once, and crosses the versions once each way; next against Debian unstable's (Blender 5.x, FreeCAD 1.1) in
+the chroot of tests/lanes/debiansid.sh. FILTER keeps suites, or test files, whose name contains it.
 """
 import json
 import os
@@ -94,8 +95,8 @@ def main(argv):
         i = args.index("--lane")
         lane = args[i + 1] if i + 1 < len(args) else ""
         del args[i:i + 2]
-    if lane not in ("seed", "current", "all"):
-        print("run.py: --lane takes seed, current or all (got %r)" % lane, file=sys.stderr)
+    if lane not in lanes.LANES:
+        print("run.py: --lane takes %s (got %r)" % (", ".join(lanes.LANES), lane), file=sys.stderr)
         return 2
     only = args
     env = {k: v for k, v in os.environ.items() if k not in LEAKY}

@@ -1,4 +1,5 @@
 """End to end: real FreeCAD (GUI under Xvfb) with the installed Mod, the hub, and real Blender windows."""
+import glob
 import json
 import os
 import re
@@ -21,8 +22,10 @@ doc.recompute()
 Gui.updateGui()
 box.ViewObject.ShapeColor = (1.0, 0.0, 0.0)
 cyl.ViewObject.ShapeColor = (0.0, 0.0, 1.0)
-cols = [(1.0, 0.0, 0.0, 0.0)] * 6
-cols[5] = (0.0, 1.0, 0.0, 0.0)  # the top face green
+# RGB only: the 4th value is transparency before FreeCAD 1.0.2 and opacity since (0 there is invisible); left out,
+# it is opaque in both.
+cols = [(1.0, 0.0, 0.0)] * 6
+cols[5] = (0.0, 1.0, 0.0)  # the top face green
 box.ViewObject.DiffuseColor = cols
 result = True
 '''
@@ -258,8 +261,12 @@ class FreeCADToBlenderTest(LinkTest):
     def test_the_mod_runs_from_a_clone_of_the_repository(self):
         # What FreeCAD's Addon Manager does: the repository in the Mod folder, under any name, with the root
         # package.xml pointing FreeCAD at connectors/freecad/LiveLink.
-        mod = os.path.join(self.sb.home, ".local", "share", "FreeCAD", "Mod")
-        shutil.rmtree(os.path.join(mod, "LiveLink"))
+        # Where the installer put the Mod: FreeCAD's user data folder, versioned since 1.1 (.../FreeCAD/v1-1/Mod).
+        installed = glob.glob(os.path.join(self.sb.home, ".local", "share", "FreeCAD", "**", "Mod", "LiveLink"),
+                              recursive=True)
+        self.assertEqual(len(installed), 1, installed)
+        mod = os.path.dirname(installed[0])
+        shutil.rmtree(installed[0])
         clone = os.path.join(mod, "livelink")
         for f in ("package.xml", "LICENSE"):
             os.makedirs(clone, exist_ok=True)

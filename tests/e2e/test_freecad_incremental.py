@@ -48,7 +48,7 @@ EDITS = [
     ("a part moved", "doc.getObject('Part').Placement.Base = App.Vector(0, 2000, 0)\ndoc.recompute()", False),
     ("a link's source moved", "doc.getObject('Box').Placement.Base = App.Vector(7, 0, 0)\ndoc.recompute()", False),
     ("a colour in the view", "doc.getObject('Box').ViewObject.ShapeColor = (1.0, 0.0, 0.0)", False),
-    ("face colours in the view", "doc.getObject('Gear').ViewObject.DiffuseColor = [(0.0, 1.0, 0.0, 0.0)] * 6",
+    ("face colours in the view", "doc.getObject('Gear').ViewObject.DiffuseColor = [(0.0, 1.0, 0.0)] * 6",
      False),
     ("a part hidden", "doc.getObject('Sub').ViewObject.Visibility = False", False),
     ("a part shown", "doc.getObject('Sub').ViewObject.Visibility = True", False),

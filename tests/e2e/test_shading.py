@@ -56,11 +56,16 @@ def _corners(name):
     pn = array("f", [0.0]) * (3 * len(me.polygons))
     me.polygons.foreach_get("normal", pn)
     face = [p.index for p in me.polygons for _ in range(p.loop_total)]
+    stored = me.attributes.get("custom_normal")
     return {"custom": me.has_custom_normals, "vertices": len(me.vertices),
+            "stored": (stored.data_type, stored.domain) if stored is not None else None,
             "pos": [tuple(round(co[3 * v + i], 6) for i in range(3)) for v in vi],
             "normal": [tuple(nor[3 * c:3 * c + 3]) for c in range(n)],
             "face": [tuple(pn[3 * f:3 * f + 3]) for f in face]}
 result = {name: _corners(name) for name in NAMES}
+# Whether this Blender has free custom normals (4.5+): its Set Mesh Normal node has the FREE mode.
+_node = getattr(bpy.types, "GeometryNodeSetMeshNormal", None)
+result["free normals"] = _node is not None and "FREE" in _node.bl_rna.properties["mode"].enum_items.keys()
 '''
 
 
@@ -96,6 +101,8 @@ class ShadingTest(LinkTest):
         got = self.corners(b, "Sphere", "Chamfer", "Fillet")
         for name in ("Sphere", "Fillet"):
             self.assertTrue(got[name]["custom"], "%s has custom split normals" % name)
+            # Where Blender has free normals, FreeCAD's are stored as they are: a vector per vertex.
+            self.assertEqual(got[name]["stored"] == ["FLOAT_VECTOR", "POINT"], got["free normals"], got[name]["stored"])
         # The chamfered box has planar faces only: Blender's own smooth normals are FreeCAD's there, so the add-on
         # leaves custom normals out, and every corner still shades exactly with its triangle's face normal.
         c = got["Chamfer"]

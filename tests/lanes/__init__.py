@@ -1,17 +1,24 @@
 """The end-to-end lanes: which applications a run of the suite drives. seed: the ones installed here (Debian 12);
-current: Debian 13's, in the chroot of tests/lanes/debian13.sh, reached through wrappers put first on PATH; and the
-versions crossed once each way."""
+current: Debian 13's, in the chroot of tests/lanes/debian.sh trixie, reached through wrappers put first on PATH, and
+the versions crossed once each way; next: Debian unstable's (Blender 5.x, FreeCAD 1.1 when written), in the chroot of
+tests/lanes/debian.sh sid."""
 import os
 import subprocess
 from dataclasses import dataclass
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SCRIPT = os.path.join(HERE, "debian13.sh")
+SCRIPT = os.path.join(HERE, "debian.sh")
 CROSS_TEST = "test_export_auto_sync_and_artist_edits"
 # Tests of what only FreeCAD 1.0+ has: not run against the seed lane's FreeCAD 0.20 (rather than skipped there).
 CURRENT_ONLY = (
     "test_freecads_assembly_example_arrives_whole", "test_freecads_bim_example_arrives_once_in_its_levels",
 )
+# The chroot lanes: suite, the environment variable that moves its root, its default root, what it holds.
+ROOTS = {
+    "current": ("trixie", "LIVELINK_DEBIAN13_ROOT", "/var/cache/livelink/debian13", "Debian 13"),
+    "next": ("sid", "LIVELINK_DEBIANSID_ROOT", "/var/cache/livelink/debiansid", "Debian unstable"),
+}
+LANES = ("seed", "current", "next", "all")
 
 
 @dataclass(frozen=True)
@@ -29,18 +36,29 @@ def _with_path(env, folder):
     return dict(env, PATH=folder + os.pathsep + env.get("PATH", ""), LIVELINK_LANE=os.path.basename(folder))
 
 
-def _root():
-    return os.environ.get("LIVELINK_DEBIAN13_ROOT", "/var/cache/livelink/debian13")
+def _root(lane):
+    _, variable, default, _ = ROOTS[lane]
+    return os.environ.get(variable, default)
 
 
-def _mount():
-    """The wrapper folders of the Debian 13 root, building and mounting it first; (folders, why not)."""
+def _mount(lane):
+    """The wrapper folders of a chroot lane's root, building and mounting it first; (folders, why not)."""
+    suite, _, _, what = ROOTS[lane]
     if os.geteuid() != 0:
-        return None, "the current lane needs root (debootstrap, chroot)"
-    p = subprocess.run([SCRIPT, "mount"], capture_output=True, text=True)
+        return None, "the %s lane needs root (debootstrap, chroot)" % lane
+    p = subprocess.run([SCRIPT, suite, "mount"], capture_output=True, text=True)
     if p.returncode != 0:
-        return None, "the Debian 13 root could not be made: " + (p.stderr.strip().splitlines() or ["?"])[-1]
+        return None, "the %s root could not be made: %s" % (what, (p.stderr.strip().splitlines() or ["?"])[-1])
     return os.path.dirname(p.stdout.strip().splitlines()[-1]), ""  # it prints .../all
+
+
+def _chroot_lane(lane, env, label):
+    """The lane's run on its root's applications, or a skipped run saying why; and the folders of its wrappers."""
+    already = os.path.ismount(os.path.join(_root(lane), "proc"))
+    bins, why = _mount(lane)
+    if bins is None:
+        return LaneRun("%s lane (%s)" % (lane, ROOTS[lane][3]), env, skip=why), None
+    return LaneRun("%s lane (%s)" % (lane, label), _with_path(env, bins + "/all"), mounted_here=not already), bins
 
 
 def runs(lane, env):
@@ -48,21 +66,20 @@ def runs(lane, env):
     if lane in ("seed", "all"):
         out.append(LaneRun("seed lane (Blender and FreeCAD installed here)", env, exclude=CURRENT_ONLY))
     if lane in ("current", "all"):
-        already = os.path.ismount(os.path.join(_root(), "proc"))
-        bins, why = _mount()
-        if bins is None:
-            out.append(LaneRun("current lane (Debian 13)", env, skip=why))
-            return out
-        out.append(LaneRun("current lane (Debian 13: Blender 4.3, FreeCAD 1.0)", _with_path(env, bins + "/all"),
-                           mounted_here=not already))
-        out.append(LaneRun("crossed: FreeCAD of Debian 13 -> Blender installed here",
-                           _with_path(env, bins + "/freecad"), pattern="test_freecad.py", names=(CROSS_TEST,)))
-        out.append(LaneRun("crossed: FreeCAD installed here -> Blender of Debian 13",
-                           _with_path(env, bins + "/blender"), pattern="test_freecad.py", names=(CROSS_TEST,)))
+        run, bins = _chroot_lane("current", env, "Debian 13: Blender 4.3, FreeCAD 1.0")
+        out.append(run)
+        if bins is not None:
+            out.append(LaneRun("crossed: FreeCAD of Debian 13 -> Blender installed here",
+                               _with_path(env, bins + "/freecad"), pattern="test_freecad.py", names=(CROSS_TEST,)))
+            out.append(LaneRun("crossed: FreeCAD installed here -> Blender of Debian 13",
+                               _with_path(env, bins + "/blender"), pattern="test_freecad.py", names=(CROSS_TEST,)))
+    if lane in ("next", "all"):
+        out.append(_chroot_lane("next", env, "Debian unstable: Blender 5.x, FreeCAD 1.1")[0])
     return out
 
 
 def release():
-    """Unmounts the root's bind mounts (the root itself stays for the next run)."""
+    """Unmounts the roots' bind mounts (the roots themselves stay for the next run)."""
     if os.geteuid() == 0 and os.path.exists(SCRIPT):
-        subprocess.run([SCRIPT, "umount"], capture_output=True)
+        for suite, _, _, _ in ROOTS.values():
+            subprocess.run([SCRIPT, suite, "umount"], capture_output=True)

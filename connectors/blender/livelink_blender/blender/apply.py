@@ -111,11 +111,13 @@ class MeshBuilder:
         if m.normals is not None and self.has.custom_normals:
             # Custom split normals only where they change what Blender shows: a part of planar faces only (a box,
             # a board) shades with its faces' normals already, smooth, without their cost (logic/normals.py).
-            if key in self._free:
+            if key in self._flat:
+                pass
+            elif key in self._free:
                 # Free normals (4.5+): the vectors as sent, one bulk copy, where the fan-space custom normals cost
                 # Blender most of a full apply, and as much again when it first draws the part.
                 me.attributes.new("custom_normal", "FLOAT_VECTOR", "POINT").data.foreach_set("vector", m.normals)
-            elif key not in self._flat:
+            else:
                 self._custom_normals(me, m.normals)
         elif self.has.sharp_from_angle:
             # No normals from the sender (STL, OBJ without vn): smooth, split at sharp edges, so a cylinder looks
