@@ -65,6 +65,9 @@ class LinkTest(unittest.TestCase):
 BLENDER_STATE = '''
 import mathutils
 def _state():
+    # World matrices as Blender will draw them: a parent the add-on just set shows in matrix_world only once the
+    # depsgraph is evaluated (before the next redraw), which this read may come before.
+    bpy.context.view_layer.update()
     out = {}
     for o in bpy.data.objects:
         if "livelink_node" not in o:

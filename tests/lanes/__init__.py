@@ -1,7 +1,7 @@
 """The end-to-end lanes: which applications a run of the suite drives. seed: the ones installed here (Debian 12);
-current: Debian 13's, in the chroot of tests/lanes/debian.sh trixie, reached through wrappers put first on PATH, and
-the versions crossed once each way; next: Debian unstable's (Blender 5.x, FreeCAD 1.1 when written), in the chroot of
-tests/lanes/debian.sh sid."""
+current: Debian 13's, in the chroot of tests/lanes/debian.sh trixie, reached through wrappers put first on PATH; next:
+Debian unstable's (Blender 5.x, FreeCAD 1.1 when written), in the chroot of tests/lanes/debian.sh sid; each with its
+versions crossed once each way with the seed's."""
 import os
 import subprocess
 from dataclasses import dataclass
@@ -65,16 +65,19 @@ def runs(lane, env):
     out = []
     if lane in ("seed", "all"):
         out.append(LaneRun("seed lane (Blender and FreeCAD installed here)", env, exclude=CURRENT_ONLY))
-    if lane in ("current", "all"):
-        run, bins = _chroot_lane("current", env, "Debian 13: Blender 4.3, FreeCAD 1.0")
+    for name, label in (("current", "Debian 13: Blender 4.3, FreeCAD 1.0"),
+                        ("next", "Debian unstable: Blender 5.x, FreeCAD 1.1")):
+        if lane not in (name, "all"):
+            continue
+        run, bins = _chroot_lane(name, env, label)
         out.append(run)
         if bins is not None:
-            out.append(LaneRun("crossed: FreeCAD of Debian 13 -> Blender installed here",
+            # The root's FreeCAD with the Blender installed here, and the other way: the oldest with the newest.
+            what = ROOTS[name][3]
+            out.append(LaneRun("crossed: FreeCAD of %s -> Blender installed here" % what,
                                _with_path(env, bins + "/freecad"), pattern="test_freecad.py", names=(CROSS_TEST,)))
-            out.append(LaneRun("crossed: FreeCAD installed here -> Blender of Debian 13",
+            out.append(LaneRun("crossed: FreeCAD installed here -> Blender of %s" % what,
                                _with_path(env, bins + "/blender"), pattern="test_freecad.py", names=(CROSS_TEST,)))
-    if lane in ("next", "all"):
-        out.append(_chroot_lane("next", env, "Debian unstable: Blender 5.x, FreeCAD 1.1")[0])
     return out
 
 
