@@ -7,7 +7,6 @@ scenes: the synthetic surface with its analytic normals; shared/bench/make_model
 FreeCAD sends it (bench/freecad_obj.py: made once with a real FreeCAD, kept in MODELS_DIR); 410 boards (boxes with
 FreeCAD's face-split vertices and face normals: planar parts). Run: python3 bench/blender_bench.py [runs]
 """
-import math
 import os
 import statistics
 import sys
@@ -18,6 +17,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "support"))
 sys.path.insert(0, os.path.join(ROOT, "bench"))
 import apps  # noqa: E402
 import freecad_obj  # noqa: E402
+import surface  # noqa: E402
 
 OBJECTS, GRID = 410, 15  # 2 * 15 * 15 = 450 triangles per object
 BIG, BIG_GRID = 4000, 3  # ten times the objects, 18 triangles each: what a one-object update costs at that size
@@ -31,16 +31,12 @@ def write_obj(path, bump=None, normals=False, objects=OBJECTS, grid=GRID):
             f.write("o Gear%03d\n" % o)
             n = grid + 1
             dz = 5.0 if o == bump else 0.0
-            ox, oy = (o % 21) * 20.0, (o // 21) * 20.0
-            f.writelines("v %.6f %.6f %.6f\n" % (ox + i, oy + k, math.sin(o + i * 0.3 + k * 0.7) + dz)
-                         for i in range(n) for k in range(n))
+            for i in range(n):
+                for k in range(n):
+                    x, y, z = surface.point(o, i, k)
+                    f.write("v %.6f %.6f %.6f\n" % (x, y, z + dz))
             if normals:
-                for i in range(n):
-                    for k in range(n):
-                        c = math.cos(o + i * 0.3 + k * 0.7)
-                        gx, gy = -0.3 * c, -0.7 * c
-                        ln = math.sqrt(gx * gx + gy * gy + 1)
-                        f.write("vn %.6f %.6f %.6f\n" % (gx / ln, gy / ln, 1 / ln))
+                f.writelines("vn %.6f %.6f %.6f\n" % surface.normal(o, i, k) for i in range(n) for k in range(n))
             for i in range(grid):
                 for k in range(grid):
                     a = base + i * n + k

@@ -13,12 +13,23 @@ CROSS_TEST = "test_export_auto_sync_and_artist_edits"
 CURRENT_ONLY = (
     "test_freecads_assembly_example_arrives_whole", "test_freecads_bim_example_arrives_once_in_its_levels",
 )
-# The chroot lanes: suite, the environment variable that moves its root, its default root, what it holds.
-ROOTS = {
-    "current": ("trixie", "LIVELINK_DEBIAN13_ROOT", "/var/cache/livelink/debian13", "Debian 13"),
-    "next": ("sid", "LIVELINK_DEBIANSID_ROOT", "/var/cache/livelink/debiansid", "Debian unstable"),
-}
 LANES = ("seed", "current", "next", "all")
+
+
+@dataclass(frozen=True)
+class Root:
+    """A chroot lane's Debian root: its suite (debian.sh's argument), the variable that moves it, where it is by
+    default, and what to call it."""
+    suite: str
+    variable: str
+    default: str
+    what: str
+
+
+ROOTS = {
+    "current": Root("trixie", "LIVELINK_DEBIAN13_ROOT", "/var/cache/livelink/debian13", "Debian 13"),
+    "next": Root("sid", "LIVELINK_DEBIANSID_ROOT", "/var/cache/livelink/debiansid", "Debian unstable"),
+}
 
 
 @dataclass(frozen=True)
@@ -37,18 +48,17 @@ def _with_path(env, folder):
 
 
 def _root(lane):
-    _, variable, default, _ = ROOTS[lane]
-    return os.environ.get(variable, default)
+    return os.environ.get(ROOTS[lane].variable, ROOTS[lane].default)
 
 
 def _mount(lane):
     """The wrapper folders of a chroot lane's root, building and mounting it first; (folders, why not)."""
-    suite, _, _, what = ROOTS[lane]
+    root = ROOTS[lane]
     if os.geteuid() != 0:
         return None, "the %s lane needs root (debootstrap, chroot)" % lane
-    p = subprocess.run([SCRIPT, suite, "mount"], capture_output=True, text=True)
+    p = subprocess.run([SCRIPT, root.suite, "mount"], capture_output=True, text=True)
     if p.returncode != 0:
-        return None, "the %s root could not be made: %s" % (what, (p.stderr.strip().splitlines() or ["?"])[-1])
+        return None, "the %s root could not be made: %s" % (root.what, (p.stderr.strip().splitlines() or ["?"])[-1])
     return os.path.dirname(p.stdout.strip().splitlines()[-1]), ""  # it prints .../all
 
 
@@ -57,7 +67,7 @@ def _chroot_lane(lane, env, label):
     already = os.path.ismount(os.path.join(_root(lane), "proc"))
     bins, why = _mount(lane)
     if bins is None:
-        return LaneRun("%s lane (%s)" % (lane, ROOTS[lane][3]), env, skip=why), None
+        return LaneRun("%s lane (%s)" % (lane, ROOTS[lane].what), env, skip=why), None
     return LaneRun("%s lane (%s)" % (lane, label), _with_path(env, bins + "/all"), mounted_here=not already), bins
 
 
@@ -73,7 +83,7 @@ def runs(lane, env):
         out.append(run)
         if bins is not None:
             # The root's FreeCAD with the Blender installed here, and the other way: the oldest with the newest.
-            what = ROOTS[name][3]
+            what = ROOTS[name].what
             out.append(LaneRun("crossed: FreeCAD of %s -> Blender installed here" % what,
                                _with_path(env, bins + "/freecad"), pattern="test_freecad.py", names=(CROSS_TEST,)))
             out.append(LaneRun("crossed: FreeCAD installed here -> Blender of %s" % what,
@@ -84,5 +94,5 @@ def runs(lane, env):
 def release():
     """Unmounts the roots' bind mounts (the roots themselves stay for the next run)."""
     if os.geteuid() == 0 and os.path.exists(SCRIPT):
-        for suite, _, _, _ in ROOTS.values():
-            subprocess.run([SCRIPT, suite, "umount"], capture_output=True)
+        for root in ROOTS.values():
+            subprocess.run([SCRIPT, root.suite, "umount"], capture_output=True)

@@ -111,13 +111,11 @@ class MeshBuilder:
         if m.normals is not None and self.has.custom_normals:
             # Custom split normals only where they change what Blender shows: a part of planar faces only (a box,
             # a board) shades with its faces' normals already, smooth, without their cost (logic/normals.py).
-            if key in self._flat:
-                pass
-            elif key in self._free:
+            if key in self._free:
                 # Free normals (4.5+): the vectors as sent, one bulk copy, where the fan-space custom normals cost
                 # Blender most of a full apply, and as much again when it first draws the part.
                 me.attributes.new("custom_normal", "FLOAT_VECTOR", "POINT").data.foreach_set("vector", m.normals)
-            else:
+            elif key not in self._flat:
                 self._custom_normals(me, m.normals)
         elif self.has.sharp_from_angle:
             # No normals from the sender (STL, OBJ without vn): smooth, split at sharp edges, so a cylinder looks
@@ -143,11 +141,15 @@ class MeshBuilder:
         return m
 
     def _test(self, meshes):
-        """Which of the decoded meshes need no custom normals, and which can take free ones (logic/normals.py)."""
-        if self.has.custom_normals:
-            self._flat = self._flat | normals.flat_meshes(self.np, meshes)
+        """Which of the decoded meshes need no custom normals, and which of the others can take free ones
+        (logic/normals.py); a planar part is not looked at twice."""
+        if not self.has.custom_normals:
+            return
+        flat = normals.flat_meshes(self.np, meshes)
+        self._flat = self._flat | flat
         if self._try_free:
-            self._free = self._free | normals.unit_meshes(self.np, meshes)
+            curved = {k: m for k, m in meshes.items() if k not in flat}
+            self._free = self._free | normals.unit_meshes(self.np, curved)
 
     def _custom_normals(self, me, normals):
         """The sender's per-vertex normals (FreeCAD's, from the B-rep surface) as custom split normals, so Blender
