@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.livelink.model.Ids;
 import dev.livelink.store.BlobStore;
 import dev.livelink.wire.BlobBatch;
+import dev.livelink.wire.BlobView;
 import dev.livelink.wire.Json;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -43,11 +44,11 @@ final class BlobRoutes {
 
   void get(Request r) throws IOException {
     String hash = r.param("hash");
-    byte[] b = blobs.get(hash);
+    BlobView b = blobs.view(hash);
     if (b == null) {
       throw new HubException(404, "no blob " + hash);
     }
-    r.stream("application/octet-stream", b.length).write(b);
+    b.writeTo(r.stream("application/octet-stream", b.length()));
   }
 
   /**
@@ -68,20 +69,20 @@ final class BlobRoutes {
 
   /** Many blobs in one response, in the {@link BlobBatch} framing; 404 naming the first blob the hub lacks. */
   void fetch(Request r) throws IOException {
-    List<BlobBatch.Frame> found = new ArrayList<>();
+    List<BlobBatch.Part> found = new ArrayList<>();
     long size = 0;
     for (String h : hashes(r)) {
-      byte[] b = blobs.get(h);
+      BlobView b = blobs.view(h); // a first send's blobs, not copied out of the pack in memory
       if (b == null) {
         throw new HubException(404, "no blob " + h);
       }
-      found.add(new BlobBatch.Frame(h, b));
-      size += BlobBatch.frameSize(b.length);
+      found.add(new BlobBatch.Part(h, b));
+      size += BlobBatch.frameSize(b.length());
     }
     try (OutputStream out = r.stream("application/octet-stream", size == 0 ? -1 : size)) {
       BlobBatch.Writer w = BlobBatch.writer(out);
-      for (BlobBatch.Frame f : found) {
-        w.write(f.hash(), f.data());
+      for (BlobBatch.Part p : found) {
+        w.write(p.hash(), p.bytes());
       }
     }
   }

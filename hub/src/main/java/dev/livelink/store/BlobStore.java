@@ -6,6 +6,7 @@ import dev.livelink.model.Sha256;
 import dev.livelink.runtime.AtomicFiles;
 import dev.livelink.wire.BlobBatch;
 import dev.livelink.wire.BlobBatchException;
+import dev.livelink.wire.BlobView;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -312,7 +313,16 @@ public final class BlobStore implements AutoCloseable {
 
   /** @return the blob's bytes, or null when it is not stored */
   public byte[] get(String hash) {
-    byte[] p = packs.pendingBytes(hash);
+    BlobView v = view(hash);
+    return v == null ? null : v.copy();
+  }
+
+  /**
+   * A blob's bytes without copying them when they are in memory (a pack not yet split: a first send's 3.5 MB are
+   * served and packed for NATS from there), or null if the hub lacks it.
+   */
+  public BlobView view(String hash) {
+    BlobView p = packs.pendingView(hash);
     if (p != null) {
       return p;
     }
@@ -320,9 +330,10 @@ public final class BlobStore implements AutoCloseable {
       return null;
     }
     try {
-      return Files.readAllBytes(path(hash));
+      byte[] b = Files.readAllBytes(path(hash));
+      return BlobView.of(b);
     } catch (NoSuchFileException e) {
-      return packs.pendingBytes(hash); // split and collected meanwhile, or still pending after all
+      return packs.pendingView(hash); // split and collected meanwhile, or still pending after all
     } catch (IOException e) {
       throw new StoreException("could not read blob " + hash + ": " + e.getMessage(), e);
     }

@@ -4,6 +4,7 @@ import dev.livelink.model.ModelException;
 import dev.livelink.runtime.AtomicFiles;
 import dev.livelink.wire.BlobBatch;
 import dev.livelink.wire.BlobBatchException;
+import dev.livelink.wire.BlobView;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -45,7 +46,7 @@ final class Packs implements AutoCloseable {
 
   private final Path dir;
   private final Function<String, Path> blobPath;
-  private final Map<String, ByteBuffer> pending = new ConcurrentHashMap<>();
+  private final Map<String, BlobView> pending = new ConcurrentHashMap<>();
   /** Bytes of the packs whose split is not done: held in memory until then. */
   private final java.util.concurrent.atomic.AtomicLong pendingBytes = new java.util.concurrent.atomic.AtomicLong();
   /**
@@ -133,7 +134,7 @@ final class Packs implements AutoCloseable {
    */
   void keep(Path file, byte[] batch, List<BlobBatch.Span> fresh) {
     for (BlobBatch.Span s : fresh) {
-      pending.put(s.hash(), ByteBuffer.wrap(batch, s.offset(), s.length()).slice().asReadOnlyBuffer());
+      pending.put(s.hash(), new BlobView(batch, s.offset(), s.length()));
     }
     pendingBytes.addAndGet(batch.length);
     splits.removeIf(Future::isDone);
@@ -243,15 +244,9 @@ final class Packs implements AutoCloseable {
     return pending.containsKey(hash);
   }
 
-  /** A pending blob's bytes (a copy), or null. */
-  byte[] pendingBytes(String hash) {
-    ByteBuffer b = pending.get(hash);
-    if (b == null) {
-      return null;
-    }
-    byte[] out = new byte[b.remaining()];
-    b.duplicate().get(out);
-    return out;
+  /** A pending blob's bytes where they lie in its pack, or null. */
+  BlobView pendingView(String hash) {
+    return pending.get(hash);
   }
 
   /** Waits until every pack kept so far is split (see {@link BlobStore#awaitSplit()}). */

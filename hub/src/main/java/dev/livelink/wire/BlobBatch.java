@@ -33,6 +33,9 @@ public final class BlobBatch {
   /** One blob of a batch: the hash it was sent under and its bytes. */
   public record Frame(String hash, byte[] data) {}
 
+  /** One blob to write in a batch: its hash and its bytes where they lie. */
+  public record Part(String hash, BlobView bytes) {}
+
   /** One blob of a batch held in one array: the hash it was sent under and where its bytes lie in the array. */
   public record Span(String hash, int offset, int length) {}
 
@@ -58,20 +61,26 @@ public final class BlobBatch {
         .put(hash.getBytes(StandardCharsets.US_ASCII)).putLong(length).array();
   }
 
-  /** The whole batch in one array, sized exactly (a pack file). */
-  public static byte[] encode(List<Frame> frames) {
+  /** The whole batch in one array, sized exactly (a pack file), each blob copied once from where it lies. */
+  public static byte[] encodeParts(List<Part> parts) {
     long size = 0;
-    for (Frame f : frames) {
-      size += frameSize(f.data().length);
+    for (Part p : parts) {
+      size += frameSize(p.bytes().length());
     }
     if (size > LARGEST_CAP) {
       throw new IllegalArgumentException("a batch of " + size + " bytes does not fit in one array");
     }
     ByteBuffer out = ByteBuffer.allocate((int) size);
-    for (Frame f : frames) {
-      out.put(header(f.hash(), f.data().length)).put(f.data());
+    for (Part p : parts) {
+      BlobView b = p.bytes();
+      out.put(header(p.hash(), b.length())).put(b.array(), b.offset(), b.length());
     }
     return out.array();
+  }
+
+  /** The whole batch in one array, sized exactly (a pack file). */
+  public static byte[] encode(List<Frame> frames) {
+    return encodeParts(frames.stream().map(f -> new Part(f.hash(), BlobView.of(f.data()))).toList());
   }
 
   /** A reader of the frames in {@code in} that refuses a batch declaring more than {@code cap} bytes of blobs. */
@@ -258,6 +267,12 @@ public final class BlobBatch {
     public Writer write(String hash, byte[] data) throws IOException {
       out.write(header(hash, data.length));
       out.write(data);
+      return this;
+    }
+
+    public Writer write(String hash, BlobView bytes) throws IOException {
+      out.write(header(hash, bytes.length()));
+      bytes.writeTo(out);
       return this;
     }
   }

@@ -7,6 +7,7 @@ import dev.livelink.model.MeshBlob;
 import dev.livelink.model.MeshData;
 import dev.livelink.model.Sha256;
 import dev.livelink.wire.BlobBatch;
+import dev.livelink.wire.BlobView;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -43,6 +44,24 @@ class BlobStoreTest {
     // After close the split is done: blob files, no pack.
     assertThat(dir.resolve("blobs").resolve(Sha256.hex(a).substring(0, 2)).resolve(Sha256.hex(a))).exists();
     assertThat(dir.resolve("packs")).isEmptyDirectory();
+  }
+
+  @Test
+  void aBlobNotYetSplitIsServedFromItsPackWithoutACopyAndFromItsFileAfter() throws Exception {
+    byte[] a = blob(8);
+    byte[] b = blob(9);
+    try (BlobStore s = new BlobStore(dir.resolve("blobs"))) {
+      s.putAll(List.of(new BlobBatch.Frame(Sha256.hex(a), a), new BlobBatch.Frame(Sha256.hex(b), b)));
+      BlobView pending = s.view(Sha256.hex(b));
+      // The pack's array, both blobs and their headers: nothing was copied out for the asker.
+      assertThat(pending.array().length).isEqualTo(2 * BlobBatch.HEADER + a.length + b.length);
+      assertThat(pending.copy()).isEqualTo(b);
+      s.awaitSplit();
+      BlobView split = s.view(Sha256.hex(b));
+      assertThat(split.array()).isEqualTo(b);
+      assertThat(split).isEqualTo(pending);
+      assertThat(s.view("0".repeat(64))).isNull();
+    }
   }
 
   @Test

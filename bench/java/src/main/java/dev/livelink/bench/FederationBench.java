@@ -60,8 +60,11 @@ public final class FederationBench {
       double[] hubFirst = new double[firsts];
       double[] remoteFirst = new double[firsts];
       double[] crossing = new double[firsts];
+      double[] rxDelta = new double[firsts];
+      double[] rxFetch = new double[firsts];
       double[] jvmCpu = new double[firsts];
       double[] natsCpu = new double[firsts];
+      double[] allocated = new double[firsts];
       boolean perThread = System.getenv("THREADS") != null;
       Map<String, Long> byThread = new java.util.TreeMap<>();
       long bytes = 0;
@@ -79,6 +82,7 @@ public final class FederationBench {
         b.awaitSplit();
         String doc = "First" + (k + WARM) + "x";
         long cpu0 = jvmCpuNanos();
+        long alloc0 = allocatedBytes();
         Map<String, Long> threads0 = perThread ? threadCpu() : Map.of();
         long nats0 = cpuNanos(nats.pid());
         ca.upload(blobs, null);
@@ -91,6 +95,7 @@ public final class FederationBench {
         Receiver.Got got = remoteRx.await(":" + doc);
         if (k >= 0) {
           jvmCpu[k] = (jvmCpuNanos() - cpu0) / 1e6;
+          allocated[k] = (allocatedBytes() - alloc0) / 1e6;
           if (perThread) {
             threadCpu().forEach((n, v) -> byThread.merge(n, v - threads0.getOrDefault(n, 0L), Long::sum));
           }
@@ -99,6 +104,8 @@ public final class FederationBench {
           localFirst[k] = l;
           hubFirst[k] = (got.event() - t) / 1e6;
           remoteFirst[k] = (got.done() - t) / 1e6;
+          rxDelta[k] = (got.delta() - got.event()) / 1e6;
+          rxFetch[k] = (got.done() - got.delta()) / 1e6;
         }
       }
 
@@ -160,6 +167,8 @@ public final class FederationBench {
           Stats.median(hubFirst), mb / (Stats.median(hubFirst) / 1000));
       System.out.printf("first send, on hub A -> receiver on B holds it %8.1f ms  = %.1f MB/s of blobs%n",
           Stats.median(remoteFirst), mb / (Stats.median(remoteFirst) / 1000));
+      System.out.printf("first send, B's receiver from the version's event: delta %.1f ms, then its blobs %.1f ms%n",
+          Stats.median(rxDelta), Stats.median(rxFetch));
       System.out.printf("first send, the crossing alone (A answered the publish -> B told its receiver) %8.1f ms"
           + "  = %.1f MB/s%n", Stats.median(crossing), mb / (Stats.median(crossing) / 1000));
       double bmb = bigBytes / 1e6;
@@ -172,6 +181,8 @@ public final class FederationBench {
       System.out.printf("first send, CPU from the upload until B's receiver holds it (mean): hubs, receivers and "
           + "client (one JVM) %.0f ms + nats-server %.0f ms = %.0f ms, on %d cores%n", jc, nc, jc + nc,
           Runtime.getRuntime().availableProcessors());
+      System.out.printf("first send, bytes allocated in the JVM (hubs, receivers and client) from the upload until B's "
+          + "receiver holds it (median): %.1f MB%n", Stats.median(allocated));
       if (perThread) {
         byThread.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue(), x.getValue())).limit(25)
             .forEach(e -> System.out.printf("   %-40s %6.1f ms%n", e.getKey(), e.getValue() / 1e6 / firsts));
@@ -215,6 +226,17 @@ public final class FederationBench {
       }
     }
     return out;
+  }
+
+  /** Bytes allocated so far by the JVM's live threads (a pool's threads live on; a thread that ended is not counted). */
+  static long allocatedBytes() {
+    com.sun.management.ThreadMXBean t = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
+        .getThreadMXBean();
+    long sum = 0;
+    for (long b : t.getThreadAllocatedBytes(t.getAllThreadIds())) {
+      sum += Math.max(0, b);
+    }
+    return sum;
   }
 
   /** CPU time of this JVM, all threads. */
@@ -275,7 +297,7 @@ public final class FederationBench {
   /** A receiver: on each version event, fetches the delta and the blobs it lacks, then hands the scene id on. */
   static final class Receiver {
     /** A version taken: its scene, when its event came and when the receiver held it (System.nanoTime()). */
-    record Got(String scene, long event, long done) {}
+    record Got(String scene, long event, long delta, long done) {}
 
     final BlockingQueue<Got> done = new LinkedBlockingQueue<>();
     final java.util.Set<String> have = new java.util.HashSet<>();
@@ -289,6 +311,7 @@ public final class FederationBench {
         long event = System.nanoTime();
         String scene = data.path("scene").asText();
         JsonNode d = c.delta(scene, held.getOrDefault(scene, 0));
+        long delta = System.nanoTime();
         List<String> need = new ArrayList<>();
         for (String k : List.of("added", "changed")) {
           for (JsonNode n : d.path(k)) {
@@ -311,7 +334,7 @@ public final class FederationBench {
           }
         }
         held.put(scene, d.path("to").asInt());
-        done.add(new Got(scene, event, System.nanoTime()));
+        done.add(new Got(scene, event, delta, System.nanoTime()));
       }));
       t.setDaemon(true);
       t.start();
