@@ -2,8 +2,8 @@ package dev.livelink.model;
 
 /**
  * Rules for identifiers that end up in URLs and file names. Checked by hand, not by a regular expression: a hub
- * checks every hash of every request, manifest and pack (thousands per send), and a matcher per check was ~9% of a
- * federated send's sampled CPU.
+ * checks every hash of every request, manifest and pack (thousands per send), and a matcher per check was 3.4% of a
+ * federated first send's sampled CPU (docs/performance.md).
  */
 public final class Ids {
   private static final int MAX_ID = 200;
