@@ -314,7 +314,11 @@ public final class BlobStore implements AutoCloseable {
   /** @return the blob's bytes, or null when it is not stored */
   public byte[] get(String hash) {
     BlobView v = view(hash);
-    return v == null ? null : v.copy();
+    if (v == null) {
+      return null;
+    }
+    // A view of a blob's own file is an array nobody else holds; only one of a pack in memory needs copying.
+    return v.offset() == 0 && v.length() == v.array().length && packs.pendingView(hash) != v ? v.array() : v.copy();
   }
 
   /**
