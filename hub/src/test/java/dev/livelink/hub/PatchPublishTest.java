@@ -271,4 +271,20 @@ class PatchPublishTest {
       assertThat(c.lastPublishWasPatch()).isFalse();
     }
   }
+
+  @Test
+  void theSdkWritesAWholePublishWithItsSenderAndTargets() throws Exception {
+    try (TestHub t = new TestHub(homeA)) {
+      String m = t.putBlob(TestHub.quad(1));
+      LiveLinkClient c = new LiveLinkClient(t.hub.port(), t.hub.token());
+      String sender = c.register("FreeCAD", "1", "Doc", "sender", List.of());
+      String rx = c.register("Blender", "1", "a.blend", "receiver", List.of());
+      c.register("Blender", "1", "b.blend", "receiver", List.of());
+      Scene s = new Scene("doc", "Doc \"quoted\"", "test", Units.MM, UpAxis.Z, List.of(sdkNode("n0", m, 1.5)));
+      JsonNode r = c.publishWhole(s, List.of(rx), sender);
+      assertThat(r.path("targets")).extracting(JsonNode::asText).containsExactly(rx);
+      assertThat(t.get("/v1/scenes/doc/download?format=manifest").json().get("scene"))
+          .isEqualTo(dev.livelink.wire.SceneJson.write(s));
+    }
+  }
 }

@@ -29,7 +29,9 @@ import java.util.concurrent.TimeUnit;
  * A "receiver" gets the version event, fetches the delta and the blobs it lacks.
  * Usage: FederationBench [edits=15] [first sends=5] [directory for the hubs and NATS, default the temp dir];
  * {@code -Dwarm=N} first sends before the timed ones (default 5; 30 leave the JIT little to compile), environment
- * {@code THREADS=1} prints the CPU of each thread of the JVM during the first sends (the JIT's and the GC's too).
+ * {@code THREADS=1} prints the CPU of each thread of the JVM during the first sends (the JIT's and the GC's too),
+ * {@code -Dalone=true} times the first sends with no receiver on A (the issue's path alone), {@code -Dfetch=jdk|url|sdk}
+ * picks the receivers' HTTP client for blobs.
  */
 public final class FederationBench {
   /** First sends before the timed ones: the JIT compiles the path meanwhile, as in a hub that has run a while. */
@@ -52,9 +54,12 @@ public final class FederationBench {
       Thread senderStream = new Thread(() -> ca.events(sender, (name, data) -> {})); // as FreeCAD keeps it open:
       senderStream.setDaemon(true); // a peer without one is dropped after 30 s
       senderStream.start();
-      Receiver localRx = new Receiver(a, ca, "local.blend");
+      // -Dalone=true: no receiver on A during the first sends, as on two machines, where A's own receiver does not
+      // share B's cores; the path timed is the issue's, hub A -> NATS -> hub B -> receiver.
+      boolean alone = Boolean.getBoolean("alone");
       Receiver remoteRx = new Receiver(b, cb, "remote.blend");
-      while (ca.peers().size() < 3) Thread.sleep(20); // B's receiver announced to A
+      Receiver localRx = alone ? null : new Receiver(a, new LiveLinkClient(a.port(), a.token()), "local.blend");
+      while (ca.peers().size() < (alone ? 2 : 3)) Thread.sleep(20); // B's receiver announced to A
       // First sends: 410 new blobs across, each time a new document with new blobs; the first two warm up.
       double[] localFirst = new double[firsts];
       double[] hubFirst = new double[firsts];
@@ -65,6 +70,8 @@ public final class FederationBench {
       double[] jvmCpu = new double[firsts];
       double[] natsCpu = new double[firsts];
       double[] allocated = new double[firsts];
+      double[][] pub = new double[4][firsts]; // the publish: as the client saw it, the hub's whole time, read, store
+      // (the receiver on A has a client of its own, so the sender's Server-Timing is the publish's)
       boolean perThread = System.getenv("THREADS") != null;
       Map<String, Long> byThread = new java.util.TreeMap<>();
       long bytes = 0;
@@ -91,7 +98,7 @@ public final class FederationBench {
         long t = System.nanoTime();
         ca.publish(scene(doc, hashes), List.of(), sender);
         long answered = System.nanoTime(); // A stored it and queued it for NATS: the crossing starts
-        double l = (localRx.await(doc).done() - t) / 1e6;
+        double l = alone ? 0 : (localRx.await(doc).done() - t) / 1e6;
         Receiver.Got got = remoteRx.await(":" + doc);
         if (k >= 0) {
           jvmCpu[k] = (jvmCpuNanos() - cpu0) / 1e6;
@@ -101,6 +108,10 @@ public final class FederationBench {
           }
           natsCpu[k] = (cpuNanos(nats.pid()) - nats0) / 1e6;
           crossing[k] = (got.event() - answered) / 1e6;
+          pub[0][k] = (answered - t) / 1e6;
+          pub[1][k] = ca.lastServerMillis();
+          pub[2][k] = ca.lastServerMillis("read");
+          pub[3][k] = ca.lastServerMillis("store");
           localFirst[k] = l;
           hubFirst[k] = (got.event() - t) / 1e6;
           remoteFirst[k] = (got.done() - t) / 1e6;
@@ -109,6 +120,10 @@ public final class FederationBench {
         }
       }
 
+      if (alone) {
+        localRx = new Receiver(a, new LiveLinkClient(a.port(), a.token()), "local.blend");
+        while (ca.peers().size() < 3) Thread.sleep(20);
+      }
       // First sends of one large part (a casting): one blob over NATS's message limit, a pack of several chunks.
       double[] bigHub = new double[firsts];
       double[] bigRemote = new double[firsts];
@@ -162,13 +177,17 @@ public final class FederationBench {
       double mb = bytes / 1e6;
       System.out.printf("410-node scene, %d blobs, %.2f MB; medians of %d first sends and %d timed edits%n",
           hashes.size(), mb, firsts, runs);
-      System.out.printf("first send, on hub A -> receiver on A holds it (local) %8.1f ms%n", Stats.median(localFirst));
+      System.out.printf("first send, on hub A -> receiver on A holds it (local) %8.1f ms%s%n", Stats.median(localFirst),
+          alone ? " (none: -Dalone=true)" : "");
       System.out.printf("first send, on hub A -> hub B holds it (via NATS) %8.1f ms  = %.1f MB/s of blobs%n",
           Stats.median(hubFirst), mb / (Stats.median(hubFirst) / 1000));
       System.out.printf("first send, on hub A -> receiver on B holds it %8.1f ms  = %.1f MB/s of blobs%n",
           Stats.median(remoteFirst), mb / (Stats.median(remoteFirst) / 1000));
       System.out.printf("first send, B's receiver from the version's event: delta %.1f ms, then its blobs %.1f ms%n",
           Stats.median(rxDelta), Stats.median(rxFetch));
+      System.out.printf("first send, A's answer to the publish %.1f ms: hub A's own time %.1f ms, of which reading the "
+          + "scene %.1f ms, storing it %.1f ms%n", Stats.median(pub[0]), Stats.median(pub[1]), Stats.median(pub[2]),
+          Stats.median(pub[3]));
       System.out.printf("first send, the crossing alone (A answered the publish -> B told its receiver) %8.1f ms"
           + "  = %.1f MB/s%n", Stats.median(crossing), mb / (Stats.median(crossing) / 1000));
       double bmb = bigBytes / 1e6;
@@ -296,6 +315,10 @@ public final class FederationBench {
 
   /** A receiver: on each version event, fetches the delta and the blobs it lacks, then hands the scene id on. */
   static final class Receiver {
+    /** How the receiver fetches its blobs: "jdk" (the JDK's HttpClient, bytes only), "url" (HttpURLConnection, bytes
+     * only) or "sdk" (the Java SDK's fetchBlobs, which splits them into blobs). */
+    static final String FETCH = System.getProperty("fetch", "jdk");
+
     /** A version taken: its scene, when its event came and when the receiver held it (System.nanoTime()). */
     record Got(String scene, long event, long delta, long done) {}
 
@@ -325,10 +348,27 @@ public final class FederationBench {
           com.fasterxml.jackson.databind.node.ObjectNode q = dev.livelink.wire.Json.object();
           need.forEach(q.putArray("hashes")::add);
           try {
-            http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + hub.port()
-                + "/v1/blobs/fetch")).header("Authorization", "Bearer " + hub.token())
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(dev.livelink.wire.Json.bytes(q))).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            if (FETCH.equals("sdk")) {
+              c.fetchBlobs(need); // the Java SDK's client: the CLI's receive, a receiver through files
+            } else if (FETCH.equals("url")) {
+              java.net.HttpURLConnection u = (java.net.HttpURLConnection) java.net.URI.create("http://127.0.0.1:"
+                  + hub.port() + "/v1/blobs/fetch").toURL().openConnection();
+              u.setRequestMethod("POST");
+              u.setDoOutput(true);
+              u.setRequestProperty("Authorization", "Bearer " + hub.token());
+              u.setRequestProperty("Content-Type", "application/json");
+              try (var out = u.getOutputStream()) {
+                out.write(dev.livelink.wire.Json.bytes(q));
+              }
+              try (var in = u.getInputStream()) {
+                in.readAllBytes();
+              }
+            } else {
+              http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + hub.port()
+                  + "/v1/blobs/fetch")).header("Authorization", "Bearer " + hub.token())
+                  .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(dev.livelink.wire.Json.bytes(q))).build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            }
           } catch (java.io.IOException | InterruptedException e) {
             throw new IllegalStateException(e);
           }
