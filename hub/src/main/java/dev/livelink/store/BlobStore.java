@@ -313,12 +313,15 @@ public final class BlobStore implements AutoCloseable {
 
   /** @return the blob's bytes, or null when it is not stored */
   public byte[] get(String hash) {
-    BlobView v = view(hash);
-    if (v == null) {
-      return null;
+    BlobView p = packs.pendingView(hash);
+    if (p == null) {
+      byte[] b = fileBytes(hash);
+      if (b != null) {
+        return b; // read for this caller alone: no copy
+      }
+      p = packs.pendingView(hash);
     }
-    // A view of a blob's own file is an array nobody else holds; only one of a pack in memory needs copying.
-    return v.offset() == 0 && v.length() == v.array().length && packs.pendingView(hash) != v ? v.array() : v.copy();
+    return p == null ? null : p.copy(); // its pack in memory is shared
   }
 
   /**
@@ -330,14 +333,22 @@ public final class BlobStore implements AutoCloseable {
     if (p != null) {
       return p;
     }
+    byte[] b = fileBytes(hash);
+    return b != null ? BlobView.of(b) : packs.pendingView(hash);
+  }
+
+  /**
+   * The blob's own file, read whole; null when the hub does not know the blob or its file is not there (the blob is
+   * then in a pack in memory: split and collected meanwhile, or still pending after all).
+   */
+  private byte[] fileBytes(String hash) {
     if (!known.contains(hash)) {
       return null;
     }
     try {
-      byte[] b = Files.readAllBytes(path(hash));
-      return BlobView.of(b);
+      return Files.readAllBytes(path(hash));
     } catch (NoSuchFileException e) {
-      return packs.pendingView(hash); // split and collected meanwhile, or still pending after all
+      return null;
     } catch (IOException e) {
       throw new StoreException("could not read blob " + hash + ": " + e.getMessage(), e);
     }
