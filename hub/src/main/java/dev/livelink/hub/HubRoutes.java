@@ -22,7 +22,9 @@ final class HubRoutes {
 
   void status(Request r) throws IOException {
     ObjectNode o = Json.object().put("app", "livelink").put("version", runtime.version()).put("pid", runtime.pid())
-        .put("peers", peers.list().size()).put("scenes", store.sceneCount());
+        .put("peers", peers.list().size()).put("scenes", store.sceneCount())
+        // Blobs held in memory until their own files are written: 0 once a hub has settled after a batch.
+        .put("pendingBytes", store.blobs().pendingBytes());
     ObjectNode nats = federation.status();
     if (nats != null) {
       o.set("federation", nats);

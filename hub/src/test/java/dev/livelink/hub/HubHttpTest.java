@@ -304,6 +304,9 @@ class HubHttpTest {
     }
     TestHub.Response r = t.call("POST", "/v1/blobs", out.toByteArray(), t.hub.token());
     assertThat(r.json().get("stored")).hasSize(2);
+    // The batch is in memory until its blobs have files of their own (a split 250 ms later), then nothing is.
+    t.hub.awaitSplit();
+    assertThat(t.get("/v1/hub").json().get("pendingBytes").asLong()).isZero();
     byte[] cut = java.util.Arrays.copyOf(out.toByteArray(), out.size() - 5);
     r = t.call("POST", "/v1/blobs", cut, t.hub.token());
     assertThat(r.status()).isEqualTo(400);

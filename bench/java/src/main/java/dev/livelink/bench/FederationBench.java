@@ -1,9 +1,6 @@
 package dev.livelink.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.livelink.federation.FederationConfig;
-import dev.livelink.federation.NatsLink;
-import dev.livelink.hub.Hub;
 import dev.livelink.model.Material;
 import dev.livelink.model.MeshData;
 import dev.livelink.model.Node;
@@ -14,7 +11,6 @@ import dev.livelink.model.Units;
 import dev.livelink.sdk.LiveLinkClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * {@code -Dwarm=N} first sends before the timed ones (default 5; 30 leave the JIT little to compile), environment
  * {@code THREADS=1} prints the CPU of each thread of the JVM during the first sends (the JIT's and the GC's too),
  * {@code -Dalone=true} times the first sends with no receiver on A (the issue's path alone), {@code -Dfetch=jdk|url|sdk}
- * picks the receivers' HTTP client for blobs.
+ * picks the receivers' HTTP client for blobs, {@code -Dprocesses=true} runs each hub in a process of its own as the
+ * launcher starts it (the bench's JVM then holds only the clients; by default the hubs share it).
  */
 public final class FederationBench {
   /** First sends before the timed ones: the JIT compiles the path meanwhile, as in a hub that has run a while. */
@@ -47,7 +44,12 @@ public final class FederationBench {
         : Files.createTempDirectory("livelink-fedbench-");
     NatsProcess nats = new NatsProcess(dir.resolve("nats"));
     String url = nats.url;
-    try (Hub a = federated(dir.resolve("a"), url, "bench-a"); Hub b = federated(dir.resolve("b"), url, "bench-b")) {
+    boolean processes = Boolean.getBoolean("processes");
+    Path jar = Path.of(System.getProperty("livelink.jar", "hub/target/livelink.jar")).toAbsolutePath();
+    try (BenchHub a = processes ? BenchHub.process(jar, dir.resolve("a"), url, "bench-a")
+            : BenchHub.inProcess(dir.resolve("a"), url, "bench-a");
+        BenchHub b = processes ? BenchHub.process(jar, dir.resolve("b"), url, "bench-b")
+            : BenchHub.inProcess(dir.resolve("b"), url, "bench-b")) {
       LiveLinkClient ca = new LiveLinkClient(a.port(), a.token());
       LiveLinkClient cb = new LiveLinkClient(b.port(), b.token());
       String sender = ca.register("FreeCAD", "1.0", "Bench", "sender", List.of());
@@ -69,6 +71,7 @@ public final class FederationBench {
       double[] rxFetch = new double[firsts];
       double[] jvmCpu = new double[firsts];
       double[] natsCpu = new double[firsts];
+      double[] hubsCpu = new double[firsts]; // hub processes (-Dprocesses=true)
       double[] allocated = new double[firsts];
       double[][] pub = new double[4][firsts]; // the publish: as the client saw it, the hub's whole time, read, store
       // (the receiver on A has a client of its own, so the sender's Server-Timing is the publish's)
@@ -92,6 +95,7 @@ public final class FederationBench {
         long alloc0 = allocatedBytes();
         Map<String, Long> threads0 = perThread ? threadCpu() : Map.of();
         long nats0 = cpuNanos(nats.pid());
+        long hubs0 = hubsCpuNanos(a, b);
         ca.upload(blobs, null);
         // The blobs are on hub A: the crossing may start (a federated hub puts them ahead of their version), and the
         // sender publishes at once, as the connectors do.
@@ -107,6 +111,7 @@ public final class FederationBench {
             threadCpu().forEach((n, v) -> byThread.merge(n, v - threads0.getOrDefault(n, 0L), Long::sum));
           }
           natsCpu[k] = (cpuNanos(nats.pid()) - nats0) / 1e6;
+          hubsCpu[k] = (hubsCpuNanos(a, b) - hubs0) / 1e6;
           crossing[k] = (got.event() - answered) / 1e6;
           pub[0][k] = (answered - t) / 1e6;
           pub[1][k] = ca.lastServerMillis();
@@ -197,8 +202,10 @@ public final class FederationBench {
           bmb / (Stats.median(bigRemote) / 1000), bigFetched, firsts + 2, bigIn);
       double jc = java.util.Arrays.stream(jvmCpu).average().orElse(0);
       double nc = java.util.Arrays.stream(natsCpu).average().orElse(0);
-      System.out.printf("first send, CPU from the upload until B's receiver holds it (mean): hubs, receivers and "
-          + "client (one JVM) %.0f ms + nats-server %.0f ms = %.0f ms, on %d cores%n", jc, nc, jc + nc,
+      double hc = java.util.Arrays.stream(hubsCpu).average().orElse(0);
+      System.out.printf("first send, CPU from the upload until B's receiver holds it (mean): %s %.0f ms + hub "
+          + "processes %.0f ms + nats-server %.0f ms = %.0f ms, on %d cores%n", processes ? "receivers and client"
+          : "hubs, receivers and client (one JVM)", jc, hc, nc, jc + hc + nc,
           Runtime.getRuntime().availableProcessors());
       System.out.printf("first send, bytes allocated in the JVM (hubs, receivers and client) from the upload until B's "
           + "receiver holds it (median): %.1f MB%n", Stats.median(allocated));
@@ -258,6 +265,15 @@ public final class FederationBench {
     return sum;
   }
 
+  /** CPU time of the hubs that run in processes of their own. */
+  static long hubsCpuNanos(BenchHub... hubs) throws java.io.IOException {
+    long sum = 0;
+    for (BenchHub h : hubs) {
+      if (h.pid() > 0) sum += cpuNanos(h.pid());
+    }
+    return sum;
+  }
+
   /** CPU time of this JVM, all threads. */
   static long jvmCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
@@ -295,15 +311,6 @@ public final class FederationBench {
     return Stats.median(t);
   }
 
-  static Hub federated(Path home, String url, String host) throws Exception {
-    FederationConfig c = new FederationConfig(FederationConfig.parseServers(url), "bench", null, null, null, null,
-        null, false, host, 1, Duration.ofSeconds(15));
-    Hub h = Hub.create(home, 0).federate(NatsLink.factory(home, c)).start();
-    LiveLinkClient cl = new LiveLinkClient(h.port(), h.token());
-    while (!cl.status().path("federation").path("ready").asBoolean()) Thread.sleep(20);
-    return h;
-  }
-
   static Scene scene(String id, List<String> hashes) {
     List<Node> nodes = new ArrayList<>();
     for (int i = 0; i < hashes.size(); i++) {
@@ -325,7 +332,7 @@ public final class FederationBench {
     final BlockingQueue<Got> done = new LinkedBlockingQueue<>();
     final java.util.Set<String> have = new java.util.HashSet<>();
 
-    Receiver(Hub hub, LiveLinkClient c, String document) {
+    Receiver(BenchHub hub, LiveLinkClient c, String document) {
       java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
       String id = c.register("Blender", "4.3", document, "receiver", List.of());
       Map<String, Integer> held = new java.util.HashMap<>();
