@@ -60,14 +60,20 @@ interface BenchHub extends AutoCloseable {
     };
   }
 
-  /** {@code java -XX:+UseSerialGC -Xshare:auto -jar livelink.jar hub}, the launcher's JVM options, its own home. */
+  /**
+   * {@code java -XX:+UseSerialGC -Xshare:auto -jar livelink.jar hub}, the launcher's JVM options, its own home;
+   * {@code -Dhub.jvm="..."} adds JVM options.
+   */
   static BenchHub process(Path jar, Path home, String url, String host) throws Exception {
     Files.createDirectories(home);
     Files.write(home.resolve("hub.conf.json"), Json.bytes(Json.object().put("nats", url).put("space", "bench")
         .put("host", host)));
-    Process p = new ProcessBuilder("java", "-XX:+UseSerialGC", "-Xshare:auto", "-jar", jar.toString(), "hub",
-        "--home", home.toString(), "--port", "0").redirectErrorStream(true)
-        .redirectOutput(home.resolve("hub.log").toFile()).start();
+    java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("java", "-XX:+UseSerialGC", "-Xshare:auto"));
+    String extra = System.getProperty("hub.jvm", ""); // -Dhub.jvm="-Xlog:gc:file=/tmp/gc-%p.log": more JVM options
+    if (!extra.isBlank()) cmd.addAll(java.util.List.of(extra.trim().split("\\s+")));
+    cmd.addAll(java.util.List.of("-jar", jar.toString(), "hub", "--home", home.toString(), "--port", "0"));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(home.resolve("hub.log").toFile())
+        .start();
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
       RuntimeFile rf;
