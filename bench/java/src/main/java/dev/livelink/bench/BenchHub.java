@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -36,7 +38,7 @@ interface BenchHub extends AutoCloseable {
     FederationConfig c = new FederationConfig(FederationConfig.parseServers(url), "bench", null, null, null, null,
         null, false, host, 1, Duration.ofSeconds(15));
     Hub h = Hub.create(home, 0).federate(NatsLink.factory(home, c)).start();
-    awaitFederation(new LiveLinkClient(h.port(), h.token()), host);
+    awaitFederation(new LiveLinkClient(h.port(), h.token()), host, System.nanoTime() + TimeUnit.SECONDS.toNanos(120));
     return new BenchHub() {
       public int port() {
         return h.port();
@@ -68,24 +70,17 @@ interface BenchHub extends AutoCloseable {
     Files.createDirectories(home);
     Files.write(home.resolve("hub.conf.json"), Json.bytes(Json.object().put("nats", url).put("space", "bench")
         .put("host", host)));
-    java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("java", "-XX:+UseSerialGC", "-Xshare:auto"));
+    List<String> cmd = new ArrayList<>(List.of("java", "-XX:+UseSerialGC", "-Xshare:auto"));
     String extra = System.getProperty("hub.jvm", ""); // -Dhub.jvm="-Xlog:gc:file=/tmp/gc-%p.log": more JVM options
-    if (!extra.isBlank()) cmd.addAll(java.util.List.of(extra.trim().split("\\s+")));
-    cmd.addAll(java.util.List.of("-jar", jar.toString(), "hub", "--home", home.toString(), "--port", "0"));
+    if (!extra.isBlank()) cmd.addAll(List.of(extra.trim().split("\\s+")));
+    cmd.addAll(List.of("-jar", jar.toString(), "hub", "--home", home.toString(), "--port", "0"));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(home.resolve("hub.log").toFile())
         .start();
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      RuntimeFile rf;
-      while ((rf = RuntimeFile.read(home)) == null) {
-        if (System.nanoTime() > deadline || !p.isAlive()) {
-          throw new IllegalStateException(host + " did not start; see " + home.resolve("hub.log"));
-        }
-        Thread.sleep(20); // hub.json is written by the other process once it listens
-      }
-      LiveLinkClient c = new LiveLinkClient(rf.port(), rf.token());
-      awaitFederation(c, host);
-      RuntimeFile file = rf;
+      RuntimeFile file = awaitListening(p, home, host, deadline);
+      LiveLinkClient c = new LiveLinkClient(file.port(), file.token());
+      awaitFederation(c, host, deadline);
       return new BenchHub() {
         public int port() {
           return file.port();
@@ -118,12 +113,26 @@ interface BenchHub extends AutoCloseable {
     }
   }
 
-  private static void awaitFederation(LiveLinkClient c, String host) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+  /** The hub.json of a hub process started in {@code home}, once it listens; until {@code deadline} (nanoTime). */
+  static RuntimeFile awaitListening(Process p, Path home, String host, long deadline) throws IOException,
+      InterruptedException {
+    RuntimeFile rf;
+    while ((rf = RuntimeFile.read(home)) == null) {
+      if (System.nanoTime() > deadline || !p.isAlive()) {
+        throw new IllegalStateException(host + " did not start; see " + home.resolve("hub.log"));
+      }
+      Thread.sleep(20); // hub.json is written by the other process once it listens
+    }
+    return rf;
+  }
+
+  /** Waits until the hub has joined its space, until {@code deadline} (nanoTime); its federation status. */
+  static JsonNode awaitFederation(LiveLinkClient c, String host, long deadline) throws InterruptedException {
     JsonNode f;
     while (!(f = c.status().path("federation")).path("ready").asBoolean()) {
       if (System.nanoTime() > deadline) throw new IllegalStateException(host + " never joined its space: " + f);
-      Thread.sleep(20); // polled, bounded
+      Thread.sleep(20); // another process's state (or a hub's own threads): polled, bounded
     }
+    return f;
   }
 }

@@ -358,18 +358,7 @@ public final class FederationBench {
             if (FETCH.equals("sdk")) {
               c.fetchBlobs(need); // the Java SDK's client: the CLI's receive, a receiver through files
             } else if (FETCH.equals("url")) {
-              java.net.HttpURLConnection u = (java.net.HttpURLConnection) java.net.URI.create("http://127.0.0.1:"
-                  + hub.port() + "/v1/blobs/fetch").toURL().openConnection();
-              u.setRequestMethod("POST");
-              u.setDoOutput(true);
-              u.setRequestProperty("Authorization", "Bearer " + hub.token());
-              u.setRequestProperty("Content-Type", "application/json");
-              try (var out = u.getOutputStream()) {
-                out.write(dev.livelink.wire.Json.bytes(q));
-              }
-              try (var in = u.getInputStream()) {
-                in.readAllBytes();
-              }
+              FetchBench.post(hub.port(), hub.token(), dev.livelink.wire.Json.bytes(q));
             } else {
               http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + hub.port()
                   + "/v1/blobs/fetch")).header("Authorization", "Bearer " + hub.token())

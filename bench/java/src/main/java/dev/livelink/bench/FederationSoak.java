@@ -185,20 +185,9 @@ public final class FederationSoak {
 
     void awaitReady() throws IOException, InterruptedException {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      RuntimeFile rf;
-      while ((rf = RuntimeFile.read(home)) == null) {
-        if (System.nanoTime() > deadline || !process.isAlive()) {
-          throw new IllegalStateException(host + " did not start; see " + home.resolve("hub.log"));
-        }
-        Thread.sleep(50); // hub.json is written by the other process once it listens
-      }
+      RuntimeFile rf = BenchHub.awaitListening(process, home, host, deadline);
       client = new LiveLinkClient(rf.port(), rf.token());
-      JsonNode f;
-      while (!(f = client.status().path("federation")).path("ready").asBoolean()) {
-        if (System.nanoTime() > deadline) throw new IllegalStateException(host + " never joined: " + f);
-        Thread.sleep(50); // polling another process's state, bounded
-      }
-      hubId = f.path("hub").asText();
+      hubId = BenchHub.awaitFederation(client, host, deadline).path("hub").asText();
     }
 
     /** Registers the receiver and the sender and starts reading their streams. */

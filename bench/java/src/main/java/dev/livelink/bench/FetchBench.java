@@ -50,25 +50,32 @@ public final class FetchBench {
     }
   }
 
-  /** One fetch with {@code HttpURLConnection}, read to the end; its time in ms. */
-  static double fetch(Hub hub, byte[] ask, long expected) throws Exception {
+  /** One fetch, read to the end; its time in ms. */
+  static double fetch(Hub hub, byte[] ask, long expected) throws java.io.IOException {
     long t = System.nanoTime();
-    HttpURLConnection u = (HttpURLConnection) URI.create("http://127.0.0.1:" + hub.port() + "/v1/blobs/fetch").toURL()
+    long n = post(hub.port(), hub.token(), ask);
+    double ms = (System.nanoTime() - t) / 1e6;
+    if (n < expected) throw new IllegalStateException("fetched " + n + " bytes, expected more than " + expected);
+    return ms;
+  }
+
+  /**
+   * {@code POST /v1/blobs/fetch} of {@code ask} ({@code {"hashes": [..]}}) with {@code HttpURLConnection}, the answer
+   * read to the end as bytes; the number of bytes read.
+   */
+  static long post(int port, String token, byte[] ask) throws java.io.IOException {
+    HttpURLConnection u = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/v1/blobs/fetch").toURL()
         .openConnection();
     u.setRequestMethod("POST");
     u.setDoOutput(true);
-    u.setRequestProperty("Authorization", "Bearer " + hub.token());
+    u.setRequestProperty("Authorization", "Bearer " + token);
     u.setRequestProperty("Content-Type", "application/json");
     try (var out = u.getOutputStream()) {
       out.write(ask);
     }
-    long n;
     try (var in = u.getInputStream()) {
-      n = in.readAllBytes().length;
+      return in.readAllBytes().length;
     }
-    double ms = (System.nanoTime() - t) / 1e6;
-    if (n < expected) throw new IllegalStateException("fetched " + n + " bytes, expected more than " + expected);
-    return ms;
   }
 
   private FetchBench() {}
