@@ -5,9 +5,7 @@ import dev.livelink.store.BlobStore;
 import dev.livelink.wire.BlobBatch;
 import dev.livelink.wire.BlobView;
 import io.nats.client.JetStreamApiException;
-import io.nats.client.ObjectStore;
 import io.nats.client.api.ObjectInfo;
-import io.nats.client.api.ObjectMeta;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -186,7 +184,7 @@ final class Blobs implements AutoCloseable {
     List<Callable<Void>> tasks = new ArrayList<>();
     for (NewPack p : packs) {
       tasks.add(() -> {
-        put(s.blobs(), p.name(), p.data(), s.packBytes());
+        ObjectPut.put(s, p.name(), p.data(), s.packBytes());
         return null;
       });
     }
@@ -205,15 +203,6 @@ final class Blobs implements AutoCloseable {
   /** The blobs of these packs are in the object store now: later versions name the packs instead. */
   void locate(List<NewPack> packs) {
     packs.forEach(p -> locate(p.hashes(), p.name()));
-  }
-
-  /** Puts one object under {@code name} (a pack, or a manifest over the message limit). */
-  void put(ObjectStore os, String name, byte[] data, int chunk) throws IOException, JetStreamApiException {
-    try {
-      os.put(ObjectMeta.builder(name).chunkSize(chunk).build(), new ByteArrayInputStream(data));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK has no SHA-256", e);
-    }
   }
 
   // ---- in --------------------------------------------------------------------------------------------------------

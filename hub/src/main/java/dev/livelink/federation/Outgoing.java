@@ -264,7 +264,7 @@ final class Outgoing {
       }
       if (body.length > INLINE_LIMIT) {
         String name = "manifest-" + Sha256.hex(body);
-        blobs.put(s.blobs(), name, body, Blobs.CHUNK);
+        ObjectPut.put(s, name, body, Blobs.CHUNK);
         h.put(Inbound.MANIFEST_HEADER, name);
         body = new byte[0];
       }
