@@ -55,7 +55,7 @@ final class ObjectPut {
       try {
         jsm.purgeStream(NatsObjectStoreUtil.toStreamName(bucket), PurgeOptions.subject(chunks));
       } catch (IOException | JetStreamApiException again) {
-        e.addSuppressed(again); // chunks without an info: no reader finds them, the stream's limits drop them
+        e.addSuppressed(again); // chunks without an info: no reader finds them (as after a failed jnats put)
       }
       throw e;
     }
