@@ -6,7 +6,6 @@ import io.nats.client.JetStreamManagement;
 import io.nats.client.NUID;
 import io.nats.client.PurgeOptions;
 import io.nats.client.api.ObjectInfo;
-import io.nats.client.api.ObjectMeta;
 import io.nats.client.impl.NatsMessage;
 import io.nats.client.support.Digester;
 import io.nats.client.support.NatsObjectStoreUtil;
@@ -44,7 +43,7 @@ final class ObjectPut {
         js.publish(chunks, n == data.length ? data : Arrays.copyOfRange(data, off, off + n));
         count++;
       }
-      ObjectInfo info = ObjectInfo.builder(bucket, ObjectMeta.builder(name).chunkSize(chunk).build())
+      ObjectInfo info = ObjectInfo.builder(bucket, name)
           .size(data.length).chunks(count).nuid(nuid).chunkSize(chunk).digest(digest.getDigestEntry()).build();
       js.publish(NatsMessage.builder()
           .subject(NatsObjectStoreUtil.toMetaPrefix(bucket) + NatsObjectStoreUtil.encodeForSubject(name))
