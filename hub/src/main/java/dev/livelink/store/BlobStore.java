@@ -3,7 +3,6 @@ package dev.livelink.store;
 import dev.livelink.model.Ids;
 import dev.livelink.model.MeshBlob;
 import dev.livelink.model.Sha256;
-import dev.livelink.runtime.AtomicFiles;
 import dev.livelink.wire.BlobBatch;
 import dev.livelink.wire.BlobBatchException;
 import dev.livelink.wire.BlobView;
@@ -20,13 +19,11 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.LongSupplier;
-import java.util.stream.Stream;
 
 /**
  * Mesh blobs on disk, content-addressed by SHA-256: {@code blobs/ab/abcdef...}. Thread-safe.
@@ -45,12 +42,10 @@ import java.util.stream.Stream;
 public final class BlobStore implements AutoCloseable {
   private final Path root;
   private final Packs packs;
-  private final long graceMillis;
-  private final LongSupplier clock;
+  private final Pins pins;
   /** Guards the step from "known" to "deleted" against a concurrent pin; held only for in-memory work and unlink. */
   private final Object lock = new Object();
   private final Set<String> known = ConcurrentHashMap.newKeySet();
-  private final Map<String, Long> pins = new ConcurrentHashMap<>();
   /** Check batches while the receiving thread reads on (see {@link BatchUpload}). */
   private final ExecutorService checkers;
   private final Journal journal;
@@ -74,9 +69,8 @@ public final class BlobStore implements AutoCloseable {
     this.packs = new Packs(root.resolveSibling("packs"), this::path);
     // A batch the journal holds has no pack file: the journal keeps it until the split made its blobs durable.
     journal.resetAfter(packs::awaitSplit);
-    this.graceMillis = grace.toMillis();
-    this.clock = clockMillis;
-    index();
+    this.pins = new Pins(grace, clockMillis);
+    BlobSweep.index(root, known::add);
     known.addAll(packs.recover());
     int helpers = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
     checkers = Executors.newFixedThreadPool(helpers, r -> {
@@ -84,25 +78,6 @@ public final class BlobStore implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-  }
-
-  /** Learns which blobs are on disk; temp files left by a crash mid-write are deleted on the way. */
-  private void index() {
-    if (!Files.isDirectory(root)) {
-      return;
-    }
-    try (Stream<Path> files = Files.walk(root, 2)) {
-      for (Path p : (Iterable<Path>) files::iterator) {
-        String name = p.getFileName().toString();
-        if (name.startsWith(AtomicFiles.TEMP_PREFIX)) {
-          Files.deleteIfExists(p);
-        } else if (Ids.isSha256(name) && Files.isRegularFile(p)) {
-          known.add(name);
-        }
-      }
-    } catch (IOException e) {
-      throw new StoreException("could not list blobs in " + root + ": " + e.getMessage(), e);
-    }
   }
 
   private Path path(String hash) {
@@ -130,22 +105,16 @@ public final class BlobStore implements AutoCloseable {
 
   /** Pins a blob for the grace period; the first pin in a while renews the file's time too. Holds {@link #lock}. */
   private void pin(String hash) {
-    long now = clock.getAsLong();
-    Long before = pins.put(hash, now);
-    if ((before == null || now - before > graceMillis / 2) && known.contains(hash) && !packs.isPending(hash)) {
+    long renew = pins.pin(hash);
+    if (renew >= 0 && known.contains(hash) && !packs.isPending(hash)) {
       try {
-        Files.setLastModifiedTime(path(hash), FileTime.fromMillis(now));
+        Files.setLastModifiedTime(path(hash), FileTime.fromMillis(renew));
       } catch (NoSuchFileException e) {
         // Not split yet or being replaced; the pin itself holds it.
       } catch (IOException e) {
         System.err.println("livelink: could not renew the time of blob " + hash + ": " + e.getMessage());
       }
     }
-  }
-
-  private boolean pinned(String hash) {
-    Long at = pins.get(hash);
-    return at != null && clock.getAsLong() - at < graceMillis;
   }
 
   /**
@@ -391,11 +360,11 @@ public final class BlobStore implements AutoCloseable {
    */
   boolean collect(String hash) {
     synchronized (lock) {
-      if (packs.isPending(hash) || pinned(hash) || !known.contains(hash)) {
+      if (packs.isPending(hash) || pins.holds(hash) || !known.contains(hash)) {
         return false;
       }
       known.remove(hash);
-      pins.remove(hash);
+      pins.forget(hash);
       try {
         Files.deleteIfExists(path(hash));
       } catch (IOException e) {
@@ -413,10 +382,9 @@ public final class BlobStore implements AutoCloseable {
    * younger one may be a write in progress). Expired pins are forgotten.
    */
   List<String> sweepCandidates(boolean atStart) {
-    long now = clock.getAsLong();
-    pins.values().removeIf(at -> now - at >= graceMillis);
-    return BlobSweep.candidates(root, packs.dir(), atStart, now, graceMillis,
-        name -> !packs.isPending(name) && !pinned(name));
+    long now = pins.expire();
+    return BlobSweep.candidates(root, packs.dir(), atStart, now, pins.graceMillis(),
+        name -> !packs.isPending(name) && !pins.holds(name));
   }
 
   /**

@@ -9,11 +9,35 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
-/** The walk of a {@link BlobStore}'s sweep over its directories: which blob files are old enough to collect. */
+/**
+ * The walks of a {@link BlobStore} over its directories: which blobs are on disk at start, and which blob files a sweep
+ * may collect.
+ */
 final class BlobSweep {
   private BlobSweep() {}
+
+  /** Hands {@code known} each blob on disk under {@code root}; temp files left by a crash mid-write are deleted. */
+  static void index(Path root, Consumer<String> known) {
+    if (!Files.isDirectory(root)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(root, 2)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        String name = p.getFileName().toString();
+        if (name.startsWith(AtomicFiles.TEMP_PREFIX)) {
+          Files.deleteIfExists(p);
+        } else if (Ids.isSha256(name) && Files.isRegularFile(p)) {
+          known.accept(name);
+        }
+      }
+    } catch (IOException e) {
+      throw new StoreException("could not list blobs in " + root + ": " + e.getMessage(), e);
+    }
+  }
 
   /**
    * Blob files under {@code root} (in its two-hex-digit directories) older than {@code graceMillis} that
