@@ -35,7 +35,12 @@ interface BenchHub extends AutoCloseable {
   void close() throws Exception;
 
   static BenchHub inProcess(Path home, String url, String host) throws Exception {
-    FederationConfig c = new FederationConfig(FederationConfig.parseServers(url), "bench", null, null, null, null,
+    return inProcess(home, url, host, "bench");
+  }
+
+  /** A hub in this JVM joined to {@code space}. */
+  static BenchHub inProcess(Path home, String url, String host, String space) throws Exception {
+    FederationConfig c = new FederationConfig(FederationConfig.parseServers(url), space, null, null, null, null,
         null, false, host, 1, Duration.ofSeconds(15));
     Hub h = Hub.create(home, 0).federate(NatsLink.factory(home, c)).start();
     awaitFederation(new LiveLinkClient(h.port(), h.token()), host, System.nanoTime() + TimeUnit.SECONDS.toNanos(120));

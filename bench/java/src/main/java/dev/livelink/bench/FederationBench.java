@@ -28,7 +28,10 @@ import java.util.concurrent.TimeUnit;
  * {@code THREADS=1} prints the CPU of each thread of the JVM during the first sends (the JIT's and the GC's too),
  * {@code -Dalone=true} times the first sends with no receiver on A (the issue's path alone), {@code -Dfetch=jdk|url|sdk}
  * picks the receivers' HTTP client for blobs, {@code -Dprocesses=true} runs each hub in a process of its own as the
- * launcher starts it (the bench's JVM then holds only the clients; by default the hubs share it).
+ * launcher starts it (the bench's JVM then holds only the clients; by default the hubs share it), and
+ * {@code -Dwarm.apart=N} first sends through another pair of hubs, in a space of their own, closed before the timed
+ * pair starts: the JIT is then as in a hub that has run a while, and the timed hubs' heaps hold no more than their own
+ * sends (see {@link WarmApart}).
  */
 public final class FederationBench {
   /** First sends before the timed ones: the JIT compiles the path meanwhile, as in a hub that has run a while. */
@@ -46,6 +49,10 @@ public final class FederationBench {
     String url = nats.url;
     boolean processes = Boolean.getBoolean("processes");
     Path jar = Path.of(System.getProperty("livelink.jar", "hub/target/livelink.jar")).toAbsolutePath();
+    int apart = Integer.getInteger("warm.apart", 0);
+    if (apart > 0) {
+      WarmApart.run(apart, dir.resolve("warm"), url);
+    }
     try (BenchHub a = processes ? BenchHub.process(jar, dir.resolve("a"), url, "bench-a")
             : BenchHub.inProcess(dir.resolve("a"), url, "bench-a");
         BenchHub b = processes ? BenchHub.process(jar, dir.resolve("b"), url, "bench-b")
