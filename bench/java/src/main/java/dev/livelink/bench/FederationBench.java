@@ -30,8 +30,8 @@ import java.util.concurrent.TimeUnit;
  * picks the receivers' HTTP client for blobs, {@code -Dprocesses=true} runs each hub in a process of its own as the
  * launcher starts it (the bench's JVM then holds only the clients; by default the hubs share it), and
  * {@code -Dwarm.apart=N} first sends through another pair of hubs, in a space of their own, closed before the timed
- * pair starts: the JIT is then as in a hub that has run a while, and the timed hubs' heaps hold no more than their own
- * sends (see {@link WarmApart}).
+ * pair starts: the JIT has compiled the path, and the timed hubs' heaps hold no more than their own sends (see
+ * {@link WarmApart}).
  */
 public final class FederationBench {
   /** First sends before the timed ones: the JIT compiles the path meanwhile, as in a hub that has run a while. */

@@ -20,8 +20,9 @@ final class WarmApart {
    * closed, their space's streams deleted and the heap collected. The JIT compiles the path of a first send while
    * they run: a method a first send calls a few times reaches the optimising compiler only after 100-200 of them
    * (FederationBench's own warm-ups, -Dwarm=100, left it compiling EncodedScene.encode, SceneJson.storedScene and
-   * jnats's reader during the timed sends: 20 ms of compiler CPU a send). Sent through the timed hubs instead, as many
-   * warm-ups leave them holding hundreds of scenes and 100,000s of blobs, and their collections slower for it.
+   * jnats's reader during the timed sends). They go through hubs other than the timed ones because many warm-ups
+   * leave a hub holding hundreds of scenes and 100,000s of blobs, which slows its collections. Measured in
+   * docs/performance.md: it did not make the timed sends faster.
    */
   static void run(int n, Path dir, String url) throws Exception {
     try (BenchHub a = BenchHub.inProcess(dir.resolve("a"), url, "warm-a", "warmup");
@@ -31,7 +32,8 @@ final class WarmApart {
       Thread events = new Thread(() -> ca.events(sender, (name, data) -> {}));
       events.setDaemon(true);
       events.start();
-      FederationBench.Receiver rx = new FederationBench.Receiver(b, new LiveLinkClient(b.port(), b.token()), "warm.blend");
+      LiveLinkClient cb = new LiveLinkClient(b.port(), b.token());
+      FederationBench.Receiver rx = new FederationBench.Receiver(b, cb, "warm.blend");
       while (ca.peers().size() < 2) Thread.sleep(20);
       for (int k = 0; k < n; k++) {
         List<MeshData> meshes = new ArrayList<>();
