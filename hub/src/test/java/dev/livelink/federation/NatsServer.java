@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -47,6 +49,17 @@ final class NatsServer implements AutoCloseable {
     return "nats://127.0.0.1:" + port;
   }
 
+  /**
+   * Servers running now. A test run stopped by a signal (a CI step's timeout, Ctrl-C) skips every close, and a child
+   * process outlives its JVM: this hook kills what is left, so no nats-server stays behind.
+   */
+  private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(
+        new Thread(() -> LIVE.forEach(Process::destroyForcibly), "nats-server-reaper"));
+  }
+
   synchronized void start() throws IOException {
     if (process != null) {
       return;
@@ -55,6 +68,7 @@ final class NatsServer implements AutoCloseable {
         String.valueOf(port), "-sd", dir.resolve("store").toString()));
     cmd.addAll(extraArgs);
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    LIVE.add(p);
     CountDownLatch ready = new CountDownLatch(1);
     Thread reader = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -76,10 +90,12 @@ final class NatsServer implements AutoCloseable {
     try {
       if (!ready.await(30, TimeUnit.SECONDS) || !p.isAlive()) {
         p.destroyForcibly();
+        LIVE.remove(p);
         throw new IllegalStateException("nats-server did not start:\n" + log());
       }
     } catch (InterruptedException e) {
       p.destroyForcibly();
+      LIVE.remove(p);
       throw new IllegalStateException("interrupted", e);
     }
     process = p;
@@ -98,6 +114,7 @@ final class NatsServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    LIVE.remove(process);
     process = null;
   }
 
@@ -111,6 +128,7 @@ final class NatsServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    LIVE.remove(process);
     process = null;
   }
 
