@@ -25,10 +25,6 @@ final class Pins {
     return graceMillis;
   }
 
-  long now() {
-    return clock.getAsLong();
-  }
-
   /**
    * Pins {@code hash} now.
    *
