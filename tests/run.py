@@ -31,6 +31,10 @@ LEAKY = ("LIVELINK_HOME", "LIVELINK_SUPPORT", "BLENDER_USER_SCRIPTS", "BLENDER_U
 # A watchdog for hangs: a suite still running after this long (the longest, an end-to-end lane, takes a few minutes
 # here) is killed with the applications it started, and counts as failed, naming itself.
 SUITE_TIMEOUT_S = 40 * 60
+# Set by a suite's interpreter for everything it starts (applications, hubs, nats-server; in the chroots too, whose
+# wrappers keep the environment): the processes to end when the suite is stopped, in whatever session they run.
+RUN_MARK = "LIVELINK_TEST_RUN"
+STOP_GRACE_S = 60
 
 
 def _without(suite, exclude):
@@ -43,9 +47,39 @@ def _without(suite, exclude):
     return out
 
 
+def _end_marked(signum, frame):
+    """In the child, on SIGTERM: kills what this suite started, then exits at once (unittest would take an exception
+    raised here for the running test's error and go on with the next test)."""
+    mark = ("%s=%d" % (RUN_MARK, os.getpid())).encode()
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open("/proc/%s/environ" % pid, "rb") as f:
+                if int(pid) != os.getpid() and mark in f.read().split(b"\0"):
+                    os.kill(int(pid), signal.SIGKILL)
+        except OSError:
+            continue  # gone meanwhile, or not ours to read
+    os._exit(128 + signum)
+
+
+def _stop(child):
+    """Stops a suite's interpreter and what it started: SIGTERM, then SIGKILL to its session after a grace."""
+    child.terminate()
+    try:
+        child.wait(timeout=STOP_GRACE_S)
+    except subprocess.TimeoutExpired:
+        pass
+    try:
+        os.killpg(child.pid, signal.SIGKILL)
+    except OSError:
+        pass  # its session is already empty
+    child.wait()
+
+
 def run_suite(path, pattern, counts_file, names="", exclude=""):
     """In the child: runs one suite (only tests whose name contains one of `names`, comma-separated, when given;
     none whose name contains one of `exclude`) and writes its counts as JSON."""
+    os.environ[RUN_MARK] = str(os.getpid())
+    signal.signal(signal.SIGTERM, _end_marked)
     loader = unittest.TestLoader()
     if names:
         loader.testNamePatterns = ["*%s*" % n for n in names.split(",")]
@@ -69,14 +103,12 @@ def run_child(name, path, pattern, env, names="", exclude=""):
         try:
             rc = child.wait(timeout=SUITE_TIMEOUT_S)
         except subprocess.TimeoutExpired:
-            os.killpg(child.pid, signal.SIGKILL)  # its session: the suite and the applications it started
-            child.wait()
+            _stop(child)
             print("run.py: the %s suite was still running after %d minutes: killed" % (name, SUITE_TIMEOUT_S // 60),
                   flush=True)
             return {"passed": 0, "failed": 1, "skipped": 0}
-        except KeyboardInterrupt:  # Ctrl-C reaches only this process now: the suite in its own session stops too
-            os.killpg(child.pid, signal.SIGINT)
-            child.wait()
+        except KeyboardInterrupt:  # Ctrl-C (or SIGTERM, SIGHUP) reaches only this process: the suite stops too
+            _stop(child)
             raise
         try:
             return json.load(counts)
@@ -107,33 +139,43 @@ def main(argv):
         for k in totals:
             totals[k] += got[k]
 
-    for name, rel in SUITES:
-        path = os.path.join(REPO, rel)
-        patterns = ["test*.py"]
-        if only and not any(o in rel or o in name for o in only):
-            # Test files named on the command line: each one runs (in its own interpreter).
-            patterns = [o + ".py" for o in only
-                        if o.startswith("test") and os.path.exists(os.path.join(path, o + ".py"))]
-            if not patterns:
-                continue
-        if rel != "tests/e2e":
-            for pattern in patterns:
-                add(run_child(name, path, pattern, env))
-            continue
-        for lane_run in lanes.runs(lane, env):
-            mounted = mounted or lane_run.mounted_here
-            if lane_run.skip:
-                print("== %s: skipped: %s" % (lane_run.name, lane_run.skip), flush=True)
-                totals["skipped"] += 1
-                continue
-            for pattern in patterns:
-                if lane_run.names and pattern not in ("test*.py", lane_run.pattern):
+    # A stop by signal (Ctrl-C, or SIGTERM/SIGHUP from whatever runs this) stops the running suite with its
+    # applications and unmounts the chroot roots this run mounted: left mounted, a later rm -rf of a root would
+    # reach /dev, /tmp and the checkout through them.
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.default_int_handler)
+    try:
+        for name, rel in SUITES:
+            path = os.path.join(REPO, rel)
+            patterns = ["test*.py"]
+            if only and not any(o in rel or o in name for o in only):
+                # Test files named on the command line: each one runs (in its own interpreter).
+                patterns = [o + ".py" for o in only
+                            if o.startswith("test") and os.path.exists(os.path.join(path, o + ".py"))]
+                if not patterns:
                     continue
-                add(run_child("end to end, %s" % lane_run.name, path,
-                              lane_run.pattern if lane_run.names else pattern,
-                              lane_run.env, ",".join(lane_run.names), ",".join(lane_run.exclude)))
-    if mounted:
-        lanes.release()
+            if rel != "tests/e2e":
+                for pattern in patterns:
+                    add(run_child(name, path, pattern, env))
+                continue
+            for lane_run in lanes.runs(lane, env):
+                mounted = mounted or lane_run.mounted_here
+                if lane_run.skip:
+                    print("== %s: skipped: %s" % (lane_run.name, lane_run.skip), flush=True)
+                    totals["skipped"] += 1
+                    continue
+                for pattern in patterns:
+                    if lane_run.names and pattern not in ("test*.py", lane_run.pattern):
+                        continue
+                    add(run_child("end to end, %s" % lane_run.name, path,
+                                  lane_run.pattern if lane_run.names else pattern,
+                                  lane_run.env, ",".join(lane_run.names), ",".join(lane_run.exclude)))
+    except KeyboardInterrupt:
+        print("run.py: stopped by a signal", flush=True)
+        return 1
+    finally:
+        if mounted:
+            lanes.release()
     with open("/tmp/livelink-py-summary", "w") as f:
         f.write("%d %d %d\n" % (totals["passed"], totals["failed"], totals["skipped"]))
     print("python: %d passed, %d failed, %d skipped" % (totals["passed"], totals["failed"], totals["skipped"]))

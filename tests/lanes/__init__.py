@@ -72,23 +72,23 @@ def _chroot_lane(lane, env, label):
 
 
 def runs(lane, env):
-    out = []
+    """The lane's runs, one at a time: a chroot lane's root is built and mounted only when its run comes up, so a
+    run stopped before then has nothing of it to unmount."""
     if lane in ("seed", "all"):
-        out.append(LaneRun("seed lane (Blender and FreeCAD installed here)", env, exclude=CURRENT_ONLY))
+        yield LaneRun("seed lane (Blender and FreeCAD installed here)", env, exclude=CURRENT_ONLY)
     for name, label in (("current", "Debian 13: Blender 4.3, FreeCAD 1.0"),
                         ("next", "Debian unstable: Blender 5.x, FreeCAD 1.1")):
         if lane not in (name, "all"):
             continue
         run, bins = _chroot_lane(name, env, label)
-        out.append(run)
+        yield run
         if bins is not None:
             # The root's FreeCAD with the Blender installed here, and the other way: the oldest with the newest.
             what = ROOTS[name].what
-            out.append(LaneRun("crossed: FreeCAD of %s -> Blender installed here" % what,
-                               _with_path(env, bins + "/freecad"), pattern="test_freecad.py", names=(CROSS_TEST,)))
-            out.append(LaneRun("crossed: FreeCAD installed here -> Blender of %s" % what,
-                               _with_path(env, bins + "/blender"), pattern="test_freecad.py", names=(CROSS_TEST,)))
-    return out
+            yield LaneRun("crossed: FreeCAD of %s -> Blender installed here" % what,
+                          _with_path(env, bins + "/freecad"), pattern="test_freecad.py", names=(CROSS_TEST,))
+            yield LaneRun("crossed: FreeCAD installed here -> Blender of %s" % what,
+                          _with_path(env, bins + "/blender"), pattern="test_freecad.py", names=(CROSS_TEST,))
 
 
 def release():
