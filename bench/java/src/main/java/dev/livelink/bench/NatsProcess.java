@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 final class NatsProcess implements AutoCloseable {
   final String url;
   private final Process process;
+  /** Ends the server when the bench's JVM is stopped by a signal before close (Ctrl-C on a long soak). */
+  private final Thread reaper;
 
   NatsProcess(Path dir) throws IOException, InterruptedException {
     int port;
@@ -21,6 +23,8 @@ final class NatsProcess implements AutoCloseable {
     }
     process = new ProcessBuilder("nats-server", "-js", "-a", "127.0.0.1", "-p", String.valueOf(port), "-sd",
         dir.toString()).redirectErrorStream(true).start();
+    reaper = new Thread(process::destroyForcibly, "nats-server-reaper");
+    Runtime.getRuntime().addShutdownHook(reaper);
     CountDownLatch ready = new CountDownLatch(1);
     Thread log = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
@@ -49,5 +53,10 @@ final class NatsProcess implements AutoCloseable {
   public void close() throws InterruptedException {
     process.destroy();
     process.waitFor();
+    try {
+      Runtime.getRuntime().removeShutdownHook(reaper);
+    } catch (IllegalStateException e) {
+      // The JVM is exiting: the hook runs anyway, on a server already gone.
+    }
   }
 }
