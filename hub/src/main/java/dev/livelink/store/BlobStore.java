@@ -3,6 +3,7 @@ package dev.livelink.store;
 import dev.livelink.model.Ids;
 import dev.livelink.model.MeshBlob;
 import dev.livelink.model.Sha256;
+import dev.livelink.runtime.FileSystemSync;
 import dev.livelink.wire.BlobBatch;
 import dev.livelink.wire.BlobBatchException;
 import dev.livelink.wire.BlobView;
@@ -66,7 +67,7 @@ public final class BlobStore implements AutoCloseable {
   BlobStore(Path root, Duration grace, LongSupplier clockMillis, Journal journal) {
     this.root = root;
     this.journal = journal;
-    this.packs = new Packs(root.resolveSibling("packs"), this::path);
+    this.packs = new Packs(root.resolveSibling("packs"), this::path, FileSystemSync.command());
     // A batch the journal holds has no pack file: the journal keeps it until the split made its blobs durable.
     journal.resetAfter(packs::awaitSplit);
     this.pins = new Pins(grace, clockMillis);

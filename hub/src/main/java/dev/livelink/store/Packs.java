@@ -2,6 +2,7 @@ package dev.livelink.store;
 
 import dev.livelink.model.ModelException;
 import dev.livelink.runtime.AtomicFiles;
+import dev.livelink.runtime.FileSystemSync;
 import dev.livelink.wire.BlobBatch;
 import dev.livelink.wire.BlobBatchException;
 import dev.livelink.wire.BlobView;
@@ -43,9 +44,15 @@ final class Packs implements AutoCloseable {
   static final String PACK_SUFFIX = ".pack";
   /** Blob files written, then fsync'd, together (each holds a file open meanwhile). */
   private static final int SPLIT_GROUP = 256;
+  /**
+   * Groups of at least this many blob files are made durable by flushing their file system (see
+   * {@link FileSystemSync}); fewer are fsync'd one by one, cheaper than starting {@code sync}.
+   */
+  static final int FLUSH_FROM = 16;
 
   private final Path dir;
   private final Function<String, Path> blobPath;
+  private final FileSystemSync fileSystem;
   private final Map<String, BlobView> pending = new ConcurrentHashMap<>();
   /** Bytes of the packs whose split is not done: held in memory until then. */
   private final java.util.concurrent.atomic.AtomicLong pendingBytes = new java.util.concurrent.atomic.AtomicLong();
@@ -64,10 +71,14 @@ final class Packs implements AutoCloseable {
   /** Splits scheduled and maybe not done; {@link #awaitSplit} waits for them. */
   private final Set<Future<?>> splits = ConcurrentHashMap.newKeySet();
 
-  /** @param blobPath where a blob's own file goes, by hash */
-  Packs(Path dir, Function<String, Path> blobPath) {
+  /**
+   * @param blobPath where a blob's own file goes, by hash
+   * @param fileSystem flushes the blob files' file system when a split writes many (or cannot: fsyncs then)
+   */
+  Packs(Path dir, Function<String, Path> blobPath, FileSystemSync fileSystem) {
     this.dir = dir;
     this.blobPath = blobPath;
+    this.fileSystem = fileSystem;
   }
 
   Path dir() {
@@ -184,10 +195,11 @@ final class Packs implements AutoCloseable {
   }
 
   /**
-   * Writes blob files atomically and durably: all of them written, then all fsync'd, then renamed into place, then
-   * their directories fsync'd. On a journaling file system the first fsync commits the others' writes with it and
-   * the rest find little to do; written and fsync'd one by one, 410 blobs took 0.4-1.2 s of disk time here, which
-   * every publish made meanwhile waited behind.
+   * Writes blob files atomically and durably: all of them written, then made durable, then renamed into place, then
+   * their new names made durable. A group of {@link #FLUSH_FROM} or more is made durable by two flushes of the file
+   * system (see {@link FileSystemSync}) instead of an fsync per file and per directory. Written and fsync'd one by
+   * one, 410 blobs took 0.4-1.2 s of disk time here, which every publish made meanwhile waited behind; fsync'd
+   * after all were written, 290-330 ms and 146-162 ms of CPU; flushed, 140-160 ms and 78-88 ms.
    */
   private void writeDurably(byte[] batch, List<BlobBatch.Span> group) throws IOException {
     List<Path> temps = new ArrayList<>();
@@ -210,8 +222,11 @@ final class Packs implements AutoCloseable {
           ch.write(b);
         }
       }
-      for (FileChannel ch : open) {
-        ch.force(true);
+      boolean flush = temps.size() >= FLUSH_FROM;
+      if (!(flush && fileSystem.flush(temps.get(0)))) {
+        for (FileChannel ch : open) {
+          ch.force(true);
+        }
       }
       Set<Path> dirs = new LinkedHashSet<>();
       for (int i = 0; i < temps.size(); i++) {
@@ -224,7 +239,9 @@ final class Packs implements AutoCloseable {
         dirs.add(targets.get(i).getParent());
       }
       // The new names must be durable before the pack that also holds the bytes goes.
-      dirs.forEach(AtomicFiles::syncDirectory);
+      if (!(flush && fileSystem.flush(targets.get(0)))) {
+        dirs.forEach(AtomicFiles::syncDirectory);
+      }
     } finally {
       for (FileChannel ch : open) {
         ch.close();

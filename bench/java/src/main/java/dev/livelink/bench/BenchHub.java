@@ -44,6 +44,15 @@ interface BenchHub extends AutoCloseable {
         null, false, host, 1, Duration.ofSeconds(15));
     Hub h = Hub.create(home, 0).federate(NatsLink.factory(home, c)).start();
     awaitFederation(new LiveLinkClient(h.port(), h.token()), host, System.nanoTime() + TimeUnit.SECONDS.toNanos(120));
+    return of(h);
+  }
+
+  /** A hub in this JVM without NATS: the local path. */
+  static BenchHub unfederated(Path home) throws Exception {
+    return of(Hub.create(home, 0).start());
+  }
+
+  private static BenchHub of(Hub h) {
     return new BenchHub() {
       public int port() {
         return h.port();
