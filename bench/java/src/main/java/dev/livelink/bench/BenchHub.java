@@ -88,8 +88,8 @@ interface BenchHub extends AutoCloseable {
     String extra = System.getProperty("hub.jvm", ""); // -Dhub.jvm="-Xlog:gc:file=/tmp/gc-%p.log": more JVM options
     if (!extra.isBlank()) cmd.addAll(List.of(extra.trim().split("\\s+")));
     cmd.addAll(List.of("-jar", jar.toString(), "hub", "--home", home.toString(), "--port", "0"));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(home.resolve("hub.log").toFile())
-        .start();
+    Process p = Children.start(new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(home.resolve("hub.log").toFile()));
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
       RuntimeFile file = awaitListening(p, home, host, deadline);

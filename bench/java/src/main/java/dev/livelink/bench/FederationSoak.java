@@ -178,9 +178,9 @@ public final class FederationSoak {
       Files.createDirectories(home);
       Files.write(home.resolve("hub.conf.json"), Json.bytes(Json.object().put("nats", url).put("space", "soak")
           .put("host", host)));
-      process = new ProcessBuilder("java", "-XX:+UseSerialGC", "-Xmx256m", "-jar", jar.toString(), "hub", "--home",
-          home.toString(), "--port", "0").redirectErrorStream(true).redirectOutput(home.resolve("hub.log").toFile())
-          .start();
+      process = Children.start(new ProcessBuilder("java", "-XX:+UseSerialGC", "-Xmx256m", "-jar", jar.toString(), "hub",
+          "--home", home.toString(), "--port", "0").redirectErrorStream(true)
+          .redirectOutput(home.resolve("hub.log").toFile()));
     }
 
     void awaitReady() throws IOException, InterruptedException {

@@ -13,18 +13,14 @@ import java.util.concurrent.TimeUnit;
 final class NatsProcess implements AutoCloseable {
   final String url;
   private final Process process;
-  /** Ends the server when the bench's JVM is stopped by a signal before close (Ctrl-C on a long soak). */
-  private final Thread reaper;
 
   NatsProcess(Path dir) throws IOException, InterruptedException {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    process = new ProcessBuilder("nats-server", "-js", "-a", "127.0.0.1", "-p", String.valueOf(port), "-sd",
-        dir.toString()).redirectErrorStream(true).start();
-    reaper = new Thread(process::destroyForcibly, "nats-server-reaper");
-    Runtime.getRuntime().addShutdownHook(reaper);
+    process = Children.start(new ProcessBuilder("nats-server", "-js", "-a", "127.0.0.1", "-p", String.valueOf(port),
+        "-sd", dir.toString()).redirectErrorStream(true));
     CountDownLatch ready = new CountDownLatch(1);
     Thread log = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
@@ -53,10 +49,5 @@ final class NatsProcess implements AutoCloseable {
   public void close() throws InterruptedException {
     process.destroy();
     process.waitFor();
-    try {
-      Runtime.getRuntime().removeShutdownHook(reaper);
-    } catch (IllegalStateException e) {
-      // The JVM is exiting: the hook runs anyway, on a server already gone.
-    }
   }
 }
