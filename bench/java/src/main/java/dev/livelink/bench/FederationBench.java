@@ -2,7 +2,6 @@ package dev.livelink.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.livelink.model.Material;
-import dev.livelink.model.MeshData;
 import dev.livelink.model.Node;
 import dev.livelink.model.Scene;
 import dev.livelink.model.Transform;
@@ -87,9 +86,7 @@ public final class FederationBench {
       long bytes = 0;
       List<String> hashes = null;
       for (int k = -WARM; k < firsts; k++) {
-        List<MeshData> meshes = new ArrayList<>();
-        for (int i = 0; i < HubBench.NODES; i++) meshes.add(HubBench.grid(7_000_000 + k * 1000 + i));
-        Map<String, byte[]> blobs = LiveLinkClient.blobs(meshes);
+        Map<String, byte[]> blobs = HubBench.documentBlobs(7_000_000 + k * 1000);
         bytes = 0;
         for (byte[] x : blobs.values()) bytes += x.length;
         hashes = new ArrayList<>(blobs.keySet());
@@ -239,9 +236,7 @@ public final class FederationBench {
           + "per edit, for its blob and its version (since 2026-11-30 after telling its receivers)%n", fsyncMillis(dir));
     } finally {
       nats.close();
-      try (var files = Files.walk(dir)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      }
+      HubBench.deleteTree(dir);
     }
   }
 

@@ -125,9 +125,7 @@ public final class FederationSoak {
       timer.shutdownNow();
       for (HubProcess h : hubs) h.process.destroy();
       for (HubProcess h : hubs) h.process.waitFor();
-      try (var files = Files.walk(dir)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      }
+      HubBench.deleteTree(dir);
     }
   }
 

@@ -1,6 +1,5 @@
 package dev.livelink.bench;
 
-import dev.livelink.model.MeshData;
 import dev.livelink.sdk.LiveLinkClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,9 +79,7 @@ public final class FederationStream {
   private static List<Doc> docs(int first, int n) {
     List<Doc> out = new ArrayList<>();
     for (int k = first; k < first + n; k++) {
-      List<MeshData> meshes = new ArrayList<>();
-      for (int i = 0; i < HubBench.NODES; i++) meshes.add(HubBench.grid(20_000_000 + k * 1000 + i));
-      Map<String, byte[]> blobs = LiveLinkClient.blobs(meshes);
+      Map<String, byte[]> blobs = HubBench.documentBlobs(20_000_000 + k * 1000);
       out.add(new Doc("Stream-" + k + "-x", blobs, new ArrayList<>(blobs.keySet())));
     }
     return out;
@@ -145,9 +142,7 @@ public final class FederationStream {
           .forEach(e -> System.out.printf("   %-32s %8.1f ms per document via NATS%n", e.getKey(),
               e.getValue() / perDoc));
     } finally {
-      try (var files = Files.walk(dir)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      }
+      HubBench.deleteTree(dir);
     }
   }
 }

@@ -1,7 +1,6 @@
 package dev.livelink.bench;
 
 import dev.livelink.hub.Hub;
-import dev.livelink.model.MeshData;
 import dev.livelink.sdk.LiveLinkClient;
 import dev.livelink.wire.Json;
 import java.net.HttpURLConnection;
@@ -9,7 +8,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,9 +25,7 @@ public final class FetchBench {
       double[] memory = new double[rounds];
       long bytes = 0;
       for (int k = -10; k < rounds; k++) {
-        List<MeshData> meshes = new ArrayList<>();
-        for (int i = 0; i < HubBench.NODES; i++) meshes.add(HubBench.grid(5_000_000 + 1000 * (k + 10) + i));
-        Map<String, byte[]> blobs = LiveLinkClient.blobs(meshes);
+        Map<String, byte[]> blobs = HubBench.documentBlobs(5_000_000 + 1000 * (k + 10));
         bytes = blobs.values().stream().mapToLong(b -> b.length).sum();
         byte[] ask = Json.bytes(Json.object().set("hashes", Json.MAPPER.valueToTree(new ArrayList<>(blobs.keySet()))));
         c.upload(blobs, null);

@@ -177,9 +177,7 @@ public final class HubBench {
       System.out.printf("hub overhead, publish + serve delta of 410 nodes (goal < 3 ms): %.2f ms%n",
           Stats.median(fullHub) + Stats.median(fullDeltaHub));
     } finally {
-      try (var s = Files.walk(home)) {
-        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      deleteTree(home);
     }
     coldStart(args.length > 1 ? Integer.parseInt(args[1]) : 7);
   }
@@ -196,6 +194,20 @@ public final class HubBench {
 
   static MeshData grid(int seed) {
     return grid(seed, GRID);
+  }
+
+  /** A document's blobs by hash: {@link #NODES} distinct grids, seeded {@code first} to {@code first + NODES - 1}. */
+  static Map<String, byte[]> documentBlobs(int first) {
+    List<MeshData> meshes = new ArrayList<>();
+    for (int i = 0; i < NODES; i++) meshes.add(grid(first + i));
+    return LiveLinkClient.blobs(meshes);
+  }
+
+  /** Deletes a bench's temp folder and everything in it. */
+  static void deleteTree(Path dir) throws java.io.IOException {
+    try (var files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
   }
 
   /** A {@code size} × {@code size} grid of quads, its heights from {@code seed}. */
@@ -245,9 +257,7 @@ public final class HubBench {
         p.destroy();
         p.waitFor();
       }
-      try (var s = Files.walk(home)) {
-        s.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      }
+      deleteTree(home);
     }
     System.out.printf("hub cold start to ready (process start to hub.json written)  %7.1f ms  (runs: %s)%n",
         Stats.median(t), java.util.Arrays.toString(java.util.Arrays.stream(t).map(Math::round).toArray()));

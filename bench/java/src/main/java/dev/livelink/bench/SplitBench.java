@@ -1,7 +1,5 @@
 package dev.livelink.bench;
 
-import dev.livelink.model.MeshData;
-import dev.livelink.sdk.LiveLinkClient;
 import dev.livelink.store.BlobStore;
 import dev.livelink.wire.BlobBatch;
 import java.nio.file.Files;
@@ -28,10 +26,8 @@ public final class SplitBench {
     long cpu = 0;
     try (BlobStore store = new BlobStore(dir.resolve("blobs"))) {
       for (int k = -3; k < runs; k++) {
-        List<MeshData> meshes = new ArrayList<>();
-        for (int i = 0; i < HubBench.NODES; i++) meshes.add(HubBench.grid(30_000_000 + (k + 3) * 1000 + i));
         List<BlobBatch.Frame> frames = new ArrayList<>();
-        for (Map.Entry<String, byte[]> e : LiveLinkClient.blobs(meshes).entrySet()) {
+        for (Map.Entry<String, byte[]> e : HubBench.documentBlobs(30_000_000 + (k + 3) * 1000).entrySet()) {
           frames.add(new BlobBatch.Frame(e.getKey(), e.getValue()));
         }
         long cpu0 = splitterCpu();
@@ -44,9 +40,7 @@ public final class SplitBench {
         }
       }
     } finally {
-      try (var files = Files.walk(dir)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-      }
+      HubBench.deleteTree(dir);
     }
     System.out.printf("a pack of %d blobs split into durable files: put until split %.1f ms (median of %d, 250 ms "
         + "of wait included), the splitter's CPU %.1f ms per pack (mean)%n", HubBench.NODES, Stats.median(wall), runs,

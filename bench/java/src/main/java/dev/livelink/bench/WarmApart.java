@@ -1,6 +1,5 @@
 package dev.livelink.bench;
 
-import dev.livelink.model.MeshData;
 import dev.livelink.sdk.LiveLinkClient;
 import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
@@ -36,9 +35,7 @@ final class WarmApart {
       FederationBench.Receiver rx = new FederationBench.Receiver(b, cb, "warm.blend");
       while (ca.peers().size() < 2) Thread.sleep(20);
       for (int k = 0; k < n; k++) {
-        List<MeshData> meshes = new ArrayList<>();
-        for (int i = 0; i < HubBench.NODES; i++) meshes.add(HubBench.grid(5_000_000 + k * 1000 + i));
-        Map<String, byte[]> blobs = LiveLinkClient.blobs(meshes);
+        Map<String, byte[]> blobs = HubBench.documentBlobs(5_000_000 + k * 1000);
         a.awaitSplit();
         b.awaitSplit();
         String doc = "Warm" + k + "x";
