@@ -12,8 +12,8 @@ import java.util.stream.Stream;
  * {@code sync -f} since Java has no call for it. Many new files then cost one flush of the file system instead of an
  * fsync each: the store's split of a pack of 410 blobs into files took 146-162 ms of CPU and 290-330 ms with an fsync
  * per file on this project's test machine, and 78-88 ms and 140-160 ms with two of these flushes (SplitBench,
- * docs/performance.md). Where it is not available (not Linux, no {@code sync}, or it fails) {@link #flush} says so and the caller syncs file by
- * file, which also reports a write error that a failed flush only hints at.
+ * docs/performance.md). Where it is not available (not Linux, no {@code sync}, or it fails) {@link #flush} says so
+ * and the caller syncs file by file, which also reports a write error that a failed flush only hints at.
  */
 @FunctionalInterface
 public interface FileSystemSync {
