@@ -18,6 +18,7 @@ import tempfile
 import unittest
 
 import lanes
+from support import procs
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SUITES = [
@@ -50,14 +51,11 @@ def _without(suite, exclude):
 def _end_marked(signum, frame):
     """In the child, on SIGTERM: kills what this suite started, then exits at once (unittest would take an exception
     raised here for the running test's error and go on with the next test)."""
-    mark = ("%s=%d" % (RUN_MARK, os.getpid())).encode()
-    for pid in filter(str.isdigit, os.listdir("/proc")):
+    for pid in procs.with_env("%s=%d" % (RUN_MARK, os.getpid())):
         try:
-            with open("/proc/%s/environ" % pid, "rb") as f:
-                if int(pid) != os.getpid() and mark in f.read().split(b"\0"):
-                    os.kill(int(pid), signal.SIGKILL)
+            os.kill(pid, signal.SIGKILL)
         except OSError:
-            continue  # gone meanwhile, or not ours to read
+            pass  # gone meanwhile
     os._exit(128 + signum)
 
 

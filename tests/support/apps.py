@@ -12,6 +12,7 @@ import threading
 import time
 import unittest
 
+import procs
 from hubproc import HubProcess, LAUNCHER, REPO, TEST_WARMUP
 
 SUPPORT = os.path.dirname(os.path.abspath(__file__))
@@ -81,14 +82,7 @@ class Sandbox:
         """Processes started in this sandbox still running: those whose environment names its LIVELINK_HOME. Hubs
         that an application auto-started were found running after e2e runs, their sandboxes deleted: stop_hub,
         which goes by hub.json, had not found them (how they escaped it was not reproduced)."""
-        mark = ("LIVELINK_HOME=" + self.livelink_home).encode()
-        for pid in filter(str.isdigit, os.listdir("/proc")):
-            try:
-                with open("/proc/%s/environ" % pid, "rb") as f:
-                    if mark in f.read().split(b"\0") and int(pid) != os.getpid():
-                        yield int(pid)
-            except OSError:
-                continue  # gone meanwhile, or not ours to read
+        return procs.with_env("LIVELINK_HOME=" + self.livelink_home)
 
     def stop_strays(self, timeout=10.0):
         """Ends the strays: SIGTERM, then SIGKILL for any still running after `timeout` (waited on through pidfds)."""
